@@ -1,0 +1,36 @@
+# remon: the two commands are `make run` (the service, embedded default) and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install services lint typecheck bench clean
+
+$(BIN)/remon: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(BIN)/remon
+
+install: $(BIN)/remon
+
+run: install
+	$(BIN)/remon init
+	$(BIN)/remon run
+
+services:
+	bash scripts/test-services.sh
+
+test: install services
+	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check worker storage tasks remon tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install services
+	. scripts/test-env.sh && $(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,418 @@
+"""The ``remon`` command line: run the service, manage sources, inspect what was found.
+
+Every command validates the settings once and turns a ``RemonError`` into a one-line message
+and a non-zero exit code (2 for bad configuration or input, 1 for runtime failures).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from worker.config import Settings, load_settings
+from worker.errors import ConfigError, RemonError
+
+app = typer.Typer(help="remon: monitor rare-earth and critical-mineral export controls.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+sources_app = typer.Typer(help="Manage the sources remon polls.", no_args_is_help=True)
+articles_app = typer.Typer(help="Inspect stored articles.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Inspect and retry alerts.", no_args_is_help=True)
+notify_app = typer.Typer(help="Check notification channels.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+app.add_typer(articles_app, name="articles")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(notify_app, name="notify")
+
+Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+log = logging.getLogger("remon")
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        typer.echo(f"remon: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    from remon.logs import setup_logging
+
+    setup_logging(settings)
+    return settings
+
+
+def _runtime() -> Any:
+    from tasks.runtime import build_runtime
+
+    settings = _settings()
+    try:
+        return build_runtime(settings)
+    except RemonError as exc:
+        typer.echo(f"remon: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _migrate(url: str) -> None:
+    from storage.db import migrate
+
+    try:
+        migrate(url)
+    except Exception as exc:  # the database is unreachable or broken: say so plainly
+        from worker.alert.mask import mask_url
+
+        typer.echo(f"remon: cannot prepare the database at {mask_url(url)}: {exc.__class__.__name__}: "
+                   f"{str(exc).splitlines()[0] if str(exc) else ''}", err=True)
+        raise typer.Exit(1) from exc
+
+
+# ----------------------------------------------------------------------------- service
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database schema and load the watch file's sources."""
+    rt = _runtime()
+    _migrate(rt.db_url)
+    added = _sync_watch_sources(rt)
+    typer.echo(f"database ready; {added} source(s) added from the watch file")
+
+
+def _sync_watch_sources(rt: Any) -> int:
+    from storage import queries
+    from storage.db import session_scope
+
+    specs = list(rt.watch.sources)
+    if rt.watch.use_default_sources:
+        from worker.sources.defaults import load_default_sources
+        from worker.config import SourceSpec
+
+        specs += [SourceSpec.model_validate(s) for s in load_default_sources()]
+    added = 0
+    with session_scope(rt.db_url) as session:
+        for spec in specs:
+            url = spec.url
+            if spec.kind == "search":
+                from worker.sources.search import search_feed_url
+
+                url = search_feed_url(spec.query or "", spec.lang or "en", spec.engine)
+            if not url:
+                continue
+            options: dict[str, Any] = {}
+            if spec.selectors:
+                options["selectors"] = spec.selectors.model_dump()
+            _, created = queries.add_source(session, url=url, name=spec.name, kind="html" if spec.kind == "html"
+                                            else "feed", lang=spec.lang,
+                                            interval=spec.interval or rt.settings.default_interval,
+                                            options=options, enabled=spec.enabled)
+            added += created
+    return added
+
+
+@app.command()
+def run(
+    no_beat: Annotated[bool, typer.Option("--no-beat", help="Do not run the scheduler here.")] = False,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 2,
+    queues: Annotated[str, typer.Option("--queues", "-Q", help="Comma-separated queues.")] =
+        "poll,fetch,analyze,notify",
+    loglevel: Annotated[str, typer.Option("--loglevel")] = "INFO",
+) -> None:
+    """Run the worker (and, unless --no-beat, the scheduler in the same process)."""
+    rt = _runtime()
+    _migrate(rt.db_url)
+    _sync_watch_sources(rt)
+    from tasks.app import app as celery_app
+
+    argv = ["worker", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={loglevel}",
+            "--without-gossip", "--without-mingle"]
+    if not no_beat:
+        argv.append("--beat")
+    celery_app.worker_main(argv=argv)
+
+
+@app.command()
+def beat(loglevel: Annotated[str, typer.Option("--loglevel")] = "INFO") -> None:
+    """Run only the scheduler (exactly one per deployment is useful; more are harmless)."""
+    rt = _runtime()
+    _migrate(rt.db_url)
+    from tasks.app import app as celery_app
+
+    celery_app.start(argv=["beat", f"--loglevel={loglevel}"])
+
+
+@app.command()
+def poll(once: Annotated[bool, typer.Option("--once", help="Poll all enabled sources now and exit.")] = False
+         ) -> None:
+    """Poll every enabled source now, analyse new articles and deliver alerts, without a broker."""
+    if not once:
+        typer.echo("remon: use 'remon poll --once' (or 'remon run' for the service)", err=True)
+        raise typer.Exit(2)
+    rt = _runtime()
+    _migrate(rt.db_url)
+    _sync_watch_sources(rt)
+    from tasks.steps import run_once
+
+    counts = run_once(rt)
+    typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+@sources_app.command("add")
+def sources_add(
+    url: str,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    interval: Annotated[int | None, typer.Option("--interval", min=30, help="Seconds between polls.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="feed or html")] = "feed",
+) -> None:
+    """Add a feed (or an HTML listing page) to poll."""
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        typer.echo(f"remon: {url!r} is not an http(s) URL", err=True)
+        raise typer.Exit(2)
+    rt = _runtime()
+    _migrate(rt.db_url)
+    from storage import queries
+    from storage.db import session_scope
+
+    with session_scope(rt.db_url) as session:
+        source, created = queries.add_source(session, url=url, name=name, kind=kind, lang=lang,
+                                             interval=interval or rt.settings.default_interval)
+        sid = source.id
+    typer.echo(f"{'added' if created else 'already present'}: source {sid} {url}")
+
+
+@sources_app.command("list")
+def sources_list(fmt: Format = "table") -> None:
+    """List sources with their health."""
+    from remon.output import emit
+    from storage import queries
+    from storage.db import session_scope
+    from storage.views import source_json
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        rows = [source_json(s) for s in queries.list_sources(session)]
+    emit(rows, fmt, ["id", "name", "url", "kind", "interval", "enabled", "last_success", "error_count",
+                     "error_code"])
+
+
+@sources_app.command("remove")
+def sources_remove(ref: Annotated[str, typer.Argument(help="Source id or URL.")]) -> None:
+    """Stop polling a source (its articles and history are kept)."""
+    from storage import queries
+    from storage.db import session_scope
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        source = queries.find_source(session, ref=ref)
+        if source is None:
+            typer.echo(f"remon: no source {ref!r}", err=True)
+            raise typer.Exit(1)
+        source.enabled = False
+        session.add(source)
+        typer.echo(f"removed: source {source.id} {source.url} (disabled; history kept)")
+
+
+# ----------------------------------------------------------------------------- extract / eval
+
+
+def _read_input(path: str) -> tuple[str, bytes]:
+    if path == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    p = Path(path)
+    if not p.is_file():
+        raise RemonError(f"no such file: {path}", code="input.missing")
+    data = p.read_bytes()
+    if p.suffix == ".gz":
+        data = gzip.decompress(data)
+    return path, data
+
+
+def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = None,
+                 language: str | None = None) -> dict[str, Any]:
+    from worker.extract.analyze import analyze
+
+    published = None
+    if not as_text and data.lstrip()[:1] == b"<":
+        from worker.fetch.decode import decode_html
+        from worker.scrape.article import extract_page
+
+        html, _ = decode_html(data, None)
+        page = extract_page(html, url=f"file://{name}")
+        title, text, language = page.title, page.text, language or page.language
+        published = page.published.isoformat().replace("+00:00", "Z") if page.published else None
+    else:
+        text = data.decode("utf-8", errors="replace")
+    analysis = analyze(text, title=title, language=language).to_dict()
+    return {"title": title, "text": text, "published": published, **analysis}
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str] | None, typer.Argument(help="HTML or text files (.gz ok), or - for stdin.")] = None,
+    as_text: Annotated[bool, typer.Option("--text", help="Treat input as plain text, not HTML.")] = False,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="A gold-format JSONL file to run.")] = None,
+) -> None:
+    """Print the analysis of documents as JSON, one object per line (SCHEMA.md)."""
+    try:
+        if jsonl is not None:
+            for line in jsonl.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    rec = json.loads(line)
+                    out = _extract_one(rec.get("id", ""), rec["text"].encode(), as_text=True,
+                                       title=rec.get("title"), language=rec.get("lang"))
+                    out["id"] = rec.get("id")
+                    typer.echo(json.dumps(out, ensure_ascii=False))
+            return
+        if not paths:
+            typer.echo("remon: give one or more files, or - for stdin", err=True)
+            raise typer.Exit(2)
+        for path in paths:
+            name, data = _read_input(path)
+            typer.echo(json.dumps(_extract_one(name, data, as_text=as_text), ensure_ascii=False))
+    except RemonError as exc:
+        typer.echo(f"remon: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command("eval")
+def eval_(
+    path: Annotated[Path, typer.Argument(help="A gold JSONL file (../shared/eval/dev.jsonl).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Score the extractor against a gold file: P/R/F1 by language, with misses and false hits."""
+    from worker.extract.analyze import analyze
+    from worker.extract.evaluate import evaluate, format_report, meets_targets
+
+    if not path.is_file():
+        typer.echo(f"remon: no such file: {path}", err=True)
+        raise typer.Exit(2)
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    predicted = [analyze(g["text"], title=g.get("title"), language=g.get("lang")).to_dict() for g in gold]
+    report = evaluate(gold, predicted)
+    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) if as_json else format_report(report))
+    failures = meets_targets(report)
+    if failures:
+        typer.echo("below target: " + "; ".join(failures), err=True)
+
+
+# ----------------------------------------------------------------------------- articles / alerts
+
+
+@articles_app.command("list")
+def articles_list(fmt: Format = "table",
+                  limit: Annotated[int, typer.Option("--limit", min=1)] = 50) -> None:
+    """The newest articles with their status."""
+    from sqlmodel import col, select
+
+    from remon.output import emit
+    from storage.db import session_scope
+    from storage.models import Article
+    from storage.views import article_json
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        rows = session.exec(select(Article).order_by(col(Article.id).desc()).limit(limit)).all()
+        data = [article_json(a) for a in rows]
+    emit(data, fmt, ["id", "status", "language", "published", "title", "url", "error_code"])
+
+
+@articles_app.command("show")
+def articles_show(article_id: int, fmt: Format = "json") -> None:
+    """One article with its text, statistics, stances and claims."""
+    from remon.output import emit
+    from storage.db import session_scope
+    from storage.read import article_detail
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        detail = article_detail(session, article_id=article_id)
+    if detail is None:
+        typer.echo(f"remon: no article {article_id}", err=True)
+        raise typer.Exit(1)
+    emit([detail], fmt)
+
+
+@alerts_app.command("list")
+def alerts_list(fmt: Format = "table",
+                since: Annotated[int, typer.Option("--since-id", help="Only alerts after this id.")] = 0) -> None:
+    """Alerts, oldest first, with their per-channel delivery state."""
+    from remon.output import emit
+    from storage import queries
+    from storage.db import session_scope
+    from storage.views import alert_json
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        alerts = queries.list_alerts(session, since_id=since)
+        deliveries = queries.deliveries_for(session, alert_ids=[a.id for a in alerts if a.id])
+        rows = [alert_json(a, deliveries.get(a.id or 0, [])) for a in alerts]
+    if fmt == "table":
+        for row in rows:
+            row["delivery"] = ", ".join(f"{d['channel']}:{d['status']}/{d['attempts']}" for d in row["deliveries"])
+        emit(rows, fmt, ["id", "kind", "created_at", "title", "delivery"], width=60)
+    else:
+        emit(rows, fmt)
+
+
+@alerts_app.command("retry")
+def alerts_retry(alert_id: int) -> None:
+    """Make an alert's failed deliveries due again and try them now."""
+    from storage.db import session_scope
+    from tasks.persist import retry_alert
+    from tasks.steps import deliver
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        n = retry_alert(session, alert_id=alert_id)
+    if n == 0:
+        typer.echo(f"remon: alert {alert_id} has no failed or pending delivery", err=True)
+        raise typer.Exit(1)
+    counts = deliver(rt, alert_id=alert_id)
+    typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@notify_app.command("test")
+def notify_test(tag: Annotated[str | None, typer.Option("--tag", help="Only channels with this tag.")] = None
+                ) -> None:
+    """Send a test message to each configured channel and print each outcome."""
+    from worker.alert.notify import send
+
+    rt = _runtime()
+    channels = [c for c in rt.channels if tag is None or tag in c.tags]
+    if not channels:
+        typer.echo("remon: no notification channel configured (REMON_NOTIFY_URLS)"
+                   + (f" with tag {tag!r}" if tag else ""), err=True)
+        raise typer.Exit(2)
+    failed = 0
+    for channel in channels:
+        result = send(channel, "remon test message",
+                      "This is a test message from remon. If you can read it, alerts will reach you here.")
+        failed += not result.ok
+        typer.echo(f"{channel.label}: {'ok' if result.ok else 'FAILED: ' + (result.error or '')}")
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:
+    try:
+        app()
+    except RemonError as exc:
+        typer.echo(f"remon: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install (if missing) and start the servers the test suite needs on 127.0.0.1:
+# redis-server (the tests start their own instances) and a PostgreSQL cluster with a
+# `remon` superuser for the tests to create throwaway databases in. Idempotent.
+set -euo pipefail
+
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ "${REMON_TEST_BROWSER:-1}" = "1" ]; then command -v chromium >/dev/null || need+=(chromium); fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != "0" ]; then echo "missing: ${need[*]} (install them, or run as root)" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDATA=${REMON_TEST_PGDATA:-/tmp/remon-test-pg}
+PGPORT=${REMON_TEST_PGPORT:-55432}
+if ! "$PGBIN/pg_isready" -h 127.0.0.1 -p "$PGPORT" -q; then
+  if [ "$(id -u)" = "0" ]; then RUN=(runuser -u postgres --); chown_to=postgres; else RUN=(); chown_to=$(id -un); fi
+  if [ ! -s "$PGDATA/PG_VERSION" ]; then
+    rm -rf "$PGDATA"; mkdir -p "$PGDATA"; chown "$chown_to" "$PGDATA"
+    "${RUN[@]}" "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 >/dev/null
+  fi
+  "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
+    -o "-h 127.0.0.1 -p $PGPORT -k /tmp -c fsync=off -c synchronous_commit=off -c max_connections=200" start >/dev/null
+fi
+psql -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='remon'" | grep -q 1 \
+  || psql -h 127.0.0.1 -p "$PGPORT" -U postgres -qc "CREATE ROLE remon LOGIN SUPERUSER PASSWORD 'remon'"
+echo "test services ready: postgresql on 127.0.0.1:$PGPORT, redis-server $(redis-server --version | awk '{print $3}')"

@@ -1,0 +1,202 @@
+"""SQLModel tables: the record of what was seen, extracted and sent.
+
+Every table that a task writes has a unique key that makes the write idempotent, so a task
+that runs twice (Celery redelivery after a crash) leaves the database as one run would:
+``articles.url`` (canonical URL), ``alerts.dedup_key``, ``deliveries (alert_id, channel_key)``,
+``appearances (article_id, source_id)`` and ``(article_id, idx)`` on extracted rows.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Source(SQLModel, table=True):
+    """A feed, listing page or search query that we poll, with its health."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    name: str | None = None
+    kind: str = "feed"
+    lang: str | None = None
+    interval: int = 900
+    enabled: bool = True
+    options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    etag: str | None = None
+    last_modified: str | None = None
+    next_check_at: datetime = Field(default_factory=utcnow, index=True)
+    claimed_until: datetime | None = None
+    last_checked_at: datetime | None = None
+    last_success_at: datetime | None = None
+    error_count: int = 0
+    error_code: str | None = None
+    error_message: str | None = Field(default=None, sa_column=Column(Text))
+    failing_alerted: bool = False
+    problem: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Article(SQLModel, table=True):
+    """One story at its canonical URL; ``status`` drives the pipeline and the sweeper."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_status_seen", "status", "first_seen_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    source_id: int | None = Field(default=None, foreign_key="sources.id", index=True)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    feed_summary: str | None = Field(default=None, sa_column=Column(Text))
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    language: str | None = None
+    published_at: datetime | None = Field(default=None, index=True)
+    published_raw: str | None = None
+    extractor: str | None = None
+    encoding: str | None = None
+    content_hash: str | None = Field(default=None, index=True)
+    signature: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    duplicate_of: int | None = Field(default=None, foreign_key="articles.id", index=True)
+    relevance: float | None = None
+    relevant: bool | None = None
+    matched_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", index=True)  # pending|analysed|duplicate|irrelevant|failed
+    attempts: int = 0
+    lease_until: datetime | None = None
+    error_code: str | None = None
+    error_message: str | None = Field(default=None, sa_column=Column(Text))
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    analysed_at: datetime | None = None
+
+    @property
+    def order_at(self) -> datetime:
+        """Articles count in order of publication, else of first sight (SCHEMA.md)."""
+        return self.published_at or self.first_seen_at
+
+
+class Appearance(SQLModel, table=True):
+    """A source carrying a story: the article itself or a syndicated copy of it."""
+
+    __tablename__ = "appearances"
+    __table_args__ = (UniqueConstraint("article_id", "url", name="uq_appearance"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    source_id: int | None = Field(default=None, foreign_key="sources.id")
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    seen_at: datetime = Field(default_factory=utcnow)
+
+
+class Statistic(SQLModel, table=True):
+    __tablename__ = "statistics"
+    __table_args__ = (
+        UniqueConstraint("article_id", "idx", name="uq_statistic"),
+        Index("ix_statistics_metric_time", "metric_key", "published_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    idx: int
+    value: float
+    value_high: float | None = None
+    unit: str
+    approx: bool = False
+    subject: str | None = None
+    material: str | None = None
+    measure: str | None = None
+    metric_key: str | None = None
+    period: str | None = None
+    sentence: str = Field(default="", sa_column=Column(Text, nullable=False))
+    start: int = 0
+    end: int = 0
+    published_at: datetime | None = None
+    alerted: bool = False
+
+
+class Stance(SQLModel, table=True):
+    __tablename__ = "stances"
+    __table_args__ = (
+        UniqueConstraint("article_id", "idx", name="uq_stance"),
+        Index("ix_stances_actor_time", "actor", "published_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    idx: int
+    actor: str
+    position: str
+    confidence: float = 0.5
+    sentence: str = Field(default="", sa_column=Column(Text, nullable=False))
+    published_at: datetime | None = None
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("article_id", "idx", name="uq_claim"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    idx: int
+    fingerprint: str = Field(index=True)
+    speaker: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sentence: str = Field(default="", sa_column=Column(Text, nullable=False))
+    published_at: datetime | None = None
+
+
+class Alert(SQLModel, table=True):
+    """A change worth telling; written in the analysis transaction (the outbox)."""
+
+    __tablename__ = "alerts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    dedup_key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    article_id: int | None = Field(default=None, foreign_key="articles.id", index=True)
+    source_id: int | None = Field(default=None, foreign_key="sources.id")
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Delivery(SQLModel, table=True):
+    """One alert to one channel: status, attempts and the last (masked) error."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel_key", name="uq_delivery"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alerts.id", index=True)
+    channel_key: str
+    channel: str  # masked label, safe to show
+    mode: str = "immediate"  # immediate | digest
+    status: str = "pending"  # pending | sending | sent | failed | digest
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Heartbeat(SQLModel, table=True):
+    """Last time each process kind did something (beat tick, task success): for health checks."""
+
+    __tablename__ = "heartbeats"
+
+    name: str = Field(primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    detail: str | None = None

@@ -1,0 +1,213 @@
+"""Keyword-only data functions: every read and write the tasks, CLI and web app need.
+
+Writes that may be repeated (a redelivered task) use the tables' unique keys, so the
+second run finds the row instead of adding one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Alert, Appearance, Article, Delivery, Heartbeat, Source, utcnow
+
+# ----------------------------------------------------------------------------- sources
+
+
+def add_source(session: Session, *, url: str, name: str | None = None, kind: str = "feed",
+               lang: str | None = None, interval: int = 900, options: dict[str, Any] | None = None,
+               enabled: bool = True) -> tuple[Source, bool]:
+    """Add a source, or return the existing one at that URL (``created`` False)."""
+    existing = session.exec(select(Source).where(Source.url == url)).first()
+    if existing:
+        return existing, False
+    source = Source(url=url, name=name, kind=kind, lang=lang, interval=interval,
+                    options=options or {}, enabled=enabled)
+    session.add(source)
+    session.flush()
+    return source, True
+
+
+def list_sources(session: Session) -> Sequence[Source]:
+    return session.exec(select(Source).order_by(col(Source.id))).all()
+
+
+def find_source(session: Session, *, ref: str) -> Source | None:
+    """A source by id or URL (what users type on the command line)."""
+    if ref.isdigit():
+        return session.get(Source, int(ref))
+    return session.exec(select(Source).where(Source.url == ref)).first()
+
+
+def claim_due_sources(session: Session, *, now: datetime, limit: int, lease: timedelta,
+                      all_enabled: bool = False) -> list[int]:
+    """Atomically take the sources due now, so two beats never poll one source twice.
+
+    One UPDATE ... RETURNING moves ``next_check_at`` past the lease; on PostgreSQL the inner
+    SELECT skips rows another transaction holds (FOR UPDATE SKIP LOCKED), on SQLite the
+    statement runs under the database's single writer lock.
+    """
+    due = select(Source.id).where(Source.enabled == True)  # noqa: E712
+    if not all_enabled:
+        due = due.where(Source.next_check_at <= now)
+    due = due.order_by(col(Source.next_check_at)).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        update(Source)
+        .where(col(Source.id).in_(due.scalar_subquery()))
+        .values(next_check_at=now + lease, claimed_until=now + lease)
+        .returning(col(Source.id))
+    )
+    ids = [row[0] for row in session.execute(stmt)]
+    session.commit()
+    return sorted(ids)
+
+
+# ----------------------------------------------------------------------------- articles
+
+
+def upsert_article(session: Session, *, url: str, source_id: int | None, title: str | None,
+                   summary: str | None, published_at: datetime | None,
+                   published_raw: str | None) -> tuple[Article, bool]:
+    """Store a feed entry's article once per canonical URL; record the appearance either way."""
+    article = session.exec(select(Article).where(Article.url == url)).first()
+    created = False
+    if article is None:
+        article = Article(url=url, source_id=source_id, title=title, feed_summary=summary,
+                          published_at=published_at, published_raw=published_raw)
+        try:
+            with session.begin_nested():
+                session.add(article)
+                session.flush()
+            created = True
+        except IntegrityError:
+            article = session.exec(select(Article).where(Article.url == url)).one()
+    add_appearance(session, article_id=article.id or 0, source_id=source_id, url=url)
+    return article, created
+
+
+def add_appearance(session: Session, *, article_id: int, source_id: int | None, url: str) -> None:
+    exists = session.exec(select(Appearance.id).where(
+        Appearance.article_id == article_id, Appearance.url == url)).first()
+    if exists is None:
+        try:
+            with session.begin_nested():
+                session.add(Appearance(article_id=article_id, source_id=source_id, url=url))
+                session.flush()
+        except IntegrityError:
+            pass
+
+
+def claim_article(session: Session, *, article_id: int, now: datetime, lease: timedelta) -> bool:
+    """Take an article for analysis; False when it is done or another worker holds it."""
+    stmt = (
+        update(Article)
+        .where(Article.id == article_id)
+        .where(or_(Article.status == "pending",
+                   and_(Article.status == "processing", col(Article.lease_until) < now)))
+        .values(status="processing", lease_until=now + lease, attempts=Article.attempts + 1)
+    )
+    claimed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    session.commit()
+    return claimed
+
+
+def pending_article_ids(session: Session, *, now: datetime, older_than: timedelta,
+                        limit: int = 500) -> list[int]:
+    """Articles the broker may have lost: pending for a while, or held by a dead worker."""
+    stmt = select(Article.id).where(or_(
+        and_(Article.status == "pending", Article.first_seen_at <= now - older_than),
+        and_(Article.status == "processing", col(Article.lease_until) < now),
+    )).order_by(col(Article.id)).limit(limit)
+    return [i for i in session.exec(stmt).all() if i is not None]
+
+
+def appearance_count(session: Session, *, article_id: int) -> int:
+    stmt = select(func.count(func.distinct(Appearance.url))).where(Appearance.article_id == article_id)
+    return int(session.exec(stmt).one())
+
+
+# ----------------------------------------------------------------------------- alerts
+
+
+def insert_alert(session: Session, *, alert: Alert) -> Alert | None:
+    """Insert an alert unless its dedup key exists (then None: it was raised before)."""
+    exists = session.exec(select(Alert.id).where(Alert.dedup_key == alert.dedup_key)).first()
+    if exists is not None:
+        return None
+    try:
+        with session.begin_nested():
+            session.add(alert)
+            session.flush()
+    except IntegrityError:
+        return None
+    return alert
+
+
+def add_delivery(session: Session, *, alert_id: int, channel_key: str, channel: str, mode: str) -> None:
+    exists = session.exec(select(Delivery.id).where(
+        Delivery.alert_id == alert_id, Delivery.channel_key == channel_key)).first()
+    if exists is None:
+        status = "digest" if mode == "digest" else "pending"
+        session.add(Delivery(alert_id=alert_id, channel_key=channel_key, channel=channel, mode=mode,
+                             status=status))
+        session.flush()
+
+
+def due_delivery_ids(session: Session, *, now: datetime, alert_id: int | None = None) -> list[int]:
+    """Deliveries to try now: pending and due, or 'sending' whose worker died (lease over)."""
+    stmt = select(Delivery.id).where(or_(
+        and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+        and_(Delivery.status == "sending", col(Delivery.lease_until) < now),
+    ))
+    if alert_id is not None:
+        stmt = stmt.where(Delivery.alert_id == alert_id)
+    return [i for i in session.exec(stmt.order_by(col(Delivery.id))).all() if i is not None]
+
+
+def claim_delivery(session: Session, *, delivery_id: int, now: datetime, lease: timedelta) -> bool:
+    """Mark a delivery 'sending' before the send: two workers never send the same one."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .where(or_(and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+                   and_(Delivery.status == "sending", col(Delivery.lease_until) < now)))
+        .values(status="sending", lease_until=now + lease, attempts=Delivery.attempts + 1)
+    )
+    claimed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    session.commit()
+    return claimed
+
+
+def list_alerts(session: Session, *, since_id: int = 0, limit: int | None = None) -> Sequence[Alert]:
+    stmt = select(Alert).where(col(Alert.id) > since_id).order_by(col(Alert.id))
+    if limit:
+        stmt = stmt.limit(limit)
+    return session.exec(stmt).all()
+
+
+def deliveries_for(session: Session, *, alert_ids: Sequence[int]) -> dict[int, list[Delivery]]:
+    out: dict[int, list[Delivery]] = {i: [] for i in alert_ids}
+    if alert_ids:
+        rows = session.exec(select(Delivery).where(col(Delivery.alert_id).in_(alert_ids))
+                            .order_by(col(Delivery.id))).all()
+        for row in rows:
+            out.setdefault(row.alert_id, []).append(row)
+    return out
+
+
+def beat(session: Session, *, name: str, detail: str | None = None) -> None:
+    """Record that ``name`` (beat tick, a task kind) did something now."""
+    row = session.get(Heartbeat, name)
+    if row is None:
+        session.add(Heartbeat(name=name, at=utcnow(), detail=detail))
+    else:
+        row.at = utcnow()
+        row.detail = detail
+        session.add(row)

@@ -1,0 +1,48 @@
+"""Read models for the review surfaces (CLI views, web app, API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import Alert, Appearance, Article, Claim, Source, Stance, Statistic
+from storage.views import article_json, iso
+
+
+def statistic_json(row: Statistic) -> dict[str, Any]:
+    return {"id": row.id, "article_id": row.article_id, "value": row.value, "value_high": row.value_high,
+            "unit": row.unit, "approx": row.approx, "subject": row.subject, "material": row.material,
+            "measure": row.measure, "metric_key": row.metric_key, "period": row.period,
+            "sentence": row.sentence, "start": row.start, "end": row.end, "published": iso(row.published_at)}
+
+
+def stance_json(row: Stance) -> dict[str, Any]:
+    return {"id": row.id, "article_id": row.article_id, "actor": row.actor, "position": row.position,
+            "confidence": row.confidence, "sentence": row.sentence, "published": iso(row.published_at)}
+
+
+def claim_json(row: Claim) -> dict[str, Any]:
+    return {"id": row.id, "article_id": row.article_id, "speaker": row.speaker, "text": row.text,
+            "fingerprint": row.fingerprint, "sentence": row.sentence, "published": iso(row.published_at)}
+
+
+def article_detail(session: Session, *, article_id: int) -> dict[str, Any] | None:
+    """An article with everything extracted from it, who carried it and what it raised."""
+    article = session.get(Article, article_id)
+    if article is None:
+        return None
+    out = article_json(article, with_text=True)
+    out["statistics"] = [statistic_json(r) for r in session.exec(
+        select(Statistic).where(Statistic.article_id == article_id).order_by(col(Statistic.idx))).all()]
+    out["stances"] = [stance_json(r) for r in session.exec(
+        select(Stance).where(Stance.article_id == article_id).order_by(col(Stance.idx))).all()]
+    out["claims"] = [claim_json(r) for r in session.exec(
+        select(Claim).where(Claim.article_id == article_id).order_by(col(Claim.idx))).all()]
+    appearances = session.exec(select(Appearance, Source).join(Source, isouter=True).where(
+        Appearance.article_id == article_id).order_by(col(Appearance.id))).all()
+    out["appearances"] = [{"url": a.url, "source": s.name or s.url if s else None, "seen": iso(a.seen_at)}
+                          for a, s in appearances]
+    out["alerts"] = [{"id": a.id, "kind": a.kind, "title": a.title} for a in session.exec(
+        select(Alert).where(Alert.article_id == article_id).order_by(col(Alert.id))).all()]
+    return out

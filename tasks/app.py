@@ -1,0 +1,72 @@
+"""The Celery app: broker from settings, reliable delivery options, queues and beat schedule.
+
+``acks_late`` + ``worker_prefetch_multiplier=1`` mean a task killed mid-run is redelivered
+rather than lost; the tasks are idempotent so a redelivery is harmless. The database stays
+the record: the sweeper re-enqueues whatever it still calls pending, so even a broker that
+loses messages (or the embedded SQLite broker after a crash) loses no work.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from tasks.runtime import get_runtime
+
+QUEUES = ("poll", "fetch", "analyze", "notify")
+
+
+def make_app() -> Celery:
+    rt = get_runtime()
+    settings = rt.settings
+    app = Celery("remon", broker=settings.broker_url_value, include=["tasks.jobs"])
+    beat = float(settings.beat_interval)
+    conf: dict[str, Any] = {
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_default_queue": "analyze",
+        "task_routes": {
+            "remon.poll_due_sources": {"queue": "poll"},
+            "remon.sweep": {"queue": "poll"},
+            "remon.refresh_source": {"queue": "fetch"},
+            "remon.process_article": {"queue": "analyze"},
+            "remon.deliver_alerts": {"queue": "notify"},
+        },
+        "task_soft_time_limit": 240,
+        "task_time_limit": 300,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "poll-due-sources": {"task": "remon.poll_due_sources", "schedule": timedelta(seconds=beat),
+                                 "options": {"expires": beat}},
+            "sweep": {"task": "remon.sweep", "schedule": timedelta(seconds=max(beat, 30.0)),
+                      "options": {"expires": max(beat, 30.0)}},
+        },
+        "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
+        "timezone": "UTC",
+    }
+    if settings.broker_url_value.startswith("redis"):
+        conf["broker_transport_options"] = {"visibility_timeout": 3600}
+    if settings.embedded:
+        conf["broker_transport_options"] = {"polling_interval": 0.5}
+    app.conf.update(conf)
+    return app
+
+
+@worker_process_init.connect
+def _fresh_connections(**_: Any) -> None:
+    """A forked pool process must not reuse the parent's pooled database connections."""
+    from storage.db import dispose_all
+
+    dispose_all()
+
+
+app = make_app()

@@ -1,0 +1,214 @@
+"""The pipeline steps as plain functions: load by id → call ``worker`` → persist → return ids.
+
+Celery tasks (``tasks.jobs``) and ``remon poll --once`` both call these, so the broker-less
+cycle and the distributed one run the same code. Each step is idempotent: running it twice
+leaves the database as one run would, with no second alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from storage import queries
+from storage.db import session_scope
+from storage.models import Article, Delivery, Source, utcnow
+from tasks import persist
+from tasks.runtime import Runtime
+from worker.errors import FetchError, RemonError, ScrapeError
+from worker.extract.analyze import analyze
+from worker.fetch.client import fetch
+from worker.fetch.decode import decode_html
+from worker.scrape.article import extract_page
+from worker.scrape.canonical import canonical_url
+from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, signature, similarity
+from worker.sources.feeds import parse_feed
+from worker.types import FeedEntry, ParsedFeed
+
+log = logging.getLogger("remon.pipeline")
+
+SOURCE_LEASE = timedelta(minutes=10)
+NEAR_DUP_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    source_id: int
+    new_article_ids: tuple[int, ...]
+    error_code: str | None = None
+    alert_ids: tuple[int, ...] = ()
+
+
+def _lease(rt: Runtime) -> timedelta:
+    """How long a worker holds an article or delivery before another may take it over."""
+    return timedelta(seconds=rt.settings.task_lease)
+
+
+# ----------------------------------------------------------------------------- poll
+
+
+def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 1000) -> list[int]:
+    with session_scope(rt.db_url) as session:
+        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=SOURCE_LEASE,
+                                         all_enabled=all_enabled)
+
+
+def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
+    """Fetch one source, store its new entries as pending articles, record its health."""
+    with session_scope(rt.db_url) as session:
+        source = session.get(Source, source_id)
+        if source is None or not source.enabled:
+            return RefreshResult(source_id, ())
+        url, etag, last_modified = source.url, source.etag, source.last_modified
+        kind, options = source.kind, dict(source.options or {})
+    try:
+        result = fetch(url, options=rt.fetch_options, etag=etag, last_modified=last_modified)
+        parsed = None if result.not_modified else _parse_source(kind, options, result.content,
+                                                                  dict(result.headers), result.url)
+    except RemonError as exc:
+        log.warning("source %s failed: %s", source_id, exc, extra={"source_id": source_id})
+        with session_scope(rt.db_url) as session:
+            alert_ids = persist.source_failed(session, rt, source_id=source_id, error=exc)
+        return RefreshResult(source_id, (), error_code=exc.code, alert_ids=tuple(alert_ids))
+    with session_scope(rt.db_url) as session:
+        new_ids, alert_ids = persist.source_succeeded(session, rt, source_id=source_id, result=result,
+                                                      parsed=parsed)
+    log.info("source %s: %d new articles", source_id, len(new_ids), extra={"source_id": source_id})
+    return RefreshResult(source_id, tuple(new_ids), alert_ids=tuple(alert_ids))
+
+
+def _parse_source(kind: str, options: dict[str, object], content: bytes, headers: dict[str, str],
+                  url: str) -> ParsedFeed:
+    if kind == "html":
+        from worker.config import Selectors
+        from worker.sources.listing import parse_listing
+
+        html, _ = decode_html(content, headers.get("content-type"))
+        selectors = Selectors.model_validate(options.get("selectors") or {})
+        return parse_listing(html, url=url, selectors=selectors)
+    return parse_feed(content, headers=headers, url=url)
+
+
+# ----------------------------------------------------------------------------- analyse
+
+
+def process_article(rt: Runtime, article_id: int) -> list[int]:
+    """Fetch, read and analyse one article; write statistics, stances, claims and alerts at once.
+
+    Returns the ids of the alerts this run created (empty when the article was already done,
+    is a syndicated copy, or is irrelevant).
+    """
+    with session_scope(rt.db_url) as session:
+        if not queries.claim_article(session, article_id=article_id, now=utcnow(), lease=_lease(rt)):
+            return []
+        article = session.get(Article, article_id)
+        assert article is not None
+        entry = FeedEntry(url=article.url, title=article.title, summary=article.feed_summary,
+                          published=article.published_at, published_raw=article.published_raw)
+    try:
+        page = _read_page(rt, entry)
+    except RemonError as exc:
+        log.warning("article %s failed: %s", article_id, exc, extra={"article_id": article_id})
+        with session_scope(rt.db_url) as session:
+            persist.article_failed(session, article_id=article_id, error=exc)
+        return []
+    text_hash = content_hash(page.text)
+    sig = signature(page.text)
+    with session_scope(rt.db_url) as session:
+        original = _find_original(session, article_id=article_id, text_hash=text_hash, sig=sig)
+        if original is not None:
+            persist.article_duplicate(session, article_id=article_id, original_id=original, page=page,
+                                      text_hash=text_hash, sig=sig)
+            log.info("article %s is a copy of %s", article_id, original, extra={"article_id": article_id})
+            return []
+    analysis = analyze(page.text, title=page.title, language=page.language,
+                       vocab=None, relevance_min=rt.watch.thresholds.relevance_min)
+    with session_scope(rt.db_url) as session:
+        alert_ids = persist.article_analysed(session, rt, article_id=article_id, page=page,
+                                             text_hash=text_hash, sig=sig, analysis=analysis)
+    log.info("article %s analysed: %d alerts", article_id, len(alert_ids), extra={"article_id": article_id})
+    return alert_ids
+
+
+def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]
+    """The article text: the page through trafilatura, else the feed's own content."""
+    try:
+        result = fetch(entry.url, options=rt.fetch_options)
+        html, encoding = decode_html(result.content, result.headers.get("content-type"))
+        return extract_page(html, url=canonical_url(result.url, html), entry=entry)
+    except FetchError:
+        if entry.summary and len(entry.summary) > 200:
+            from worker.scrape.article import page_from_entry
+
+            return page_from_entry(entry)
+        raise
+    except ScrapeError:
+        raise
+
+
+def _find_original(session: Session, *, article_id: int, text_hash: str, sig: bytes) -> int | None:
+    """An earlier article with the same text, or near-identical text (a syndicated copy)."""
+    exact = session.exec(select(Article.id).where(
+        Article.content_hash == text_hash, Article.id != article_id,
+        col(Article.status).in_(("analysed", "irrelevant", "processing"))).order_by(col(Article.id))).first()
+    if exact is not None:
+        return exact
+    since = utcnow() - NEAR_DUP_WINDOW
+    rows = session.exec(select(Article.id, Article.signature).where(
+        Article.id != article_id, col(Article.signature).is_not(None), Article.duplicate_of == None,  # noqa: E711
+        Article.first_seen_at >= since).order_by(col(Article.id))).all()
+    for other_id, other_sig in rows:
+        if other_sig and similarity(sig, other_sig) >= NEAR_DUP_THRESHOLD:
+            return other_id
+    return None
+
+
+# ----------------------------------------------------------------------------- deliver
+
+
+def deliver(rt: Runtime, *, alert_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Send every due delivery (of one alert, or all); returns counts by outcome."""
+    now = now or utcnow()
+    with session_scope(rt.db_url) as session:
+        ids = queries.due_delivery_ids(session, now=now, alert_id=alert_id)
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for delivery_id in ids:
+        with session_scope(rt.db_url) as session:
+            if not queries.claim_delivery(session, delivery_id=delivery_id, now=utcnow(), lease=_lease(rt)):
+                continue
+        outcome = persist.send_delivery(rt, delivery_id=delivery_id)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    counts["digests"] = persist.send_due_digests(rt, now=now)
+    return counts
+
+
+def sweep(rt: Runtime, *, older_than: timedelta = timedelta(minutes=2)) -> tuple[list[int], bool]:
+    """What the broker may have lost: pending articles, and whether deliveries are due."""
+    now = utcnow()
+    with session_scope(rt.db_url) as session:
+        articles = queries.pending_article_ids(session, now=now, older_than=older_than)
+        deliveries = bool(queries.due_delivery_ids(session, now=now))
+        has_digest = session.exec(select(Delivery.id).where(Delivery.status == "digest")).first() is not None
+    return articles, deliveries or has_digest
+
+
+# ----------------------------------------------------------------------------- one cycle
+
+
+def run_once(rt: Runtime) -> dict[str, int]:
+    """Poll every enabled source now, analyse what is new, deliver alerts: no broker needed."""
+    counts = {"sources": 0, "failed_sources": 0, "articles": 0, "alerts": 0}
+    for source_id in claim_due_sources(rt, all_enabled=True):
+        result = refresh_source(rt, source_id)
+        counts["sources"] += 1
+        counts["failed_sources"] += result.error_code is not None
+        counts["alerts"] += len(result.alert_ids)
+    pending, _ = sweep(rt, older_than=timedelta(0))
+    for article_id in pending:
+        counts["articles"] += 1
+        counts["alerts"] += len(process_article(rt, article_id))
+    counts.update({f"deliveries_{k}": v for k, v in deliver(rt).items()})
+    return counts

@@ -1,0 +1,284 @@
+"""Real servers on 127.0.0.1 for the tests: redis-server, PostgreSQL, SMTP, HTTP receivers.
+
+No mocks: each helper starts the real thing on a free loopback port and stops it after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 60.0, interval: float = 0.2,
+             what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+
+
+# ----------------------------------------------------------------------------- redis
+
+
+@dataclass
+class RedisServer:
+    port: int
+    workdir: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        exe = shutil.which("redis-server")
+        if exe is None:
+            raise RuntimeError("redis-server is not installed (apt-get install -y redis-server)")
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+             "--dir", str(self.workdir), "--maxmemory-policy", "noeviction", "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(self.port)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+# ----------------------------------------------------------------------------- SMTP
+
+
+@dataclass
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1 accepting any login; messages land in ``messages``."""
+
+    port: int
+    messages: list[email.message.Message] = field(default_factory=list)
+    controller: Any = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                outer.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))
+                return "250 OK"
+
+        def authenticator(*_: Any) -> AuthResult:
+            return AuthResult(success=True)
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                     authenticator=authenticator, auth_require_tls=False)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def url(self, user: str = "remon", password: str = "s3cretSMTPpass") -> str:
+        return (f"mailto://{user}:{password}@127.0.0.1:{self.port}?from=remon@example.org"
+                f"&to=analyst@example.org&mode=insecure")
+
+    def bodies(self) -> list[str]:
+        out = []
+        for msg in self.messages:
+            parts = [p for p in msg.walk() if not p.is_multipart()]
+            text = "\n".join((p.get_payload(decode=True) or b"").decode(p.get_content_charset() or "utf-8",
+                                                                       "replace") for p in parts)
+            out.append(str(msg.get("Subject", "")) + "\n" + text)
+        return out
+
+
+# ----------------------------------------------------------------------------- HTTP
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@dataclass
+class JsonReceiver:
+    """An HTTP endpoint for apprise ``json://``; ``status`` decides what it answers."""
+
+    port: int
+    status: int = 200
+    received: list[dict[str, Any]] = field(default_factory=list)
+    server: _Server | None = None
+
+    def start(self) -> None:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length)
+                if outer.status < 300:
+                    with contextlib.suppress(ValueError):
+                        outer.received.append(json.loads(body))
+                self.send_response(outer.status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = _Server(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def url(self, secret: str = "recv-token-123") -> str:
+        return f"json://127.0.0.1:{self.port}/hook/{secret}"
+
+
+@dataclass
+class Site:
+    """A tiny web site on 127.0.0.1: ``pages[path] = (content_type, bytes)``, editable live."""
+
+    port: int
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    hits: list[str] = field(default_factory=list)
+    server: _Server | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.hits.append(self.path)
+                page = outer.pages.get(self.path)
+                if page is None:
+                    self.send_response(404)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
+                ctype, body = page
+                self.send_response(200)
+                self.send_header("content-type", ctype)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = _Server(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
+    """An RSS 2.0 document; items: title, link, published (RFC 822 or ISO), description."""
+    from email.utils import format_datetime
+    from datetime import datetime
+    from xml.sax.saxutils import escape
+
+    parts = [f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{escape(title)}</title>"
+             "<link>http://127.0.0.1/</link><description>test</description>"]
+    for it in items:
+        pub = it.get("published")
+        if pub and "T" in pub:
+            pub = format_datetime(datetime.fromisoformat(pub.replace("Z", "+00:00")))
+        parts.append(f"<item><title>{escape(it.get('title', ''))}</title><link>{escape(it['link'])}</link>"
+                     f"<guid>{escape(it['link'])}</guid>"
+                     + (f"<pubDate>{pub}</pubDate>" if pub else "")
+                     + f"<description>{escape(it.get('description', ''))}</description></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def remon_env(tmp: Path, **extra: str) -> dict[str, str]:
+    """Environment for a remon subprocess: its own data dir, private networks allowed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REMON_")}
+    env.update({"REMON_DATA_DIR": str(tmp / "data"), "REMON_ALLOW_PRIVATE_NETWORKS": "true",
+                "REMON_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+def remon_cmd(*args: str) -> list[str]:
+    exe = Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin" / "remon"
+    if not exe.exists():
+        exe = Path(shutil.which("remon") or "remon")
+    return [str(exe), *args]
+
+
+def run_remon(env: dict[str, str], *args: str, timeout: float = 300, check: bool = True,
+              stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(remon_cmd(*args), env=env, cwd=REPO, capture_output=True, timeout=timeout,
+                          input=stdin.decode() if stdin is not None else None, text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"remon {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@contextlib.contextmanager
+def background(cmd: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a long-lived process (a worker) with its output in ``log``; kill it after."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, 15)
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, 9)
+                    proc.wait(10)

@@ -1,0 +1,242 @@
+"""One typed settings object, validated once at start, plus the watch file it points to.
+
+Settings come from the environment (prefix ``REMON_``) or a ``.env`` file; every secret also
+has a ``_FILE`` variant (``REMON_NOTIFY_URLS_FILE=/run/secrets/notify``) so containers can
+mount secrets instead of putting them in the environment. Domain code receives the values it
+needs as arguments; nothing below ``worker/`` reads the environment on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from worker.errors import ConfigError
+
+SECRET_FIELDS = ("database_url", "broker_url", "notify_urls", "web_token")
+DEFAULT_USER_AGENT = "remon/0.1 (+https://github.com/remon-project/remon; export-control monitor)"
+
+
+class Settings(BaseSettings):
+    """Every setting remon reads. The README's settings table mirrors this class."""
+
+    model_config = SettingsConfigDict(env_prefix="REMON_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Where the embedded SQLite files live.")
+    database_url: SecretStr | None = Field(
+        None, description="SQLAlchemy URL; default sqlite:///<data_dir>/remon.db. Secret (_FILE)."
+    )
+    broker_url: SecretStr | None = Field(
+        None, description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db. Secret (_FILE)."
+    )
+    notify_urls: SecretStr = Field(
+        SecretStr(""),
+        description="Apprise URLs, whitespace separated; 'tag1,tag2=URL' tags one. Secret (_FILE).",
+    )
+    config: Path | None = Field(None, description="Watch file (YAML or TOML): sources, routing, thresholds.")
+    allow_private_networks: bool = Field(
+        False, description="Let the fetcher reach private, loopback and link-local addresses."
+    )
+    base_url: str = Field("http://127.0.0.1:8080", description="Public URL of the review app, for links.")
+    web_token: SecretStr | None = Field(None, description="Token required by write endpoints. Secret (_FILE).")
+    user_agent: str = Field(DEFAULT_USER_AGENT, description="User-Agent sent with every request.")
+    default_interval: int = Field(900, ge=30, description="Poll interval (s) for sources that set none.")
+    beat_interval: int = Field(60, ge=1, description="How often (s) beat looks for due sources.")
+    fetch_timeout: float = Field(20.0, gt=0, description="Total seconds allowed for one HTTP fetch.")
+    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Cap on a decompressed body.")
+    task_lease: int = Field(600, ge=5, description="Seconds a worker may hold an article or delivery.")
+    log_level: str = Field("INFO", description="Python log level.")
+    log_json: bool = Field(False, description="Emit structured JSON logs.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    # -- derived values ------------------------------------------------------------------
+    @property
+    def database_url_value(self) -> str:
+        if self.database_url and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'remon.db').as_posix()}"
+
+    @property
+    def broker_url_value(self) -> str:
+        if self.broker_url and self.broker_url.get_secret_value():
+            return self.broker_url.get_secret_value()
+        return f"sqla+sqlite:///{(self.data_dir / 'broker.db').as_posix()}"
+
+    @property
+    def embedded(self) -> bool:
+        return self.broker_url_value.startswith("sqla+")
+
+    def channels(self) -> list[Channel]:
+        return parse_notify_urls(self.notify_urls.get_secret_value())
+
+    def watch(self) -> WatchConfig:
+        return load_watch_file(self.config) if self.config else WatchConfig()
+
+
+class Channel(BaseModel):
+    """One notification target: an apprise URL (secret) and the tags that route to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: SecretStr
+    tags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """A stable, secret-free identity for delivery rows (hash of the URL)."""
+        import hashlib
+
+        return hashlib.sha256(self.url.get_secret_value().encode()).hexdigest()[:16]
+
+    @property
+    def label(self) -> str:
+        """The URL with every secret masked: safe for logs, pages and the API."""
+        from worker.alert.mask import mask_url
+
+        return mask_url(self.url.get_secret_value())
+
+
+_TAGGED = re.compile(r"^(?P<tags>[A-Za-z0-9_.,\s-]+)=(?P<url>[A-Za-z][A-Za-z0-9+.-]*://.*)$")
+
+
+def parse_notify_urls(raw: str) -> list[Channel]:
+    """Split ``REMON_NOTIFY_URLS`` into channels; ``urgent,cn=mailto://...`` carries tags."""
+    channels: list[Channel] = []
+    for item in raw.split():
+        match = _TAGGED.match(item)
+        if match:
+            tags = tuple(t.strip() for t in match["tags"].split(",") if t.strip())
+            channels.append(Channel(url=SecretStr(match["url"]), tags=tags))
+        elif "://" in item:
+            channels.append(Channel(url=SecretStr(item)))
+        else:
+            raise ConfigError("a notify URL must look like scheme://..., optionally prefixed 'tag=' "
+                              f"(item {len(channels) + 1} does not)", code="config.notify_url")
+    return channels
+
+
+# ----------------------------------------------------------------------------- watch file
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Selectors(_Strict):
+    """CSS selectors that turn an HTML listing page into entries."""
+
+    item: str
+    link: str = "a"
+    title: str | None = None
+    date: str | None = None
+
+
+class SourceSpec(_Strict):
+    """A source as written in the watch file."""
+
+    url: str | None = None
+    name: str | None = None
+    kind: Literal["feed", "html", "search"] = "feed"
+    interval: int | None = Field(None, ge=30)
+    lang: str | None = None
+    enabled: bool = True
+    selectors: Selectors | None = None
+    query: str | None = None
+    engine: str | None = None
+
+
+class Thresholds(_Strict):
+    """Tolerances of the change rules (SCHEMA.md 'Alerts')."""
+
+    percent_points: float = 1.0
+    relative: float = 0.02
+    hedged_relative: float = 0.05
+    failing_after: int = Field(5, ge=1)
+    relevance_min: float = 0.5
+
+
+class RouteRule(_Strict):
+    """Alerts matching every given list go to ``tags``; an empty list matches anything."""
+
+    kinds: list[str] = []
+    materials: list[str] = []
+    actors: list[str] = []
+    tags: list[str]
+
+
+class TagMode(_Strict):
+    mode: Literal["immediate", "digest"] = "immediate"
+    every: Literal["hourly", "daily"] = "daily"
+    at: str = "08:00"
+
+
+class Routing(_Strict):
+    rules: list[RouteRule] = []
+    tags: dict[str, TagMode] = {}
+    debounce_minutes: int = Field(60, ge=0)
+
+
+class WatchConfig(_Strict):
+    """The watch file: what to poll, where alerts go, and how sensitive the rules are."""
+
+    sources: list[SourceSpec] = []
+    allow_hosts: list[str] = []
+    thresholds: Thresholds = Thresholds()
+    routing: Routing = Routing()
+    vocab: dict[str, Any] = {}
+    use_default_sources: bool = False
+
+
+def load_watch_file(path: Path) -> WatchConfig:
+    """Read a YAML or TOML watch file; raise ConfigError naming the bad field."""
+    if not path.exists():
+        raise ConfigError(f"watch file {path} does not exist", code="config.watch_missing")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"watch file {path} is not valid: {exc}", code="config.watch_syntax") from exc
+    try:
+        return WatchConfig.model_validate(data or {})
+    except ValidationError as exc:
+        raise ConfigError(_readable(exc, str(path)), code="config.watch_invalid") from exc
+
+
+def _readable(exc: ValidationError, where: str) -> str:
+    parts = [f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()]
+    return f"{where}: " + "; ".join(parts)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build and validate the settings once; a bad value raises ConfigError naming the variable."""
+    for name in SECRET_FIELDS:
+        file_var = f"REMON_{name.upper()}_FILE"
+        if name not in overrides and os.environ.get(file_var):
+            try:
+                overrides[name] = Path(os.environ[file_var]).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(f"{file_var} points to an unreadable file: {exc.strerror}",
+                                  code="config.secret_file") from exc
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        parts = [f"REMON_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError("invalid settings: " + "; ".join(parts), code="config.invalid") from exc
+    settings.channels()  # validate the notify URLs now, not at the first alert
+    if settings.config:
+        settings.watch()
+    return settings
