@@ -406,6 +406,26 @@ def notify_test(tag: Annotated[str | None, typer.Option("--tag", help="Only chan
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def health(
+    check: Annotated[str, typer.Option("--check", help="Comma-separated: database,broker,beat,tasks,backlog")] =
+        "database,broker,tasks,backlog",
+    fmt: Format = "table",
+) -> None:
+    """Check the database, broker, scheduler and backlog; exit 1 if any check fails."""
+    from remon.health import CHECKS, run_checks
+    from remon.output import emit
+
+    names = [c.strip() for c in check.split(",") if c.strip()]
+    unknown = [n for n in names if n not in CHECKS]
+    if unknown:
+        typer.echo(f"remon: unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECKS)}", err=True)
+        raise typer.Exit(2)
+    results = run_checks(_settings(), names)
+    emit([{"check": r.name, "ok": r.ok, "detail": r.detail} for r in results], fmt)
+    raise typer.Exit(0 if all(r.ok for r in results) else 1)
+
+
 def main() -> None:
     try:
         app()

@@ -60,6 +60,6 @@ def setup_logging(settings: Settings) -> None:
     handler.addFilter(MaskSecrets(secrets))
     root.addHandler(handler)
     root.setLevel(settings.log_level)
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "charset_normalizer"):
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "charset_normalizer", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     root._remon_configured = True  # type: ignore[attr-defined]

@@ -90,9 +90,15 @@ def alembic_config(url: str) -> Any:
 def migrate(url: str) -> None:
     """Bring the schema to the newest revision (idempotent; safe on every start)."""
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
-    get_engine(url)  # creates the SQLite directory
-    command.upgrade(alembic_config(url), "head")
+    cfg = alembic_config(url)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with get_engine(url).connect() as conn:  # also creates the SQLite directory
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        command.upgrade(cfg, "head")
 
 
 def is_postgres(url: str) -> bool:

@@ -200,3 +200,15 @@ class Heartbeat(SQLModel, table=True):
     name: str = Field(primary_key=True)
     at: datetime = Field(default_factory=utcnow)
     detail: str | None = None
+
+
+class TaskMetric(SQLModel, table=True):
+    """Counters every process adds to, so /metrics sees all workers, whichever host they run on."""
+
+    __tablename__ = "task_metrics"
+
+    name: str = Field(primary_key=True)
+    runs: int = 0
+    failures: int = 0
+    total_seconds: float = 0.0
+    last_at: datetime | None = None

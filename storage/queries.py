@@ -211,3 +211,20 @@ def beat(session: Session, *, name: str, detail: str | None = None) -> None:
         row.at = utcnow()
         row.detail = detail
         session.add(row)
+
+
+def count_task(session: Session, *, name: str, seconds: float, failed: bool) -> None:
+    """Add one run to a task's counters (an UPDATE, so concurrent workers never lose a count)."""
+    from storage.models import TaskMetric
+
+    stmt = (update(TaskMetric).where(TaskMetric.name == name)
+            .values(runs=TaskMetric.runs + 1, failures=TaskMetric.failures + int(failed),
+                    total_seconds=TaskMetric.total_seconds + seconds, last_at=utcnow()))
+    if session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
+        try:
+            with session.begin_nested():
+                session.add(TaskMetric(name=name, runs=1, failures=int(failed), total_seconds=seconds,
+                                       last_at=utcnow()))
+                session.flush()
+        except IntegrityError:
+            session.execute(stmt)

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from storage.db import session_scope
-from storage.queries import beat
+from tasks import signals  # noqa: F401  (connects the lifecycle handlers)
 from tasks import steps
 from tasks.app import app
 from tasks.runtime import get_runtime
 
 log = logging.getLogger("remon.tasks")
-
-
-def _beat(name: str) -> None:
-    with session_scope(get_runtime().db_url) as session:
-        beat(session, name=name)
 
 
 @app.task(name="remon.poll_due_sources", ignore_result=True)
@@ -24,7 +18,6 @@ def poll_due_sources() -> int:
     ids = steps.claim_due_sources(get_runtime())
     for source_id in ids:
         refresh_source.delay(source_id)
-    _beat("beat")
     return len(ids)
 
 
@@ -35,7 +28,6 @@ def refresh_source(source_id: int) -> None:
         process_article.delay(article_id)
     if result.alert_ids:
         deliver_alerts.delay()
-    _beat("task.refresh_source")
 
 
 @app.task(name="remon.process_article", ignore_result=True)
@@ -43,14 +35,11 @@ def process_article(article_id: int) -> None:
     alert_ids = steps.process_article(get_runtime(), article_id)
     if alert_ids:
         deliver_alerts.delay()
-    _beat("task.process_article")
 
 
 @app.task(name="remon.deliver_alerts", ignore_result=True)
 def deliver_alerts(alert_id: int | None = None) -> dict[str, int]:
-    counts = steps.deliver(get_runtime(), alert_id=alert_id)
-    _beat("task.deliver_alerts")
-    return counts
+    return steps.deliver(get_runtime(), alert_id=alert_id)
 
 
 @app.task(name="remon.sweep", ignore_result=True)

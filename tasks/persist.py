@@ -178,7 +178,7 @@ def article_analysed(session: Session, rt: Runtime, *, article_id: int, page: Pa
 
 def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
     """Send one claimed delivery and record the outcome: 'sent', 'retry' or 'failed'."""
-    from worker.alert.notify import MAX_ATTEMPTS, retry_delay, send
+    from worker.alert.notify import retry_delay, send
 
     with session_scope(rt.db_url) as session:
         delivery = session.get(Delivery, delivery_id)
@@ -192,7 +192,7 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
         outcome, error = "failed", "channel no longer configured"
     else:
         result = send(channel, title, body, payload=alert.payload)
-        outcome = "sent" if result.ok else ("failed" if attempts >= MAX_ATTEMPTS else "retry")
+        outcome = "sent" if result.ok else ("failed" if attempts >= rt.settings.retry_attempts else "retry")
         error = result.error
     with session_scope(rt.db_url) as session:
         delivery = session.get(Delivery, delivery_id)
@@ -202,7 +202,8 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
             delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
         elif outcome == "retry":
             delivery.status, delivery.last_error = "pending", error
-            delivery.next_attempt_at = utcnow() + timedelta(seconds=retry_delay(attempts))
+            delivery.next_attempt_at = utcnow() + timedelta(seconds=retry_delay(
+                attempts, base=rt.settings.retry_base, cap=rt.settings.retry_max))
         else:
             delivery.status, delivery.last_error = "failed", error
         session.add(delivery)

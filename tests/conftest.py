@@ -47,3 +47,36 @@ def site() -> Iterator[Site]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A throwaway database on the PostgreSQL that `make test` starts (scripts/test-services.sh)."""
+    import os
+    import uuid
+
+    base = os.environ.get("REMON_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("REMON_TEST_POSTGRES_URL is not set (run through `make test`)")
+    import psycopg
+
+    name = f"remon_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+    yield url
+    from storage.db import dispose_all
+
+    dispose_all()
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated database URL, once on SQLite and once on PostgreSQL."""
+    from storage.db import migrate
+
+    url = f"sqlite:///{tmp_path}/remon.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    migrate(url)
+    return url

@@ -25,6 +25,7 @@ import yaml
 __all__ = ["RELEVANCE_THRESHOLD", "is_relevant", "score_relevance"]
 
 _DATA = Path(__file__).with_name("data") / "relevance.yaml"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|[。！？!?；;\n]+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class _Model:
     mineral_scale: float
     control_scale: float
     base: float
+    coverage_floor: float
+    coverage_gain: float
 
 
 def _has_cjk(pattern: str) -> bool:
@@ -74,6 +77,8 @@ def _model() -> _Model:
         mineral_scale=float(raw["mineral_scale"]),
         control_scale=float(raw["control_scale"]),
         base=float(raw["base"]),
+        coverage_floor=float(raw.get("coverage_floor", 1.0)),
+        coverage_gain=float(raw.get("coverage_gain", 0.0)),
     )
 
 
@@ -101,10 +106,15 @@ def score_relevance(text: str, *, title: str | None = None, vocab: object | None
     del vocab
     model = _model()
     body = _prepare(text, title)
+    # control / supply words count only in and next to sentences that name a mineral: a
+    # chip-controls story that mentions gallium once, elsewhere, is not about gallium's controls
+    sentences = _SENTENCE.split(body)
+    named = [any(t.regex.search(s) for t in model.terms if t.kind == "mineral") for s in sentences]
+    focus = " \n".join(s for i, s in enumerate(sentences) if any(named[max(0, i - 1):i + 2]))
     mineral = control = 0.0
     matched: dict[str, None] = {}
     for term in model.terms:
-        count = sum(1 for _ in term.regex.finditer(body))
+        count = sum(1 for _ in term.regex.finditer(body if term.kind == "mineral" else focus))
         if not count:
             continue
         matched.setdefault(term.label, None)
@@ -113,6 +123,9 @@ def score_relevance(text: str, *, title: str | None = None, vocab: object | None
             mineral += gained
         else:
             control += gained
+    # a long article that names a mineral in one sentence of many mentions it in passing
+    coverage = sum(named) / max(1, len([s for s in sentences if s.strip()]))
+    mineral *= min(1.0, model.coverage_floor + model.coverage_gain * coverage)
     m = 1.0 - math.exp(-mineral / model.mineral_scale)
     c = 1.0 - math.exp(-control / model.control_scale)
     score = m * (model.base + (1.0 - model.base) * c)

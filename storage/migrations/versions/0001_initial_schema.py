@@ -51,6 +51,14 @@ def upgrade() -> None:
     with op.batch_alter_table('sources', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sources_next_check_at'), ['next_check_at'], unique=False)
 
+    op.create_table('task_metrics',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('runs', sa.Integer(), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('total_seconds', sa.Float(), nullable=False),
+    sa.Column('last_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('name')
+    )
     op.create_table('articles',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('url', sa.Text(), nullable=False),
@@ -246,6 +254,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_articles_content_hash'))
 
     op.drop_table('articles')
+    op.drop_table('task_metrics')
     with op.batch_alter_table('sources', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sources_next_check_at'))
 

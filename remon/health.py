@@ -1,0 +1,88 @@
+"""Health checks for `remon health`, compose healthchecks and the web app's /readyz."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, text
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import Article, Delivery, Heartbeat, utcnow
+from worker.config import Settings
+
+CHECKS = ("database", "broker", "beat", "tasks", "backlog")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_database(settings: Settings) -> Check:
+    try:
+        with session_scope(settings.database_url_value) as session:
+            session.execute(text("SELECT 1"))
+            version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return Check("database", True, f"reachable, schema {version}")
+    except Exception as exc:
+        return Check("database", False, f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
+
+
+def check_broker(settings: Settings) -> Check:
+    from kombu import Connection
+
+    try:
+        with Connection(settings.broker_url_value, connect_timeout=5) as conn:
+            conn.ensure_connection(max_retries=1, timeout=5)
+        return Check("broker", True, "reachable")
+    except Exception as exc:
+        return Check("broker", False, f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
+
+
+def _age(settings: Settings, name: str) -> timedelta | None:
+    with session_scope(settings.database_url_value) as session:
+        row = session.get(Heartbeat, name)
+        return utcnow() - row.at if row else None
+
+
+def check_beat(settings: Settings) -> Check:
+    age = _age(settings, "beat")
+    limit = timedelta(seconds=max(3 * settings.beat_interval, 120))
+    if age is None:
+        return Check("beat", False, "no beat tick recorded yet")
+    return Check("beat", age <= limit, f"last tick {int(age.total_seconds())}s ago (limit {int(limit.total_seconds())}s)")
+
+
+def check_tasks(settings: Settings) -> Check:
+    with session_scope(settings.database_url_value) as session:
+        rows = session.exec(select(Heartbeat).where(Heartbeat.name.startswith("task."))).all()  # type: ignore[attr-defined]
+    if not rows:
+        return Check("tasks", True, "no task has run yet")
+    latest = max(r.at for r in rows)
+    return Check("tasks", True, f"last task success {int((utcnow() - latest).total_seconds())}s ago")
+
+
+def check_backlog(settings: Settings) -> Check:
+    with session_scope(settings.database_url_value) as session:
+        pending = session.exec(select(func.count()).select_from(Article).where(
+            Article.status.in_(("pending", "processing")))).one()  # type: ignore[attr-defined]
+        due = session.exec(select(func.count()).select_from(Delivery).where(
+            Delivery.status.in_(("pending", "sending")))).one()  # type: ignore[attr-defined]
+        failed = session.exec(select(func.count()).select_from(Delivery).where(Delivery.status == "failed")).one()
+    return Check("backlog", True, f"{pending} articles pending, {due} deliveries due, {failed} failed")
+
+
+def run_checks(settings: Settings, names: list[str]) -> list[Check]:
+    funcs = {"database": check_database, "broker": check_broker, "beat": check_beat,
+             "tasks": check_tasks, "backlog": check_backlog}
+    out: list[Check] = []
+    for name in names:
+        if name != "database" and name != "broker" and out and not out[0].ok and out[0].name == "database":
+            out.append(Check(name, False, "database unreachable"))
+            continue
+        out.append(funcs[name](settings))
+    return out

@@ -1,0 +1,81 @@
+"""Prometheus metrics computed from the database at scrape time.
+
+Workers may run on several hosts; the database is the one place that sees all of them, so
+counters live there (``task_metrics``, source and delivery rows) and /metrics reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import Article, Delivery, Source, TaskMetric
+
+
+def _line(name: str, value: float, labels: dict[str, Any] | None = None) -> str:
+    if labels:
+        inner = ",".join(f'{k}="{str(v).replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+                         for k, v in labels.items())
+        return f"{name}{{{inner}}} {value}"
+    return f"{name} {value}"
+
+
+def render_metrics(db_url: str, *, queue_depths: dict[str, int] | None = None) -> str:
+    """The Prometheus text exposition of remon's counters and gauges."""
+    out: list[str] = []
+
+    def family(name: str, kind: str, help_text: str) -> None:
+        out.append(f"# HELP {name} {help_text}")
+        out.append(f"# TYPE {name} {kind}")
+
+    with session_scope(db_url) as session:
+        tasks = session.exec(select(TaskMetric)).all()
+        family("remon_task_runs_total", "counter", "Task runs by task name.")
+        out += [_line("remon_task_runs_total", t.runs, {"task": t.name}) for t in tasks]
+        family("remon_task_failures_total", "counter", "Task runs that raised.")
+        out += [_line("remon_task_failures_total", t.failures, {"task": t.name}) for t in tasks]
+        family("remon_task_duration_seconds_sum", "counter", "Total seconds spent in each task.")
+        out += [_line("remon_task_duration_seconds_sum", round(t.total_seconds, 3), {"task": t.name}) for t in tasks]
+        polls = next((t.runs for t in tasks if t.name == "refresh_source"), 0)
+        family("remon_polls_total", "counter", "Source polls (refresh_source runs).")
+        out.append(_line("remon_polls_total", polls))
+        family("remon_fetch_errors", "gauge", "Sources whose last poll failed, by error code.")
+        for code, n in session.exec(select(Source.error_code, func.count()).where(
+                Source.error_code != None).group_by(Source.error_code)).all():  # noqa: E711
+            out.append(_line("remon_fetch_errors", n, {"code": code}))
+        family("remon_articles", "gauge", "Articles by pipeline status.")
+        for status, n in session.exec(select(Article.status, func.count()).group_by(Article.status)).all():
+            out.append(_line("remon_articles", n, {"status": status}))
+        family("remon_articles_processed_total", "counter", "Articles analysed, skipped as copies or irrelevant.")
+        processed = session.exec(select(func.count()).select_from(Article).where(
+            Article.status.in_(("analysed", "duplicate", "irrelevant")))).one()  # type: ignore[attr-defined]
+        out.append(_line("remon_articles_processed_total", processed))
+        family("remon_alert_deliveries", "gauge", "Alert deliveries by channel (masked) and status.")
+        for channel, status, n in session.exec(select(Delivery.channel, Delivery.status, func.count())
+                                               .group_by(Delivery.channel, Delivery.status)).all():
+            out.append(_line("remon_alert_deliveries", n, {"channel": channel, "status": status}))
+    if queue_depths is not None:
+        family("remon_queue_depth", "gauge", "Messages waiting in each broker queue.")
+        out += [_line("remon_queue_depth", n, {"queue": q}) for q, n in queue_depths.items()]
+    return "\n".join(out) + "\n"
+
+
+def queue_depths(broker_url: str, queues: tuple[str, ...]) -> dict[str, int]:
+    """Waiting messages per queue, read from the broker (0 when it cannot be asked)."""
+    from kombu import Connection
+
+    depths: dict[str, int] = {}
+    try:
+        with Connection(broker_url, connect_timeout=3) as conn:
+            channel = conn.default_channel
+            for queue in queues:
+                try:
+                    depths[queue] = int(channel.queue_declare(queue=queue, passive=True).message_count)
+                except Exception:
+                    depths[queue] = 0
+    except Exception:
+        return {q: 0 for q in queues}
+    return depths

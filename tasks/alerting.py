@@ -1,0 +1,198 @@
+"""From an analysis to alerts: load the detector's state, run it, write alerts and deliveries.
+
+Runs inside the analysis transaction (``persist.article_analysed``), so the statistics, the
+alerts they raise and the delivery rows are committed together or not at all (the outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage import queries
+from storage.db import session_scope
+from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
+from storage.models import Claim as ClaimRow
+from storage.models import Stance as StanceRow
+from storage.models import Statistic as StatisticRow
+from tasks.runtime import Runtime
+from worker.alert.render import AlertView, render, render_digest
+from worker.alert.route import route
+from worker.detect.detector import detect
+from worker.detect.state import ArticleContext, DetectorState, KnownClaim, MetricPoint, PositionPoint
+from worker.types import Analysis, Change
+
+log = logging.getLogger("remon.alerting")
+
+
+def _source_label(session: Session, source_id: int | None) -> str | None:
+    if source_id is None:
+        return None
+    source = session.get(Source, source_id)
+    return (source.name or source.url) if source else None
+
+
+def load_state(session: Session, *, article: Article, analysis: Analysis) -> DetectorState:
+    """Only the history the detector needs for this article's metric keys, actors and claims."""
+    keys = {s.metric_key for s in analysis.statistics if s.metric_key}
+    actors = {s.actor for s in analysis.stances}
+    metrics: dict[str, list[MetricPoint]] = {}
+    if keys:
+        rows = session.exec(
+            select(StatisticRow, Article).join(Article, col(Article.id) == StatisticRow.article_id)
+            .where(col(StatisticRow.metric_key).in_(keys), StatisticRow.article_id != article.id)
+            .order_by(col(StatisticRow.published_at), col(StatisticRow.id))).all()
+        for stat, art in rows:
+            metrics.setdefault(stat.metric_key or "", []).append(MetricPoint(
+                value=stat.value, value_high=stat.value_high, unit=stat.unit, approx=stat.approx,
+                published=stat.published_at or art.order_at, article_id=art.id or 0, article_url=art.url,
+                source=_source_label(session, art.source_id), alerted=stat.alerted))
+    positions: dict[str, list[PositionPoint]] = {}
+    if actors:
+        rows2 = session.exec(select(StanceRow).where(col(StanceRow.actor).in_(actors),
+                                                     StanceRow.article_id != article.id)
+                             .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
+        for st in rows2:
+            positions.setdefault(st.actor, []).append(PositionPoint(
+                position=st.position, published=st.published_at or utcnow(), article_id=st.article_id))
+    claims: list[KnownClaim] = []
+    if analysis.claims:
+        rows3 = session.exec(select(ClaimRow).where(ClaimRow.article_id != article.id)).all()
+        claims = [KnownClaim(fingerprint=c.fingerprint, speaker=c.speaker, text=c.text) for c in rows3]
+    return DetectorState(metrics=metrics, positions=positions, claims=claims)
+
+
+def detect_and_record(session: Session, rt: Runtime, *, article: Article, analysis: Analysis) -> list[int]:
+    """Run the detector for one analysed article and write its alerts (returns new alert ids)."""
+    state = load_state(session, article=article, analysis=analysis)
+    source = _source_label(session, article.source_id)
+    context = ArticleContext(article_id=article.id or 0, url=article.url, source=source,
+                             published=article.order_at, is_duplicate=False)
+    decision = detect(state, analysis, context, rt.watch.thresholds)
+    alerted_indexes = {i for i, flag in enumerate(decision.alerted_statistics) if flag}
+    if alerted_indexes:
+        for row in session.exec(select(StatisticRow).where(StatisticRow.article_id == article.id)).all():
+            if row.idx in alerted_indexes:
+                row.alerted = True
+                session.add(row)
+    ids: list[int] = []
+    for change in decision.changes:
+        alert_id = record_change(session, rt, change=change, article=article, source=source)
+        if alert_id is not None:
+            ids.append(alert_id)
+    return ids
+
+
+def _view(rt: Runtime, change: Change, *, article: Article | None, source: str | None,
+          sources_count: int) -> AlertView:
+    sentence = (change.statistic.sentence if change.statistic else change.stance.sentence if change.stance
+                else change.claim.sentence if change.claim else "")
+    return AlertView(
+        kind=change.kind, statistic=change.statistic, previous=change.previous, stance=change.stance,
+        previous_position=change.previous_position, claim=change.claim, sentence=sentence,
+        article_url=article.url if article else None, article_title=article.title if article else None,
+        source=source, published=article.order_at if article else None, sources_count=sources_count,
+        review_url=(f"{rt.settings.base_url.rstrip('/')}/articles/{article.id}" if article else
+                    rt.settings.base_url), details=dict(change.details))
+
+
+def _payload(change: Change, article: Article | None, source: str | None) -> dict[str, Any]:
+    stat = change.statistic
+    return {
+        "article_url": article.url if article else change.details.get("url"),
+        "source": source,
+        "statistic": {"subject": stat.subject, "material": stat.material, "measure": stat.measure,
+                      "value": stat.value, "value_high": stat.value_high, "unit": stat.unit,
+                      "approx": stat.approx, "period": stat.period, "sentence": stat.sentence} if stat else None,
+        "previous": _jsonable(dict(change.previous)) if change.previous else None,
+        "stance": {"actor": change.stance.actor, "position": change.stance.position,
+                   "sentence": change.stance.sentence} if change.stance else None,
+        "previous_position": change.previous_position,
+        "claim": {"speaker": change.claim.speaker, "text": change.claim.text,
+                  "fingerprint": change.claim.fingerprint} if change.claim else None,
+        "details": _jsonable(dict(change.details)),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.hour == value.minute == 0 else value.isoformat()
+    return value
+
+
+def record_change(session: Session, rt: Runtime, *, change: Change, article: Article | None,
+                  source: str | None, source_id: int | None = None) -> int | None:
+    """Write one alert (unless its dedup key exists) and its delivery rows, routed by tag."""
+    count = queries.appearance_count(session, article_id=article.id) if article and article.id else 0
+    view = _view(rt, change, article=article, source=source, sources_count=max(count, 1))
+    title, body = render(view, "text")
+    alert = queries.insert_alert(session, alert=Alert(
+        kind=change.kind, dedup_key=change.key, article_id=article.id if article else None,
+        source_id=source_id if source_id is not None else (article.source_id if article else None),
+        title=title, body=body, payload=_payload(change, article, source)))
+    if alert is None or alert.id is None:
+        return None
+    for target in route(change, rt.watch.routing, list(rt.channels)):
+        queries.add_delivery(session, alert_id=alert.id, channel_key=target.channel.key,
+                             channel=target.channel.label, mode=target.mode)
+    return alert.id
+
+
+def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: str) -> list[int]:
+    """``source_failing`` / ``source_recovered``: once per episode (the flag on the source)."""
+    episode = source.last_success_at.isoformat() if source.last_success_at else "never"
+    change = Change(kind=kind, key=f"{kind}:{source.id}:{episode}:{source.error_count}",
+                    details={"source": source.name or source.url, "url": source.url,
+                             "error_code": source.error_code, "error_message": source.error_message,
+                             "failures": source.error_count})
+    alert_id = record_change(session, rt, change=change, article=None, source=source.name or source.url,
+                             source_id=source.id)
+    return [alert_id] if alert_id else []
+
+
+def send_due_digests(rt: Runtime, *, now: datetime) -> int:
+    """One message per digest channel whose period is over, listing every waiting alert."""
+    from worker.alert.notify import send
+    from worker.alert.route import next_digest_due, tag_mode_for
+
+    sent = 0
+    for channel in rt.channels:
+        mode = tag_mode_for(channel, rt.watch.routing)
+        if mode is None or mode.mode != "digest":
+            continue
+        marker = f"digest:{channel.key}"
+        with session_scope(rt.db_url) as session:
+            last = session.get(Heartbeat, marker)
+            if next_digest_due(mode, last.at if last else None, now) > now:
+                continue
+            rows = session.exec(select(Delivery, Alert).join(Alert, col(Alert.id) == Delivery.alert_id).where(
+                Delivery.channel_key == channel.key, Delivery.status == "digest")
+                .order_by(col(Delivery.id))).all()
+            if not rows:
+                queries.beat(session, name=marker)
+                continue
+            title, body = render_digest([(a.title, a.body) for _, a in rows], "text")
+        result = send(channel, title, body)
+        with session_scope(rt.db_url) as session:
+            for delivery, _ in rows:
+                row = session.get(Delivery, delivery.id)
+                if row is None:
+                    continue
+                row.attempts += 1
+                if result.ok:
+                    row.status, row.sent_at = "sent", utcnow()
+                else:
+                    row.last_error = result.error
+                session.add(row)
+            if result.ok:
+                queries.beat(session, name=marker)
+                sent += 1
+    return sent
+

@@ -1,0 +1,59 @@
+"""One call from article text to everything the extractor knows: ``analyze``.
+
+The façade the scrape/detect stages and ``remon extract`` / ``remon eval`` use. It decides the
+language, scores relevance, and only for relevant text runs the costlier extractors
+(statistics, stances, claims): an off-topic page (chip rules, soybean tariffs) must not feed
+numbers or positions into the alerting stage, however many of the same words it uses.
+
+All vocabularies and cue tables are compiled once per process (cached loaders); call
+``warm_up()`` at worker start to pay that cost before the first article.
+"""
+
+from __future__ import annotations
+
+from worker.extract.claims import extract_claims
+from worker.extract.relevance import is_relevant, score_relevance
+from worker.extract.stances import extract_stances
+from worker.extract.statistics import extract_statistics
+from worker.extract.text import detect_language
+from worker.extract.vocab import Vocabulary, load_vocabulary
+from worker.types import Analysis
+
+__all__ = ["analyze", "warm_up"]
+
+
+def analyze(
+    text: str,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    vocab: Vocabulary | None = None,
+    relevance_min: float | None = None,
+) -> Analysis:
+    """Language, relevance and (when relevant) statistics, stances and claims of one article.
+
+    ``language`` ("en", "zh-Hans", "zh-Hant") is detected from the text (or the title when the
+    text is empty) when not given. ``relevance_min`` overrides the calibrated threshold, e.g. for
+    a source known to be on topic. ``vocab`` is a watch file's extended vocabulary; the packaged
+    one is used otherwise.
+    """
+    body = text or ""
+    lang = language or detect_language(body if body.strip() else (title or ""))
+    score, terms = score_relevance(body, title=title, vocab=vocab)
+    if not is_relevant(score, relevance_min) or not body.strip():
+        return Analysis(language=lang, relevant=False, relevance=score, matched_terms=terms)
+    vocab = vocab or load_vocabulary()
+    return Analysis(
+        language=lang,
+        relevant=True,
+        relevance=score,
+        matched_terms=terms,
+        statistics=tuple(extract_statistics(body, language=lang, vocab=vocab)),
+        stances=tuple(extract_stances(body, language=lang, vocab=vocab)),
+        claims=tuple(extract_claims(body, language=lang, vocab=vocab)),
+    )
+
+
+def warm_up() -> None:
+    """Compile every vocabulary and cue table now rather than on the first article."""
+    analyze("China imposed export controls on rare earths, the ministry said. 中方表示将实施稀土出口管制。")

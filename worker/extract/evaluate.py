@@ -1,0 +1,364 @@
+"""The official scorer behind ``remon eval FILE.jsonl`` (SCHEMA.md "Scoring").
+
+``evaluate(gold, predicted)`` compares gold passages (dev.jsonl lines) with the extractor's
+output (``Analysis.to_dict()`` per passage, in the same order, or carrying the passage ``id``):
+
+- statistics, "quantity": a predicted statistic matches a gold one when the value is within
+  0.5% (relative), and unit and ``approx`` agree; "full" additionally needs subject, material
+  and measure to agree. Matching is greedy and one-to-one per passage (each gold statistic
+  takes the closest unmatched prediction), so a figure stated twice must be found twice.
+- stances: (actor, position) pairs per passage, deduplicated.
+- relevance: accuracy, precision and recall of ``relevant``.
+
+Scores are reported for ``en``, ``zh`` (zh-Hans and zh-Hant together) and ``all``, with the
+misses and false hits listed so a regression can be read, not just counted. ``meets_targets``
+lists the failures against the project's quality targets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "GROUPS",
+    "TARGETS",
+    "EvalReport",
+    "Finding",
+    "GroupScores",
+    "Scores",
+    "evaluate",
+    "evaluate_file",
+    "format_report",
+    "load_jsonl",
+    "meets_targets",
+]
+
+GROUPS: tuple[str, ...] = ("en", "zh", "all")
+VALUE_TOLERANCE = 0.005
+FIELDS: tuple[str, ...] = ("subject", "material", "measure")
+
+TARGETS: dict[str, float] = {
+    "stats_quantity_f1": 0.95,
+    "stats_full_f1": 0.85,
+    "stance_f1": 0.80,
+    "relevance_accuracy": 0.95,
+}
+"""Per language group (en and zh): the floor each score must reach."""
+
+
+# ----------------------------------------------------------------------------- values
+
+
+@dataclass
+class Scores:
+    """True/false positive and false negative counts, with precision, recall and F1."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        if self.tp + self.fp == 0:
+            return 1.0 if self.fn == 0 else 0.0
+        return self.tp / (self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        if self.tp + self.fn == 0:
+            return 1.0 if self.fp == 0 else 0.0
+        return self.tp / (self.tp + self.fn)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+    def add(self, other: Scores) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class GroupScores:
+    """All scores of one language group."""
+
+    passages: int = 0
+    stats_quantity: Scores = field(default_factory=Scores)
+    stats_full: Scores = field(default_factory=Scores)
+    stances: Scores = field(default_factory=Scores)
+    relevance: Scores = field(default_factory=Scores)
+    relevance_tn: int = 0
+
+    @property
+    def relevance_accuracy(self) -> float:
+        if not self.passages:
+            return 0.0
+        return (self.relevance.tp + self.relevance_tn) / self.passages
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passages": self.passages,
+            "stats_quantity": self.stats_quantity.to_dict(),
+            "stats_full": self.stats_full.to_dict(),
+            "stances": self.stances.to_dict(),
+            "relevance": {**self.relevance.to_dict(), "tn": self.relevance_tn,
+                          "accuracy": round(self.relevance_accuracy, 4)},
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One miss (gold not found) or false hit (predicted, not in gold)."""
+
+    passage: str
+    lang: str
+    kind: str  # statistic | statistic_fields | stance | relevance
+    what: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"passage": self.passage, "lang": self.lang, "kind": self.kind, "what": self.what}
+
+
+@dataclass
+class EvalReport:
+    """Scores by language group plus the findings behind them."""
+
+    groups: dict[str, GroupScores]
+    misses: list[Finding] = field(default_factory=list)
+    false_hits: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "groups": {k: v.to_dict() for k, v in self.groups.items()},
+            "misses": [f.to_dict() for f in self.misses],
+            "false_hits": [f.to_dict() for f in self.false_hits],
+            "targets": dict(TARGETS),
+            "failures": meets_targets(self),
+        }
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def _group(lang: str | None) -> str:
+    return "zh" if (lang or "").lower().startswith("zh") else "en"
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _value_close(pred: Any, gold: Any) -> bool:
+    p, g = _float(pred), _float(gold)
+    if p is None or g is None:
+        return False
+    if g == 0:
+        return p == 0
+    return abs(p - g) <= VALUE_TOLERANCE * abs(g)
+
+
+def _quantity_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+    return (_value_close(pred.get("value"), gold.get("value"))
+            and pred.get("unit") == gold.get("unit")
+            and bool(pred.get("approx")) == bool(gold.get("approx")))
+
+
+def _full_match(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+    return _quantity_match(pred, gold) and all(pred.get(f) == gold.get(f) for f in FIELDS)
+
+
+def _distance(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> float:
+    p, g = _float(pred.get("value")) or 0.0, _float(gold.get("value")) or 0.0
+    return abs(p - g) / (abs(g) or 1.0)
+
+
+def _greedy(gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]],
+            same: Callable[[Mapping[str, Any], Mapping[str, Any]], bool]) -> dict[int, int]:
+    """One-to-one matching: each gold statistic, in order, takes the closest unmatched prediction."""
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for gi, g in enumerate(gold):
+        candidates = [(pi, _distance(p, g)) for pi, p in enumerate(pred) if pi not in used and same(p, g)]
+        if candidates:
+            pi = min(candidates, key=lambda c: (c[1], c[0]))[0]
+            pairs[gi] = pi
+            used.add(pi)
+    return pairs
+
+
+def _describe(stat: Mapping[str, Any]) -> str:
+    approx = "~" if stat.get("approx") else ""
+    high = f"-{stat['value_high']:g}" if _float(stat.get("value_high")) is not None else ""
+    value = _float(stat.get("value"))
+    shown = f"{value:g}" if value is not None else "?"
+    keys = "/".join(str(stat.get(f)) for f in FIELDS)
+    return f"{approx}{shown}{high} {stat.get('unit')} ({keys})"
+
+
+def _pairs(stances: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    return {(str(s.get("actor")), str(s.get("position"))) for s in stances}
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def _align(gold: Sequence[Mapping[str, Any]],
+           predicted: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Predictions in gold order: by ``id`` when every prediction has one, else by position."""
+    if predicted and all("id" in p for p in predicted):
+        by_id = {str(p["id"]): p for p in predicted}
+        return [by_id.get(str(g.get("id")), {}) for g in gold]
+    if len(predicted) != len(gold):
+        raise ValueError(f"{len(predicted)} predictions for {len(gold)} gold passages (give each an id)")
+    return list(predicted)
+
+
+def evaluate(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> EvalReport:
+    """Score ``predicted`` (``Analysis.to_dict()`` per passage) against ``gold`` passages."""
+    report = EvalReport(groups={g: GroupScores() for g in GROUPS})
+    for g_item, p_item in zip(gold, _align(gold, predicted), strict=True):
+        pid = str(g_item.get("id", "?"))
+        lang = str(g_item.get("lang") or p_item.get("language") or "en")
+        groups = [report.groups[_group(lang)], report.groups["all"]]
+
+        gold_stats = list(g_item.get("statistics") or [])
+        pred_stats = list(p_item.get("statistics") or [])
+        quantity = _greedy(gold_stats, pred_stats, _quantity_match)
+        full = _greedy(gold_stats, pred_stats, _full_match)
+        q_scores = Scores(tp=len(quantity), fp=len(pred_stats) - len(quantity),
+                          fn=len(gold_stats) - len(quantity))
+        f_scores = Scores(tp=len(full), fp=len(pred_stats) - len(full), fn=len(gold_stats) - len(full))
+        matched_pred = set(quantity.values())
+        for gi, g in enumerate(gold_stats):
+            if gi not in quantity:
+                report.misses.append(Finding(pid, lang, "statistic", _describe(g)))
+            elif gi not in full:
+                got = pred_stats[quantity[gi]]
+                report.misses.append(Finding(pid, lang, "statistic_fields",
+                                             f"{_describe(g)} predicted as {_describe(got)}"))
+        for pi, p in enumerate(pred_stats):
+            if pi not in matched_pred:
+                report.false_hits.append(Finding(pid, lang, "statistic", _describe(p)))
+
+        gold_pairs = _pairs(g_item.get("stances") or [])
+        pred_pairs = _pairs(p_item.get("stances") or [])
+        s_scores = Scores(tp=len(gold_pairs & pred_pairs), fp=len(pred_pairs - gold_pairs),
+                          fn=len(gold_pairs - pred_pairs))
+        for actor, position in sorted(gold_pairs - pred_pairs):
+            report.misses.append(Finding(pid, lang, "stance", f"{actor} {position}"))
+        for actor, position in sorted(pred_pairs - gold_pairs):
+            report.false_hits.append(Finding(pid, lang, "stance", f"{actor} {position}"))
+
+        gold_rel = bool(g_item.get("relevant"))
+        pred_rel = bool(p_item.get("relevant"))
+        r_scores = Scores(tp=int(gold_rel and pred_rel), fp=int(pred_rel and not gold_rel),
+                          fn=int(gold_rel and not pred_rel))
+        score = p_item.get("relevance")
+        if gold_rel and not pred_rel:
+            report.misses.append(Finding(pid, lang, "relevance", f"relevant passage scored {score}"))
+        elif pred_rel and not gold_rel:
+            report.false_hits.append(Finding(pid, lang, "relevance", f"irrelevant passage scored {score}"))
+
+        for grp in groups:
+            grp.passages += 1
+            grp.stats_quantity.add(q_scores)
+            grp.stats_full.add(f_scores)
+            grp.stances.add(s_scores)
+            grp.relevance.add(r_scores)
+            grp.relevance_tn += int(not gold_rel and not pred_rel)
+    return report
+
+
+def meets_targets(report: EvalReport) -> list[str]:
+    """Failures against ``TARGETS`` for en and zh (groups without passages are not judged)."""
+    failures: list[str] = []
+    for name in ("en", "zh"):
+        grp = report.groups.get(name)
+        if grp is None or not grp.passages:
+            continue
+        measured = {
+            "stats_quantity_f1": grp.stats_quantity.f1,
+            "stats_full_f1": grp.stats_full.f1,
+            "stance_f1": grp.stances.f1,
+            "relevance_accuracy": grp.relevance_accuracy,
+        }
+        for key, floor in TARGETS.items():
+            if measured[key] < floor:
+                failures.append(f"{name}: {key} {measured[key]:.3f} < {floor:.2f}")
+    return failures
+
+
+def format_report(report: EvalReport, *, max_findings: int = 200) -> str:
+    """A table of P/R/F1 per language group, then the failures, misses and false hits."""
+    header = f"{'':22}" + "".join(f"{g:>22}" for g in GROUPS)
+    lines = [header, f"{'passages':22}" + "".join(f"{report.groups[g].passages:>22}" for g in GROUPS)]
+
+    def prf(s: Scores) -> str:
+        return f"{s.precision:.3f}/{s.recall:.3f}/{s.f1:.3f}"
+
+    rows: list[tuple[str, Callable[[GroupScores], str]]] = [
+        ("stats quantity P/R/F1", lambda g: prf(g.stats_quantity)),
+        ("stats full P/R/F1", lambda g: prf(g.stats_full)),
+        ("stances P/R/F1", lambda g: prf(g.stances)),
+        ("relevance P/R", lambda g: f"{g.relevance.precision:.3f}/{g.relevance.recall:.3f}"),
+        ("relevance accuracy", lambda g: f"{g.relevance_accuracy:.3f}"),
+    ]
+    for label, render in rows:
+        lines.append(f"{label:22}" + "".join(f"{render(report.groups[g]):>22}" for g in GROUPS))
+    failures = meets_targets(report)
+    lines.append("")
+    lines.append("targets: " + ("all met" if not failures else "; ".join(failures)))
+    for title, findings in (("misses", report.misses), ("false hits", report.false_hits)):
+        lines.append("")
+        lines.append(f"{title} ({len(findings)}):")
+        for f in findings[:max_findings]:
+            lines.append(f"  {f.passage:10} {f.lang:8} {f.kind:17} {f.what}")
+        if len(findings) > max_findings:
+            lines.append(f"  … {len(findings) - max_findings} more")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """Gold passages, one JSON object per non-empty line."""
+    out: list[dict[str, Any]] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError(f"{path}:{n}: expected a JSON object")
+                out.append(item)
+    return out
+
+
+def evaluate_file(path: str | Path, *, analyzer: Callable[..., Any] | None = None) -> EvalReport:
+    """Run the extractor over a gold file and score it (what ``remon eval FILE.jsonl`` does).
+
+    The language is detected, not taken from the gold line, so detection errors count.
+    """
+    run: Callable[..., Any]
+    if analyzer is None:
+        from worker.extract.analyze import analyze  # the scorer itself stays import-light
+
+        run = analyze
+    else:
+        run = analyzer
+    gold = load_jsonl(path)
+    predicted = [run(g.get("text") or "", title=g.get("title")).to_dict() for g in gold]
+    return evaluate(gold, predicted)
