@@ -54,6 +54,16 @@ def _match(
     return hits, unmatched_pred, [j for j in range(len(gold)) if j not in used]
 
 
+def _show(s: dict[str, Any]) -> str:
+    keys = f"{s.get('subject')}/{s.get('material')}/{s.get('measure')}"
+    return f"{s['value']} {s['unit']} approx={s.get('approx', False)} {keys}"
+
+
+def _show(s: dict[str, Any]) -> str:
+    keys = f"{s.get('subject')}/{s.get('material')}/{s.get('measure')}"
+    return f"{s['value']} {s['unit']} approx={s.get('approx', False)} {keys}"
+
+
 def _prf(tp: int, np_: int, ng: int) -> str:
     p = tp / np_ if np_ else 1.0
     r = tp / ng if ng else 1.0
@@ -88,28 +98,17 @@ def main() -> None:
             print(f"== {doc['id']} ({doc['lang']})")
             for i in q_fp:
                 p = pred[i]
-                print(
-                    f"  FALSE  {p['value']} {p['unit']} approx={p['approx']} {p['subject']}/{p['material']}/{p['measure']}  «{doc['text'][p['start'] : p['end']]}» in: {p['sentence'][:110]}"
-                )
+                span = doc["text"][p["start"] : p["end"]]
+                print(f"  FALSE  {_show(p)}  «{span}» in: {p['sentence'][:110]}")
             for j in q_fn:
-                g = gold[j]
-                print(
-                    f"  MISS   {g['value']} {g['unit']} approx={g.get('approx')} {g.get('subject')}/{g.get('material')}/{g.get('measure')}"
-                )
+                print(f"  MISS   {_show(gold[j])}")
             for j in f_fn:
-                g = gold[j]
-                if j in q_fn:
-                    continue
-                print(
-                    f"  WRONG  gold {g['value']} {g['unit']} {g.get('subject')}/{g.get('material')}/{g.get('measure')}"
-                )
+                if j not in q_fn:
+                    print(f"  WRONG  gold {_show(gold[j])}")
             for i in f_fp:
-                if i in q_fp:
-                    continue
-                p = pred[i]
-                print(
-                    f"         pred {p['value']} {p['unit']} {p['subject']}/{p['material']}/{p['measure']}  «{doc['text'][p['start'] : p['end']]}»"
-                )
+                if i not in q_fp:
+                    p = pred[i]
+                    print(f"         pred {_show(p)}  «{doc['text'][p['start'] : p['end']]}»")
     for lang in sorted(counts):
         q_tp, f_tp, np_, ng = counts[lang]
         print(f"{lang}: quantity {_prf(q_tp, np_, ng)}")

@@ -57,7 +57,8 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
                              .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
         for st in rows2:
             positions.setdefault(st.actor, []).append(PositionPoint(
-                position=st.position, published=st.published_at or utcnow(), article_id=st.article_id))
+                position=st.position, published=st.published_at or utcnow(), article_id=st.article_id,
+                confidence=st.confidence))
     claims: list[KnownClaim] = []
     if analysis.claims:
         rows3 = session.exec(select(ClaimRow).where(ClaimRow.article_id != article.id)).all()

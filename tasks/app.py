@@ -55,8 +55,6 @@ def make_app() -> Celery:
     }
     if settings.broker_url_value.startswith("redis"):
         conf["broker_transport_options"] = {"visibility_timeout": 3600}
-    if settings.embedded:
-        conf["broker_transport_options"] = {"polling_interval": 0.5}
     app.conf.update(conf)
     return app
 

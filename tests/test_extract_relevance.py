@@ -59,3 +59,20 @@ def test_threshold_override() -> None:
 
 def test_empty() -> None:
     assert score_relevance("") == (0.0, ())
+
+
+def test_analyze_gates_extractors_on_relevance() -> None:
+    """Off-topic text yields no statistics, stances or claims, however many control words it has."""
+    from worker.extract.analyze import analyze
+
+    off = analyze("The Commerce Department said it expanded export controls on AI chips, imposing licences "
+                  "on 40% of sales.")
+    assert not off.relevant and not off.statistics and not off.stances and not off.claims
+    on = analyze("China imposed export controls on gallium, the commerce ministry said.",
+                 title="Gallium curbs")
+    assert on.relevant and on.language == "en"
+    assert ("china", "tighten") in {(s.actor, s.position) for s in on.stances}
+    forced = analyze("Prices rose.", relevance_min=0.0)
+    assert forced.relevant
+    zh = analyze("商务部宣布对稀土相关技术实施出口管制。")
+    assert zh.language == "zh-Hans" and zh.relevant

@@ -91,6 +91,122 @@ CASES: list[tuple[str, str, set[tuple[str, str]], set[tuple[str, str]]]] = [
 ]
 
 
+# Whole passages (written for these tests) whose stance set must come out exactly.
+PASSAGES: list[tuple[str, str, set[tuple[str, str]]]] = [
+    ("licence-rule",
+     "China said on Thursday it would require export licences for some tungsten products from next month, "
+     "citing national security. The commerce ministry said the move was not aimed at any country.",
+     {("china", "tighten")}),
+    ("stockpiles", "Japan's trade minister said Tokyo would build up stockpiles of rare earths and fund new "
+     "mines in Australia to reduce reliance on Chinese supply.", {("japan", "counter")}),
+    ("not-yet-granted", "Beijing has not yet granted any licences to U.S. defence contractors, according to "
+     "people familiar with the matter.", {("china", "maintain")}),
+    ("analysts-might", "Analysts said China might relax the curbs if trade talks progress, but there was no "
+     "sign of that yet.", set()),
+    ("talks-with-china", "South Korea's industry ministry said it held talks with Chinese counterparts on "
+     "securing stable supplies of graphite after Beijing tightened controls.",
+     {("south_korea", "negotiate"), ("china", "negotiate"), ("china", "tighten")}),
+    ("chip-entity-list", "The U.S. Commerce Department added 12 Chinese firms to its entity list on Monday, "
+     "a move analysts expect Beijing to answer.", set()),
+    ("background", "Rare earths are a group of 17 elements used in magnets, lasers and phones. China mines "
+     "about 70% of them.", set()),
+    ("lift-ban", "China lifted its ban on exports of gallium, germanium and antimony to the United States, "
+     "the commerce ministry said on Sunday, suspending measures announced last December.",
+     {("china", "ease")}),
+    ("keep-regime", "Beijing reiterated that it would keep its export control regime in place, "
+     "while promising to approve applications that meet the requirements.", {("china", "maintain")}),
+    ("deal-resume", "Washington and Beijing reached a deal in Geneva that includes China resuming rare earth "
+     "exports.", {("united_states", "negotiate"), ("china", "negotiate"), ("china", "ease")}),
+    ("company-applied", "Chinese magnet makers said they had applied for export licences and were "
+     "waiting for approval.", set()),
+    ("threat-tariff", "Trump threatened to impose an additional 100% tariff on Chinese goods in response to "
+     "Beijing's new rare earth controls.", {("united_states", "counter"), ("china", "tighten")}),
+    ("military-users", "In a statement, the Ministry of Commerce said it would not approve exports of rare "
+     "earth items to end users with military ties.", {("china", "tighten")}),
+    ("decision-to-lift",
+     "China's decision to lift the ban on gallium exports was welcomed by the European Union.",
+     {("china", "ease")}),
+    ("refused-requests", "Beijing has so far refused U.S. requests to relax the rare earth rules.",
+     {("china", "maintain"), ("united_states", "press")}),
+    ("continue-implement", "China will continue to implement export controls on gallium, the ministry said.",
+     {("china", "maintain")}),
+    ("not-planning", "China is not planning to ease its restrictions on rare earth exports, a commerce "
+     "ministry spokesman said.", {("china", "maintain")}),
+    ("reduce-dependence", "The United States and Japan signed an agreement on critical minerals supply to "
+     "reduce dependence on China.", {("united_states", "counter"), ("japan", "counter")}),
+    ("denied-ban", "China denied that it had banned rare earth exports to Japan.", set()),
+    ("halted-shipments", "China has used its dominance before: in 2010 it halted rare earth shipments to "
+     "Japan during a territorial dispute.", {("china", "tighten")}),
+    ("us-chip-curbs", "The move follows U.S. restrictions on chip exports to China.", set()),
+    ("dialogue-not-controls", "The European Union and China agreed to set up an upgraded export control "
+     "dialogue to address delays in rare earth licences.",
+     {("european_union", "negotiate"), ("china", "negotiate")}),
+    ("call-with-xi",
+     "Trump said on Friday he had spoken with Xi about rare earths and that the call went well.",
+     {("united_states", "negotiate"), ("china", "negotiate")}),
+    ("retaliation-order",
+     "Beijing imposed the controls after Washington raised tariffs on Chinese goods to 145%.",
+     {("china", "tighten"), ("united_states", "counter")}),
+    ("industry-letter", "The Alliance for Automotive Innovation said in a letter that parts suppliers could "
+     "halt production lines within weeks unless rare earth magnet shipments resume.",
+     {("alliance_for_automotive_innovation", "press")}),
+    ("relative-clause", "MEMA, which represents vehicle suppliers, urged the Commerce Department to work "
+     "with Beijing to secure licences.", {("mema", "press")}),
+    ("rejected", "China's commerce ministry said it had rejected some applications for exports of rare "
+     "earths to U.S. defence companies.", {("china", "maintain")}),
+    ("despite-truce",
+     "Beijing has maintained its controls on seven rare earth elements despite the trade truce.",
+     {("china", "maintain")}),
+    ("discussed-with", "EU trade chief Maros Sefcovic said he had discussed rare earth export licences with "
+     "Chinese Commerce Minister Wang Wentao.",
+     {("european_union", "negotiate"), ("china", "negotiate")}),
+    ("zh-graphite", "中国商务部宣布，自12月1日起对部分石墨物项实施临时出口管制。", {("china", "tighten")}),
+    ("zh-reserve",
+     "日本经济产业省表示，将扩大稀土战略储备，并支持企业开发替代来源，以降低对中国的依赖。",
+     {("japan", "counter")}),
+    ("zh-eu-press",
+     "欧盟贸易委员表示，欧洲企业的稀土出口许可申请审批缓慢，呼吁中方加快审批。",
+     {("european_union", "press")}),
+    ("zh-not-resumed", "美方官员称，中国尚未恢复对美国军工企业的稀土出口。", {("china", "maintain")}),
+    ("zh-talks-consensus", "中美两国经贸团队在日内瓦举行会谈，就稀土出口管制等问题达成共识。",
+     {("united_states", "negotiate"), ("china", "negotiate")}),
+    ("zh-postpone",
+     "美国财政部长贝森特表示，美中双方在吉隆坡的会谈取得建设性进展，"
+     "中方同意推迟实施新的稀土出口管制措施。",
+     {("united_states", "negotiate"), ("china", "negotiate"), ("china", "ease")}),
+    ("zh-company-arm", "特斯拉中国表示，公司正积极与相关部门沟通，争取尽快获得稀土磁体出口许可。",
+     {("tesla", "press")}),
+    ("zh-dialogue", "中國商務部表示，已注意到歐方關切，願與歐方加強出口管制對話，妥善解決企業合理關切。",
+     {("china", "negotiate")}),
+    ("zht-ccp-expand",
+     "中共商務部9日宣布擴大稀土出口管制範圍，新增5種稀土元素，並首度對境外製造的相關產品實施管控。",
+     {("china", "tighten")}),
+    ("zht-software-controls", "美國總統川普揚言對中國商品加徵100%關稅，並對關鍵軟體實施出口管制。",
+     {("united_states", "counter")}),
+    ("zht-criticise", "歐盟執委會主席馮德萊恩批評中方的稀土出口限制，並表示歐盟正準備各種選項回應。",
+     {("european_union", "press"), ("china", "tighten")}),
+    ("zht-madrid-talks", "中美雙方在馬德里舉行經貿會談，稀土議題未有突破。",
+     {("china", "negotiate"), ("united_states", "negotiate")}),
+    ("zht-approved", "大陸商務部發言人表示，已依法審批了一批合規的稀土出口申請，並將持續加快審批。",
+     {("china", "ease")}),
+    ("zht-not-revoked", "北京並未撤銷對美國軍工企業的稀土出口禁令。", {("china", "maintain")}),
+    ("zht-if-industry", "業界人士指出，若中方再度收緊稀土出口，歐洲汽車業恐面臨停產。", set()),
+    ("zht-speaker-clause", "經濟部表示，台灣稀土多仰賴日本及歐洲供應，但已要求業者盤點庫存、分散採購來源。",
+     {("taiwan", "counter")}),
+    ("zht-with-korea", "韓國政府表示，已與中方就石墨出口許可問題進行磋商。", {("south_korea", "negotiate")}),
+    ("zht-invest-home", "美國宣布將投資4億美元支持本土稀土磁體生產，以減少對中國的依賴。",
+     {("united_states", "counter")}),
+    ("zht-compliant", "商務部新聞發言人表示，對符合規定的申請將予以許可，但管制措施將繼續實施。",
+     {("china", "maintain")}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), PASSAGES, ids=[c[0] for c in PASSAGES])
+def test_passages(name: str, text: str, expected: set[tuple[str, str]]) -> None:
+    got = {(s.actor, s.position) for s in extract_stances(text)}
+    assert got == expected, name
+
+
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), CASES, ids=[c[0] for c in CASES])
 def test_stance_rules(name: str, text: str, expected: set[tuple[str, str]],
                       absent: set[tuple[str, str]]) -> None:

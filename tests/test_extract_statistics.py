@@ -7,6 +7,8 @@ give as ``(value, unit, approx, subject, material, measure)``, in text order.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from worker.extract.statistics import extract_statistics
 from worker.extract.vocab import load_vocabulary
@@ -70,7 +72,7 @@ EN: list[tuple[str, list[Row]]] = [
         [(90, "percent", True, "china", "rare_earth_magnets", "share_of_magnet_production")],
     ),
     (
-        "Lynas, the largest producer outside China, plans to produce 1,500 tonnes of heavy rare earths a year.",
+        "Lynas, the top producer outside China, plans to produce 1,500 tonnes of heavy rare earths a year.",
         [(1500, "tonnes", False, "lynas", "heavy_rare_earths", "production_volume")],
     ),
     # dependence: the dependent is the subject, not the source
@@ -154,6 +156,66 @@ EN: list[tuple[str, list[Row]]] = [
     (
         "The controls cover items containing more than 0.1% of Chinese-origin rare earths by value.",
         [(0.1, "percent", True, "china", "rare_earths", "other")],
+    ),
+    (
+        "China supplies 98% of the EU's rare earth magnets.",
+        [(98, "percent", False, "european_union", "rare_earth_magnets", "import_dependence")],
+    ),
+    (
+        "Germany gets 65% of its rare earths from China, an industry group said.",
+        [(65, "percent", False, "germany", "rare_earths", "import_dependence")],
+    ),
+    (
+        "The United States was 100% reliant on imports for gallium and germanium in 2023.",
+        [
+            (100, "percent", False, "united_states", "gallium", "import_dependence"),
+            (100, "percent", False, "united_states", "germanium", "import_dependence"),
+        ],
+    ),
+    (
+        "China's rare earth exports rose 6.5% to 50,000 tonnes, and their value fell 20% to $2.1 billion.",
+        [
+            (6.5, "percent", False, "china", "rare_earths", "export_change"),
+            (50_000, "tonnes", False, "china", "rare_earths", "export_volume"),
+            (-20, "percent", False, "china", "rare_earths", "export_change"),
+            (2_100_000_000, "usd", False, "china", "rare_earths", "export_value"),
+        ],
+    ),
+    (
+        "In the first quarter, China exported 1,200 tonnes of graphite to the US, 30% less than a year ago.",
+        [
+            (1200, "tonnes", False, "china", "graphite", "export_volume"),
+            (-30, "percent", False, "china", "graphite", "export_change"),
+        ],
+    ),
+    (
+        "The price of gallium rose to $1,000 per kilogram, up from $300 in 2023.",
+        [
+            (1000, "usd_per_kg", False, None, "gallium", "price"),
+            (300, "usd_per_kg", False, None, "gallium", "price"),
+        ],
+    ),
+    (
+        "Antimony costs about $60,000 a tonne, more than four times its price at the start of 2024.",
+        [
+            (60_000, "usd_per_tonne", True, None, "antimony", "price"),
+            (4, "times", True, None, "antimony", "price_change"),
+        ],
+    ),
+    (
+        "China has cut its antimony export quota by a third.",
+        [(-33.33, "percent", True, "china", "antimony", "other")],
+    ),
+    (
+        "Beijing approved just 25 of the 100 rare earth licence applications it received.",
+        [
+            (25, "count", False, "china", "rare_earths", "licence_count"),
+            (100, "count", False, "china", "rare_earths", "licence_count"),
+        ],
+    ),
+    (
+        "Products containing 0.1% or more of Chinese rare earths by value need a licence under the rules.",
+        [(0.1, "percent", False, "china", "rare_earths", "other")],
     ),
     (
         "Only a quarter of the rare earth export licence applications have been approved.",
@@ -245,6 +307,23 @@ ZH: list[tuple[str, list[Row]]] = [
         ],
     ),
     ("锑的出口配额或将再压缩15%左右。", [(-15, "percent", True, "china", "antimony", "other")]),
+    (
+        "中国对镓、锗相关物项实施出口管制后，8月镓、锗出口量均为零。",
+        [
+            (0, "tonnes", False, "china", "gallium", "export_volume"),
+            (0, "tonnes", False, "china", "germanium", "export_volume"),
+        ],
+    ),
+    ("受出口管制影响，镓价格今年以来上涨近一倍。", [(2, "times", True, None, "gallium", "price_change")]),
+    ("陸方對美出口鎵按月大減逾八成。", [(-80, "percent", True, "china", "gallium", "export_change")]),
+    ("台灣約有九成的稀土依賴進口。", [(90, "percent", True, "taiwan", "rare_earths", "import_dependence")]),
+    (
+        "據海關數據，中國5月稀土出口量按年跌三成，至3,500公噸。",
+        [
+            (-30, "percent", True, "china", "rare_earths", "export_change"),
+            (3500, "tonnes", False, "china", "rare_earths", "export_volume"),
+        ],
+    ),
 ]
 
 NONE: list[str] = [
@@ -262,6 +341,10 @@ NONE: list[str] = [
     "Solar module exports rose 9% to 236 gigawatts while prices fell 30% to $0.10 per watt.",
     "国际金价升至每盎司3512美元，单日升幅达2.4%。",
     "The recycler recovers more than 95% of the lithium and cobalt, using 40% less energy.",
+    "China's economy grew 5.2% last year as rare earth talks went on.",
+    "Nvidia shares fell 3% as China tightened rare earth controls.",
+    "The yuan weakened 0.5% against the dollar after the rare earth announcement.",
+    "About 3,000 workers at the rare earth plant went on strike for two weeks.",
 ]
 
 
@@ -281,9 +364,9 @@ def test_not_statistics(text: str) -> None:
 
 
 def test_spans_sentence_and_period() -> None:
-    text = "Rare earths matter.\n今年前5个月，中国稀土出口量为２.５万吨。 In May, China's gallium exports fell 24.1%."
+    text = "Rare earths.\n今年前5个月，中国稀土出口量为２.５万吨。 In May, China's gallium exports fell 4.1%."
     stats = extract_statistics(text)
-    assert [text[s.start : s.end] for s in stats] == ["２.５万吨", "24.1%"]
+    assert [text[s.start : s.end] for s in stats] == ["２.５万吨", "4.1%"]
     assert stats[0].sentence == "今年前5个月，中国稀土出口量为２.５万吨。"
     assert stats[0].period == "前5个月"
     assert stats[1].period == "May"
@@ -307,3 +390,55 @@ def test_watch_file_vocabulary_extends_aliases() -> None:
     (stat,) = extract_statistics(text, vocab=vocab)
     assert stat.subject == "arafura"
     assert load_vocabulary() is load_vocabulary()  # the default is cached
+
+
+def test_topic_words_nearby_do_not_make_any_number_a_statistic() -> None:
+    text = (
+        "Ford said rare earth magnets were scarce. EV sales rose 30% in May. "
+        "Ford reported revenue of $40 billion for the quarter, it said on Tuesday."
+    )
+    assert _rows(text) == []
+
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+def test_vocabulary_matching_rules() -> None:
+    vocab = load_vocabulary()
+    text = "The U.S. Defense Department, the US and us; 美國與中國大陸; rare-earth magnets; F-35s"
+    actors = [(m.key, m.alias) for m in vocab.find_actors(text)]
+    assert actors == [
+        ("pentagon", "U.S. Defense Department"),  # longest alias wins
+        ("united_states", "US"),  # "us" (lower case) is a pronoun
+        ("united_states", "美國"),  # Traditional folded to Simplified
+        ("china", "中國大陸"),
+        ("f35", "F-35s"),  # plural
+    ]
+    materials = [(m.key, m.alias) for m in vocab.find_materials(text)]
+    assert materials == [("rare_earth_magnets", "rare-earth magnets")]
+
+
+def test_vocabulary_ignores_names_that_contain_an_actor() -> None:
+    vocab = load_vocabulary()
+    assert vocab.find_actors("according to the US Geological Survey") == []
+    assert [m.key for m in vocab.find_actors("US$1.2bn from Washington")] == ["united_states"]
+
+
+def test_vocabulary_rejects_unquoted_yaml_booleans() -> None:
+    from worker.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        load_vocabulary({"cues": {"source_marker": {"en": [True]}}})
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet="rare earth 稀土镓0123456789.,%$万亿成倍of China中国-~/\n。；:()百分之一二三零to至from",
+        max_size=120,
+    )
+)
+def test_never_raises_and_spans_stay_inside(text: str) -> None:
+    for stat in extract_statistics(text):
+        assert 0 <= stat.start < stat.end <= len(text)
+        assert stat.sentence in text

@@ -35,7 +35,10 @@ def mask_text(text: str, secrets: list[str]) -> str:
             parts = urlsplit(secret)
         except ValueError:
             continue
-        for piece in (parts.password, parts.username, parts.path.strip("/")):
-            if piece and len(piece) >= 4:
+        pieces = [parts.password, *parts.path.strip("/").split("/")]
+        if parts.username and len(parts.username) >= 8:  # short user names are common words
+            pieces.append(parts.username)
+        for piece in pieces:
+            if piece and len(piece) >= 6:
                 text = text.replace(piece, "***")
     return text

@@ -43,15 +43,26 @@ def analyze(
     if not is_relevant(score, relevance_min) or not body.strip():
         return Analysis(language=lang, relevant=False, relevance=score, matched_terms=terms)
     vocab = vocab or load_vocabulary()
+    # a headline often states the stance ("China suspends rare earth curbs"); statistics keep
+    # to the body because their spans are offsets into it
+    headed = _with_title(body, title)
     return Analysis(
         language=lang,
         relevant=True,
         relevance=score,
         matched_terms=terms,
         statistics=tuple(extract_statistics(body, language=lang, vocab=vocab)),
-        stances=tuple(extract_stances(body, language=lang, vocab=vocab)),
-        claims=tuple(extract_claims(body, language=lang, vocab=vocab)),
+        stances=tuple(extract_stances(headed, language=lang, vocab=vocab)),
+        claims=tuple(extract_claims(headed, language=lang, vocab=vocab)),
     )
+
+
+def _with_title(body: str, title: str | None) -> str:
+    """The body with the title as its first line, unless the body already starts with it."""
+    head = (title or "").strip()
+    if not head or " ".join(head.split())[:30] in " ".join(body[:400].split()):
+        return body
+    return f"{head}\n{body}"
 
 
 def warm_up() -> None:

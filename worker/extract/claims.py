@@ -30,7 +30,14 @@ from worker.extract.text import split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Claim
 
-__all__ = ["SAME_CLAIM_MAX_DISTANCE", "claim_similarity", "extract_claims", "fingerprint", "same_claim"]
+__all__ = [
+    "SAME_CLAIM_MAX_DISTANCE",
+    "claim_similarity",
+    "extract_claims",
+    "fingerprint",
+    "same_claim",
+    "unique_claims",
+]
 
 _DATA = Path(__file__).with_name("data") / "stance_cues.yaml"
 
@@ -51,7 +58,8 @@ _NAME = re.compile(r"\b(?:[A-Z][\w'’.-]+(?:\s+(?:of|for|de|the|and)\s+|\s+)){0
 _ZH_SPEAKER_TAIL = re.compile(r"[^,，。;；:：!?！？]{1,24}$")
 _MIN_CLAIM_CHARS = 12
 _AFTER_ADJUNCT = re.compile(r"\s+(?:in|on|at|during|last|this|earlier|late|after|as)\b", re.I)
-_TOLD_THAT = re.compile(r"\s+(?:[\w'.-]+\s+){0,5}?that\b", re.I)
+_TOLD_THAT = re.compile(r"\s+(?:[\w'.-]+\s+){0,7}?that\b", re.I)
+_NOT_NAMES = frozenset({"its", "the", "this", "that", "these", "chart", "table", "figure", "group", "key"})
 
 
 @dataclass(frozen=True)
@@ -83,8 +91,7 @@ def _model() -> _Model:
     en = sorted((v for v in verbs["en"] if v != "according to"), key=len, reverse=True)
     zh = sorted((prepare(v) for v in verbs["zh"] if prepare(v) not in ("据",)), key=len, reverse=True)
     # English verbs are plain words; Chinese entries may carry a lookahead ("说(?!法)")
-    verb = re.compile(
-        "|".join([rf"\b{re.escape(v)}\b(?!\s+by\b)" for v in en] + zh), re.IGNORECASE)
+    verb = re.compile("|".join([rf"\b{re.escape(v)}\b(?!\s+by\b)" for v in en] + zh))
     according = re.compile(r"\baccording to\b|据|據|援引|引述", re.IGNORECASE)
     topic_parts = [expand(p) for kind in ("control", "mineral") for p in _terms(raw["topic"][kind])]
     return _Model(
@@ -175,7 +182,7 @@ def _speaker(span: str, vocab: Vocabulary, model: _Model, prev: str | None,
     names = [m.group(0) for m in _NAME.finditer(span)]
     if names:
         name = (names[-1] if prefer_last else names[0]).strip()
-        if name.lower() not in _STOPWORDS and len(name) > 2:
+        if name.lower() not in _STOPWORDS and len(name) > 2 and name.split()[0].lower() not in _NOT_NAMES:
             return name
     return None
 
@@ -196,11 +203,15 @@ def _split(sent: str, model: _Model) -> tuple[int, int, int, int, bool] | None:
         before = sent[:m.start()]
         after = sent[m.end():]
         # "…, the ministry said." / "…, MOFCOM said in a statement": speaker after the claim
-        if (len(_clean(after)) < 4 or _AFTER_ADJUNCT.match(after)) and "," in before.replace("，", ","):
+        # (but "MOFCOM said on Thursday that …" reports forward)
+        forward_that = _TOLD_THAT.match(after)
+        trailing = len(_clean(after)) < 4 or bool(_AFTER_ADJUNCT.match(after))
+        if forward_that is None and trailing and "," in before.replace("，", ","):
             cut = before.replace("，", ",").rfind(",")
             return cut + 1, m.start(), 0, cut, True
         if len(_clean(after)) >= _MIN_CLAIM_CHARS:
-            that = _TOLD_THAT.match(after) if m.group(0).lower() in ("told", "tells") else None
+            that = forward_that if (forward_that and (_AFTER_ADJUNCT.match(after) or m.group(0) in (
+                "told", "tells"))) else None
             if that:
                 m_end = m.end() + that.end()
                 start = max(before.replace("，", ",").rfind(","), before.rfind("。")) + 1

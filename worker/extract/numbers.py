@@ -128,7 +128,8 @@ _CUR_SUFFIX = (
     r"|美元|人民币|元人民币|元|欧元|港元|日元)"
 )
 _MASS = (
-    r"(?P<mass>\s?(?:metric\s)?(?:tonnes|tonne|tons|ton)\b|\s?(?:mt|t)\b(?!\s?/)|\s?kt\b|\s?kgs?\b"
+    r"(?P<mass>\s?(?:metric\s)?(?:tonnes|tonne|tons|ton)\b|\s?(?:mt|t)\b(?!\s?/)|\s?(?:kt|kilotonnes|kilotons)\b"
+    r"|\s?kgs?\b"
     r"|\s?kilograms?\b|\s?kilos\b|\s?(?:pounds|lbs?)\b|公吨|吨|公斤|千克)"
 )
 _PERCENT = (
@@ -165,32 +166,38 @@ _CN_CORE_RE = re.compile(
     r"(?P<unit>成|倍|吨|万吨|种|类|项|个)?"
 )
 
-_FRACTION_RE = re.compile(
-    r"(?<![A-Za-z])(?P<n>one|a|two|three|four|an)[\s-](?P<d>thirds?|quarters?|fifths?|tenths?|half)(?![A-Za-z])"
-    r"(?=\s+of\b)"
-    r"|(?<!first )(?<!second )(?<![A-Za-z])(?P<half>half)(?=\s+(?:of|the|its|their|all)\b)"
-    r"|(?P<cnd>[一二三四五六七八九十百千万]+)分之(?P<cnn>[一二三四五六七八九十]+)"
-    r"|(?P<cnhalf>一半|半数)",
-    re.IGNORECASE,
+# English number words, fractions and multipliers, matched in one pass over an ASCII-lower-cased
+# copy of the text (a leading \b is much cheaper than a look-behind or IGNORECASE here);
+# ``find_quantities`` also rejects a word glued to a hyphen ("non-one").
+_EN_WORDS_RE = re.compile(
+    r"\b(?:(?P<frac>(?P<n>one|a|two|three|four|an)[\s-](?P<d>thirds?|quarters?|fifths?|tenths?|half)(?![a-z]))"
+    r"|(?P<half>half)(?=\s+(?:of|the|its|their|all)\b|[\s.,;])"
+    r"|(?P<mult>doubled|doubling|double|twice|tripled|tripling|triple|treble|trebled|threefold|three-fold"
+    r"|quadrupled|quadruple|fourfold|four-fold|fivefold|five-fold|tenfold|ten-fold)(?![a-z\-])"
+    r"|(?P<w>" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")(?![a-z\-]))"
 )
-_DENOM = {"half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}  # fmt: skip
+_CN_FRACTION_RE = re.compile(
+    r"(?P<cnd>[一二三四五六七八九十百千万]+)分之(?P<cnn>[一二三四五六七八九十]+)|(?P<cnhalf>一半|半数|过半|逾半)"
+)
+_BY_BEFORE = re.compile(r"\bby\s+(?:about\s+|almost\s+|nearly\s+|more\s+than\s+|roughly\s+)?$")
+_CN_ZERO_RE = re.compile(r"(?<=[为至归是])零(?![一二三四五六七八九十点])")
+_CHENG_RE = re.compile(r"(?<![\d.])(\d{1,2})成(?![本员交立为功])")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_DENOM = {
+    "half": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5, "tenth": 10,
+    "tenths": 10,
+}  # fmt: skip
 _NUMER = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4}
 
-_MULT_RE = re.compile(
-    r"(?<![A-Za-z])(?P<w>doubled|doubling|double|twice|tripled|tripling|triple|treble|trebled|threefold|"
-    r"three-fold|quadrupled|quadruple|fourfold|four-fold|fivefold|five-fold|tenfold|ten-fold)(?![A-Za-z\-])",
-    re.IGNORECASE,
-)
 _MULT_VALUES = {
-    "doubled": 2, "doubling": 2, "double": 2, "twice": 2, "tripled": 3, "tripling": 3, "triple": 3, "treble": 3,
-    "trebled": 3, "threefold": 3, "three-fold": 3, "quadrupled": 4, "quadruple": 4, "fourfold": 4,
-    "four-fold": 4, "fivefold": 5, "five-fold": 5, "tenfold": 10, "ten-fold": 10,
+    "doubled": 2, "doubling": 2, "double": 2, "twice": 2, "tripled": 3, "tripling": 3, "triple": 3,
+    "treble": 3, "trebled": 3, "threefold": 3, "three-fold": 3, "quadrupled": 4, "quadruple": 4,
+    "fourfold": 4, "four-fold": 4, "fivefold": 5, "five-fold": 5, "tenfold": 10, "ten-fold": 10,
 }  # fmt: skip
 
 _CN_MULT = {"翻了一番": 2.0, "翻一番": 2.0, "翻番": 2.0, "翻倍": 2.0, "翻了两番": 4.0, "翻两番": 4.0}
 _CN_MULT_RE = re.compile("|".join(sorted(_CN_MULT, key=len, reverse=True)))
-
-_WORD_RE = re.compile(r"(?<![A-Za-z\-])(?P<w>" + "|".join(_WORD_NUMBERS) + r")(?![A-Za-z\-])", re.IGNORECASE)
 
 
 # ----------------------------------------------------------------------------- scanning
@@ -252,7 +259,7 @@ def _unit_from_suffix(
             return "kg", 1.0
         if mass in {"pound", "pounds", "lb", "lbs"}:
             return "kg", POUND_KG
-        if mass == "kt":
+        if mass in {"kt", "kilotonnes", "kilotons"}:
             return "tonnes", 1000.0
         return "tonnes", 1.0
     return None, 1.0
@@ -271,12 +278,13 @@ def find_quantities(text: str) -> list[Quantity]:
             found.append(q)
             taken.append((q.start, q.end))
 
+    has_cjk = _HAS_CJK.search(text) is not None
     for m in _CORE_RE.finditer(text):
         for q in _core_quantities(text, m):
             add(q)
 
     # "7成", "9成以上"
-    for m in re.finditer(r"(?<![\d.])(\d{1,2})成(?![本员交立为功])", text):
+    for m in _CHENG_RE.finditer(text) if has_cjk else ():
         n = float(m.group(1))
         if 0 < n <= 10:
             _replace_bare(found, taken, m.start(1), m.end(1))
@@ -286,8 +294,10 @@ def find_quantities(text: str) -> list[Quantity]:
                 )
             )
 
-    for m in _FRACTION_RE.finditer(text):
-        if m.group("cnd"):
+    for m in _CN_FRACTION_RE.finditer(text) if has_cjk else ():
+        if m.group("cnhalf"):
+            val = 50.0
+        else:
             d = parse_chinese_numeral(m.group("cnd"))
             n2 = parse_chinese_numeral(m.group("cnn"))
             if not d or n2 is None:
@@ -298,19 +308,51 @@ def find_quantities(text: str) -> list[Quantity]:
                     Quantity(value=_round(val), unit="percent", start=m.start(), end=m.end(), text=m.group(0))
                 )
                 continue
-        elif m.group("cnhalf") or m.group("half"):
-            val = 50.0
-        else:
-            num = _NUMER[m.group("n").lower()]
-            den = _DENOM[m.group("d").lower()]
-            val = num / den * 100
         add(
             Quantity(
                 value=_round(val), unit="percent", start=m.start(), end=m.end(), approx=True, text=m.group(0)
             )
         )
 
-    for m in _CN_CORE_RE.finditer(text):
+    low = text.translate(_ASCII_LOWER)
+    for m in _EN_WORDS_RE.finditer(low):
+        s0 = m.start()
+        if s0 and ((low[s0 - 1].isalpha() and low[s0 - 1].isascii()) or low[s0 - 1] == "-"):
+            continue  # inside a word: "someone", "anyone"
+        if m.group("frac"):
+            # "one-third of exports", "cut by a third"; not "a third country"
+            if not (re.match(r"\s+of\b", low[m.end() : m.end() + 4]) or _BY_BEFORE.search(low, 0, s0)):
+                continue
+            val = _NUMER[m.group("n")] / _DENOM[m.group("d")] * 100
+            add(
+                Quantity(
+                    value=_round(val), unit="percent", start=s0, end=m.end(), approx=True, text=m.group(0)
+                )
+            )
+        elif m.group("half"):
+            if re.search(r"(?:first|second|a|one)\s+$", low[max(0, s0 - 8) : s0]):
+                continue  # "the first half of 2024" is a period; "a half" is read as a fraction above
+            if not re.match(
+                r"\s+(?:of|the|its|their|all)\b", low[m.end() : m.end() + 7]
+            ) and not _BY_BEFORE.search(low, 0, s0):
+                continue  # "by half", "by almost half"; a bare "half" elsewhere is not a number
+            add(Quantity(value=50.0, unit="percent", start=s0, end=m.end(), approx=True, text=m.group(0)))
+        elif m.group("mult"):
+            times = _MULT_VALUES[m.group("mult")]
+            add(Quantity(value=float(times), unit="times", start=s0, end=m.end(), word=True, text=m.group(0)))
+        else:
+            w = m.group("w")
+            # "N times" with a word number
+            tm = re.match(r"\s+times\b", low[m.end() : m.end() + 7])
+            unit = "times" if tm and w != "one" else None
+            end = m.end() + (len(tm.group(0)) if tm and unit else 0)
+            add(
+                Quantity(
+                    value=float(_WORD_NUMBERS[w]), unit=unit, start=s0, end=end, word=True, text=text[s0:end]
+                )
+            )
+
+    for m in _CN_CORE_RE.finditer(text) if has_cjk else ():
         unit_txt = m.group("unit") or ""
         pct = bool(m.group("pct_pre"))
         if not unit_txt and not pct:
@@ -354,7 +396,7 @@ def find_quantities(text: str) -> list[Quantity]:
             )
         )
 
-    for m in _CN_MULT_RE.finditer(text):
+    for m in _CN_MULT_RE.finditer(text) if has_cjk else ():
         add(
             Quantity(
                 value=_CN_MULT[m.group(0)],
@@ -367,41 +409,39 @@ def find_quantities(text: str) -> list[Quantity]:
         )
 
     # "出口量均为零", "降至零": a nil quantity, its unit comes from the sentence
-    for m in re.finditer(r"(?<=[为至归是])零(?![一二三四五六七八九十点])", text):
+    for m in _CN_ZERO_RE.finditer(text) if has_cjk else ():
         add(Quantity(value=0.0, unit=None, start=m.start(), end=m.end(), word=True, text=m.group(0)))
 
-    for m in _MULT_RE.finditer(text):
-        w = m.group("w").lower()
-        add(
-            Quantity(
-                value=float(_MULT_VALUES[w]),
-                unit="times",
-                start=m.start(),
-                end=m.end(),
-                word=True,
-                text=m.group(0),
-            )
-        )
-
-    for m in _WORD_RE.finditer(text):
-        w = m.group("w").lower()
-        # "N times" with a word number
-        after = text[m.end() : m.end() + 7].lower()
-        unit = "times" if re.match(r"\s+times\b", after) and w != "one" else None
-        end = m.end() + (len(re.match(r"\s+times", after).group(0)) if unit else 0)  # type: ignore[union-attr]
-        add(
-            Quantity(
-                value=float(_WORD_NUMBERS[w]),
-                unit=unit,
-                start=m.start(),
-                end=end,
-                word=True,
-                text=text[m.start() : end],
-            )
-        )
-
     found.sort(key=lambda q: q.start)
-    return found
+    return _carry_price_units(text, found)
+
+
+_PRICE_LINK = re.compile(
+    r"\W*(?:up|down|rising|falling|rose|fell|climbing|dropping)?\s*"
+    r"(?:from|against|compared with|versus|vs\.?|to)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _carry_price_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "$1,000 per kilogram, up from $300": the bare amount is a price in the same unit."""
+    out = list(found)
+    for i in range(len(out)):
+        q = out[i]
+        if q.unit not in {"usd", "cny", "eur"}:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(out):
+                continue
+            other = out[j]
+            if not (other.unit or "").startswith(q.unit + "_per_"):
+                continue
+            lo, hi = (other.end, q.start) if j < i else (q.end, other.start)
+            gap = text[lo:hi]
+            if len(gap) <= 30 and _PRICE_LINK.match(gap + " ") and (j < i or re.search(r"\bto\s*$", gap)):
+                out[i] = Quantity(**{**q.__dict__, "unit": other.unit})
+                break
+    return out
 
 
 def _core_quantities(text: str, m: re.Match[str]) -> list[Quantity]:

@@ -13,10 +13,13 @@ for compliant applications is maintain, granting them is ease") and the labelled
    negation is dropped; a negated ease ("has not lifted", "refused to ease") becomes
    maintain. Plans and considerations count only for tighten ("China is weighing curbs").
 4. The actor is found the way a reader would: the passive agent ("imposed by Beijing"), else
-   the nearest actor before the cue (coordinated subjects "MEMA and the Alliance" all count),
-   else the previous sentence's actor for a pronoun ("he warned"), else the first actor
-   after the cue (", CLEPA warns"), else an implicit actor ("the ministry" → china), else, for
-   control positions only, the document's controlling actor.
+   the nearest actor before the cue that is not the object of a preposition ("talks *with*
+   China", "对中国商品") — coordinated subjects ("MEMA and the Alliance") all count — else the
+   previous sentence's actor for a pronoun ("he warned"), else the first actor after the cue
+   (", MOFCOM said"), else, for control positions only, the document's controlling actor.
+   Implicit actors ("the ministry", "发言人" → china) count as mentions. In Chinese a clause
+   without a subject belongs to the sentence's speaker ("日本经济产业省表示，将扩大储备").
+   Deals and talks also take the parties named after "with" / "between" / "与".
 5. Actor/position permissions from the data file: China taking "counter" is really tighten and
    is dropped; companies only press; other governments ease/tighten only where a mineral is
    named (the US relaxing chip rules is not a stance here).
@@ -49,10 +52,27 @@ _MACRO = re.compile(r"\{([A-Z0-9_]+)\}")
 _CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？]|\s[-–—]\s|—")
 _CONJ = re.compile(
     r"^[\s,]*(?:and|&|or|as well as|along with|plus|与|和|及|以及|同|跟|、|/)?[\s,]*(?:the\s+)?$", re.I)
-_PARTY_LINK = re.compile(r"(?:\bwith\b|\bbetween\b|\band\b|与|和|同|跟|、)", re.I)
+_CUE_WITH = re.compile(r"(?:\bwith|\bbetween|与|和|同)\s*$", re.I)
 _PARTICIPLE = re.compile(r"\s*(?:and\s+)?[a-z]+ing\b")
-_ZH_PREP_BEFORE = re.compile(r"(?:与|和|同|跟|向|对|就)$")
+_ZH_PREP_BEFORE = re.compile(
+    r"(?:(?<!参)与|(?<![缓温])和|(?<![共协不如认赞])同|跟|(?<![方面转导倾])向|(?<![应面针反绝相核])对|就)$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_ANY_PREP_BEFORE = re.compile(
+    r"(?:\b(?:to|for|with|against|at|between|among|in|from|on|of|over|by|into|than)\s+(?:the\s+|its\s+)?"
+    r"(?:[\w'.-]+\s+){0,2}"
+    r"|(?<!参)与|(?<![缓温])和|跟|(?<![方面转导倾])向|(?<![应面针反绝相核])对|从|自|给|为)$", re.I)
+_ZH_SPEAKER = re.compile(r"^[^,;:，；：。]{1,40}?(?:表示|指出|称|说|强调|宣布|警告|透露|认为)[,，:：]")
+_PREDICATE = re.compile(
+    r"\s*(?:has|have|had|was|were|is|are|also|then|later|urged|said|called|warned|asked|[a-z]+ed)\b")
+_RELATIVE = re.compile(r"[,，]\s*(?:which|who|whose|that|a|an|the|its|their)\b[^,，]*$", re.I)
+
+
+def _in_relative(sent: str, pos: int, clause_start: int) -> bool:
+    """Is ``pos`` inside an appositive / relative clause that ends right before ``clause_start``?"""
+    return bool(_RELATIVE.search(sent, 0, max(0, clause_start - 1))) and (
+        sent.rfind(",", 0, max(0, clause_start - 1)) < pos)
+
+
 _BY_AFTER = re.compile(r"^\s*(?:by|from)\s+(?:the\s+)?", re.I)
 
 
@@ -78,6 +98,7 @@ class _Model:
     cues: tuple[_Cue, ...]
     suppress: Mapping[str, frozenset[str]]
     allow_intent: frozenset[str]
+    blockers: Mapping[str, re.Pattern[str]]
     negated: Mapping[str, str]
     conditional: re.Pattern[str]
     modality: re.Pattern[str]
@@ -85,6 +106,8 @@ class _Model:
     negation: re.Pattern[str]
     negation_after: re.Pattern[str]
     negation_after_positions: frozenset[str]
+    off_topic: re.Pattern[str]
+    off_topic_positions: frozenset[str]
     ignore_aliases: frozenset[str]
     pronoun: re.Pattern[str]
     nominal_topic: re.Pattern[str]
@@ -124,12 +147,15 @@ def _model() -> _Model:
     suppress: dict[str, frozenset[str]] = {}
     negated: dict[str, str] = {}
     allow_intent: set[str] = set()
+    blockers: dict[str, re.Pattern[str]] = {}
     for position, spec in raw["positions"].items():
         suppress[position] = frozenset(spec.get("suppress") or [])
         if spec.get("negated"):
             negated[position] = str(spec["negated"])
         if spec.get("allow_intent"):
             allow_intent.add(position)
+        if spec.get("blockers"):
+            blockers[position] = _union(spec["blockers"], macros)
         for item in [c for lang in ("en", "zh") for c in (spec["cues"].get(lang) or [])]:
             opts: Mapping[str, Any] = item if isinstance(item, Mapping) else {"p": item}
             cues.append(_Cue(
@@ -152,6 +178,7 @@ def _model() -> _Model:
         cues=tuple(cues),
         suppress=suppress,
         allow_intent=frozenset(allow_intent),
+        blockers=blockers,
         negated=negated,
         conditional=_union(_by_lang(raw["conditional"]), macros),
         modality=_union(_by_lang(raw["modality"]), macros),
@@ -159,6 +186,8 @@ def _model() -> _Model:
         negation=_union(_by_lang(raw["negation"]), macros),
         negation_after=_union(_by_lang(raw["negation_after"]), macros),
         negation_after_positions=frozenset(raw.get("negation_after_positions") or []),
+        off_topic=_union(_by_lang(raw["off_topic"]), macros),
+        off_topic_positions=frozenset(raw["off_topic"].get("positions") or []),
         ignore_aliases=frozenset(prepare(str(a)).lower() for a in raw.get("ignore_aliases") or []),
         pronoun=_union(_by_lang(raw["pronouns"]), macros),
         nominal_topic=_union(_by_lang(raw["nominal_topic"]), macros),
@@ -267,9 +296,19 @@ def _clause_bounds(sent: str, pos: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def _window(sent: str, start: int, zh: bool) -> str:
-    """The few words / characters before a cue within its clause: where hedges bind."""
-    prefix = sent[_clause_start(sent, start):start]
+def _window(sent: str, start: int, zh: bool, others: Sequence[_Hit] = ()) -> str:
+    """The few words / characters before a cue within its clause: where hedges bind.
+
+    Words inside another cue that overlaps this one are masked: in "refused U.S. requests to
+    relax", "refused" negates Beijing's answer, not the US request.
+    """
+    begin = _clause_start(sent, start)
+    chars = list(sent[begin:start])
+    for o in others:
+        if o.start < start < o.end or (o.start < start and o.end > start):
+            for i in range(max(o.start, begin), min(o.end, start)):
+                chars[i - begin] = " "
+    prefix = "".join(chars)
     if zh:
         return prefix[-12:]
     words = prefix.split()
@@ -332,7 +371,8 @@ def _parties(sent: str, hit: _Hit, mentions: Sequence[_Mention]) -> list[_Mentio
         if not hit.end <= m.start < end or m.start - hit.end > 80:
             continue
         gap = sent[last:m.start]
-        if _PARTY_BEFORE.search(gap) or (out and not gap.strip()):
+        cue_ends_with = not out and _CUE_WITH.search(sent, hit.start, hit.end) and len(gap.split()) <= 3
+        if _PARTY_BEFORE.search(gap) or (out and not gap.strip()) or cue_ends_with:
             out.append(m)
             last = m.end
     return out
@@ -386,14 +426,16 @@ def _resolve(sent: str, hit: _Hit, mentions: Sequence[_Mention], prev_actor: str
         return any(_permitted(a, position, has_mineral, model) for a in m.actors)
 
     def object_of_preposition(group: Sequence[_Mention]) -> bool:
+        first = min(group, key=lambda m: m.start)
+        before_text = sent[max(0, first.start - 60):first.start]
+        if _ZH_PREP_BEFORE.search(before_text):  # "对中国商品", "与中方": an object in Chinese
+            return True
         if position not in ("press", "counter", "negotiate"):
             return False
-        first = min(group, key=lambda m: m.start)
         last = max(group, key=lambda m: m.end)
         if _PARTICIPLE.match(sent, last.end):  # "with the Pentagon taking a stake": a subject
             return False
-        before_text = sent[max(0, first.start - 60):first.start]
-        return bool(_PREP_BEFORE.search(before_text) or _ZH_PREP_BEFORE.search(before_text))
+        return bool(_PREP_BEFORE.search(before_text))
 
     # passive agent / source right after the cue: "suspended by China", "licensing from China"
     after_text = sent[hit.end:]
@@ -407,12 +449,22 @@ def _resolve(sent: str, hit: _Hit, mentions: Sequence[_Mention], prev_actor: str
     before = [m for m in outside if m.end <= hit.start]
     # the agent of an answer is in the answering clause (Chinese drops repeated subjects, so
     # there the sentence's earlier subject carries over)
-    if position in ("press", "counter") and not _CJK_RE.search(sent[:hit.start]):
-        clause_start = _clause_start(sent, hit.start)
-        in_clause = [m for m in before if m.start >= clause_start]
-        # a participle clause (", threatening Beijing with tariffs") shares the main subject
-        if in_clause or not _PARTICIPLE.match(sent, clause_start):
+    clause_start = _clause_start(sent, hit.start)
+    in_clause = [m for m in before if m.start >= clause_start]
+    cjk = bool(_CJK_RE.search(sent[:hit.start]))
+    if position in ("press", "counter") and not cjk:
+        # a participle clause (", threatening Beijing with tariffs") or a predicate after a
+        # relative clause ("MEMA, which represents suppliers, urged …") shares the subject
+        if not in_clause and _PREDICATE.match(sent, clause_start):
+            before = [m for m in before if not _in_relative(sent, m.start, clause_start)]
+        elif in_clause or not _PARTICIPLE.match(sent, clause_start):
             before = in_clause
+    elif position in ("press", "counter", "negotiate") and cjk and not any(
+            ok(m) and not object_of_preposition([m]) for m in in_clause):
+        # "日本经济产业省表示，将扩大储备": a subject-less clause belongs to the speaker
+        speaker = _ZH_SPEAKER.match(sent)
+        if speaker and speaker.end() <= hit.start:
+            before = [m for m in before if m.end <= speaker.end()]
     for idx in range(len(before) - 1, -1, -1):
         if ok(before[idx]):
             group = _coordinated(before, idx, sent)
@@ -423,8 +475,11 @@ def _resolve(sent: str, hit: _Hit, mentions: Sequence[_Mention], prev_actor: str
             return [_Resolved(actors, src)]
     if prev_actor and model.pronoun.search(sent, _clause_start(sent, hit.start) if before else 0, hit.start):
         return [_Resolved((prev_actor,), "pronoun")]
-    if position in ("tighten", "maintain", "ease"):  # ", MOFCOM said": the subject comes after
-        for m in outside:
+    if position in ("tighten", "maintain", "ease"):
+        if any(not m.implicit and not _ANY_PREP_BEFORE.search(sent[max(0, m.start - 40):m.start])
+               for m in before):
+            return []  # the subject is named and is not a controller: not the controls' owner
+        for m in outside:  # ", MOFCOM said": the subject comes after
             if m.start >= hit.end and ok(m):
                 return [_Resolved(m.actors, "implicit" if m.implicit else "after")]
     if position in ("tighten", "maintain", "ease"):
@@ -465,19 +520,27 @@ def extract_stances(text: str, *, language: str | None = None,
 
 
 def _blocked(sent: str, hit: _Hit, mentions: Sequence[_Mention], model: _Model, zh: bool,
-             has_control: bool, has_mineral: bool) -> tuple[str | None, str]:
+             has_control: bool, has_mineral: bool, others: Sequence[_Hit]) -> tuple[str | None, str]:
     """The position the cue still supports after topic, hedge and negation checks (or None, why)."""
     position = hit.cue.position
     need = hit.cue.need
     if (need == "control" and not has_control) or (need == "mineral" and not has_mineral) or (
             need == "topic" and not (has_control or has_mineral)):
         return None, f"needs {need}"
+    if position in model.off_topic_positions and model.off_topic.search(sent, hit.start, hit.end):
+        return None, "other goods"
     if hit.cue.plain:
         return position, ""
     if _conditional(sent, hit, mentions, model):
         return None, "conditional"
-    window = _window(sent, hit.start, zh)
+    window = _window(sent, hit.start, zh, [o for o in others if o.cue.position != hit.cue.position])
     span = sent[hit.start:hit.end]
+    negated = not hit.cue.negation_ok and bool(model.negation.search(window))
+    if negated and position in model.negated:  # "has not lifted", "is not planning to ease"
+        return model.negated[position], "negated"
+    blocker = model.blockers.get(position)
+    if blocker is not None and blocker.search(window):
+        return None, "background"
     if model.modality.search(window) or (position != "press" and model.modality.search(span)):
         return None, "modality"
     if position not in model.allow_intent:
@@ -489,9 +552,8 @@ def _blocked(sent: str, hit: _Hit, mentions: Sequence[_Mention], model: _Model, 
         return None, "topic of talks"
     if position in model.negation_after_positions and model.negation_after.search(sent, hit.end):
         return None, "negated after"
-    if not hit.cue.negation_ok and model.negation.search(window):
-        flipped = model.negated.get(position)
-        return flipped, "negated"
+    if negated:
+        return None, "negated"
     return position, ""
 
 
@@ -524,8 +586,9 @@ def _extract(text: str, *, language: str | None, vocab: Vocabulary | None,
         mentions = _sentence_mentions(sent, vocab, model, both)
         has_mineral = bool(model.topic["mineral"].search(sent))
         has_control = bool(model.topic["control"].search(sent))
-        for hit in _hits(sent, model):
-            position, why = _blocked(sent, hit, mentions, model, zh, has_control, has_mineral)
+        hits = _hits(sent, model)
+        for hit in hits:
+            position, why = _blocked(sent, hit, mentions, model, zh, has_control, has_mineral, hits)
             if position is None:
                 if trace is not None:
                     trace.append((hit.cue.position, sent[hit.start:hit.end], why, sentence.text))

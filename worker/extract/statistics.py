@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from worker.extract.numbers import Quantity, find_quantities
 from worker.extract.text import Sentence, detect_language, split_sentences
@@ -49,7 +50,15 @@ _SHARE_MEASURES = (
 _GENERIC_MATERIALS = frozenset({"rare_earths", "critical_minerals"})
 _MONEY = frozenset({"usd", "cny", "eur"})
 _PRICES = frozenset({"usd_per_kg", "usd_per_tonne", "cny_per_kg", "cny_per_tonne"})
-_DEFAULT_SUBJECT = "china"  # the exporter / controlling state in this domain
+_FALLBACK_SUBJECT = "china"  # used when data/cues.yaml has no `default_subject`
+# Words after "tonnes of" that refer back to the minerals ("44 million tons of the elements")
+_GENERIC_OBJECTS = frozenset(
+    re.findall(
+        r"\w+",
+        "elements element metal metals material materials products ore concentrate it them which these "
+        "those its their high heavy light key critical",
+    )
+)
 _CLAUSE_SPLIT = re.compile(r",(?!\d)|;|:|\u2014| - |\bwhereas\b|\bwhile\b|、(?=[^、]{0,3}(?:同比|环比))")
 _NEAR_BEFORE = 40
 _NEAR_AFTER = 16
@@ -75,7 +84,7 @@ class _Context:
     cache: dict[str, list[Match]] = field(default_factory=dict)
 
     def matches(self, kind: str, name: str) -> list[Match]:
-        """All matches of one cue list (``kind`` "cue") or measure (``kind`` "measure"), found once per text."""
+        """Matches of one cue list (``kind`` "cue") or measure (``kind`` "measure"), found once per text."""
         key = f"{kind}:{name}"
         found = self.cache.get(key)
         if found is None:
@@ -133,95 +142,32 @@ def extract_statistics(
 
 
 def _statistics_for(ctx: _Context, si: int, q: Quantity, lang: str) -> list[Statistic]:
+    """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
     clause = _clause(ctx.prep, sent, q)
-    unit = q.unit
-    value = q.value
-    high = q.value_high
-    measure: str | None
-    count_match: Match | None = None
-
-    if unit == "other":
+    if q.unit == "other" or _excluded(ctx, sent, clause, q):
         return []
-    if _excluded(ctx, sent, clause, q):
-        return []
-
-    licence_items = False
+    unit, count_match, licence_items = _unit_of(ctx, sent, clause, q)
     if unit is None:
-        if q.value == 0 and q.word and _zero_export(ctx, sent, q):
-            unit = "tonnes"
-        elif _licence_items(ctx, clause, q):
-            unit = "count"
-            licence_items = True
-        else:
-            count_match = _counted_item(ctx, sent, clause, q)
-            if count_match is None:
-                return []
-            unit = "count"
-
-    approx = q.approx or _hedged(ctx, sent, q)
-    sent_materials = _in_span(ctx.materials, sent.start, sent.end)
-    if not sent_materials and si > 0:
-        # "Over the first eight months, exports totalled 29,379 tons": the material was named
-        # in the sentence before; that sentence's cues count too.
-        prev = ctx.sentences[si - 1]
-        if _in_span(ctx.materials, prev.start, prev.end):
-            sent_materials = _in_span(ctx.materials, prev.start, prev.end)
-            sent = Sentence(sent.text, sent.start, sent.end)
-            context_sent = Sentence(ctx.text[prev.start : sent.end], prev.start, sent.end)
-        else:
-            context_sent = sent
-    else:
-        context_sent = sent
-
-    # ---------------------------------------------------------------- measure
-    sign = 1.0
-    if unit == "count":
-        measure = "licence_count" if licence_items else "other"
-    elif unit in {"percent", "percentage_points"}:
-        measure, sign = _percent_measure(ctx, sent, clause, q, sent_materials, context_sent)
-        if measure == "":
-            return []
-    elif unit == "times":
-        measure = _times_measure(ctx, sent, clause, q)
-    elif unit in {"tonnes", "kg"}:
-        if not sent_materials and not _has_any_volume_cue(ctx, sent):
-            return []
-        if not _in_span(ctx.materials, sent.start, sent.end) and not _has_any_volume_cue(ctx, context_sent):
-            return []
-        if _of_foreign_object(ctx, q):
-            return []
-        measure = _volume_measure(ctx, sent, clause, q, unit, context_sent)
-    elif unit in _MONEY:
-        if not sent_materials and not _strong_actors(ctx, sent.start, sent.end):
-            return []
-        measure = _value_measure(ctx, clause)
-    elif unit in _PRICES:
-        measure = "price"
-    else:
         return []
-    value *= sign
-    if high is not None:
-        high *= sign
-
-    # ---------------------------------------------------------------- material
+    context_sent, sent_materials = _context(ctx, si)
+    measure, sign = _measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
+    if measure == "":
+        return []
     if measure == "tariff_rate":
-        materials: list[str | None] = [None]
+        materials: list[str | None] = [None]  # tariffs are on goods in general
     else:
         materials = _materials_for(ctx, si, clause, q, measure, lang, count_match, unit in _MONEY)
-
     if measure == "share_of_global_production" and materials == ["rare_earth_magnets"]:
         measure = "share_of_magnet_production"
-
-    # ---------------------------------------------------------------- subject
     subject = _subject_for(ctx, si, clause, q, measure, unit)
-
     period = _period(ctx, sent, clause, q)
+    high = q.value_high * sign if q.value_high is not None else None
     return [
         Statistic(
-            value=value,
+            value=q.value * sign,
             unit=unit,
-            approx=approx,
+            approx=q.approx or _hedged(ctx, sent, q),
             value_high=high,
             subject=subject,
             material=mat,
@@ -233,6 +179,85 @@ def _statistics_for(ctx: _Context, si: int, q: Quantity, lang: str) -> list[Stat
         )
         for mat in materials
     ]
+
+
+def _unit_of(
+    ctx: _Context, sent: Sentence, clause: _Span, q: Quantity
+) -> tuple[str | None, Match | None, bool]:
+    """The SCHEMA unit, the counted noun of a count, and whether the count is of licences.
+
+    A bare number gets a unit only as a nil export ("zero gallium"), a count of licences or a
+    count of controlled items; ``unit`` None means "not a statistic" (a year, "Group 1").
+    """
+    if q.unit is not None:
+        return q.unit, None, False
+    if q.value == 0 and q.word and _zero_export(ctx, sent, q):
+        return "tonnes", None, False
+    if _licence_items(ctx, clause, q):
+        return "count", None, True
+    counted = _counted_item(ctx, sent, clause, q)
+    return ("count", counted, False) if counted is not None else (None, None, False)
+
+
+def _context(ctx: _Context, si: int) -> tuple[Sentence, list[Match]]:
+    """The span whose cues count for a number, and the materials in reach.
+
+    "Over the first eight months, exports totalled 29,379 tons": when the sentence names no
+    material, the sentence before (which named it) is read together with it.
+    """
+    sent = ctx.sentences[si]
+    here = _in_span(ctx.materials, sent.start, sent.end)
+    if here or si == 0:
+        return sent, here
+    prev = ctx.sentences[si - 1]
+    before = _in_span(ctx.materials, prev.start, prev.end)
+    if not before:
+        return sent, here
+    return Sentence(ctx.text[prev.start : sent.end], prev.start, sent.end), before
+
+
+def _topic_nearby(ctx: _Context, sent: Sentence) -> bool:
+    """A material in the two sentences before or the one after (a bullet list, a lead paragraph)."""
+    idx = ctx.sentences.index(sent)
+    lo = ctx.sentences[max(0, idx - 2)].start
+    hi = ctx.sentences[min(len(ctx.sentences) - 1, idx + 1)].end
+    return bool(_in_span(ctx.materials, lo, hi))
+
+
+def _measure_of(
+    ctx: _Context,
+    sent: Sentence,
+    clause: _Span,
+    q: Quantity,
+    unit: str,
+    sent_materials: list[Match],
+    context_sent: Sentence,
+    licence_items: bool,
+) -> tuple[str | None, float]:
+    """``(measure, sign)``; measure ``""`` means the number is not a statistic after all."""
+    if unit == "count":
+        return ("licence_count" if licence_items else "other"), 1.0
+    if unit in {"percent", "percentage_points"}:
+        return _percent_measure(ctx, sent, clause, q, sent_materials, context_sent)
+    if unit == "times":
+        return _times_measure(ctx, sent, clause, q), 1.0
+    if unit in {"tonnes", "kg"}:
+        named_here = bool(_in_span(ctx.materials, sent.start, sent.end))
+        if not named_here and not _has_any_volume_cue(ctx, context_sent):
+            return "", 1.0
+        if _of_foreign_object(ctx, q):
+            return "", 1.0  # "12 million tonnes of soybeans"
+        return _volume_measure(ctx, sent, clause, q, unit, context_sent), 1.0
+    if unit in _MONEY:
+        # money needs the topic here, or an actor here and the topic just before ("The Pentagon's
+        # response ... a $2 billion package"); a carmaker's revenue in passing is not ours
+        named_here = bool(_in_span(ctx.materials, sent.start, sent.end))
+        if not named_here and not (_topic_nearby(ctx, sent) and _strong_actors(ctx, sent.start, sent.end)):
+            return "", 1.0
+        return _value_measure(ctx, sent, clause), 1.0
+    if unit in _PRICES:
+        return "price", 1.0
+    return "", 1.0
 
 
 # ----------------------------------------------------------------------------- helpers: spans
@@ -285,9 +310,9 @@ def _excluded(ctx: _Context, sent: Sentence, clause: _Span, q: Quantity) -> bool
         return False
     unless = {prepare(w).lower() for w in ctx.vocab.cues.get("exclude_unless_control", [])}
     for h in hits:
-        if h.alias.lower() in unless or prepare(h.alias).lower() in unless:
-            if _has(ctx, "control", sent.start, sent.end):
-                continue
+        overruled = h.alias.lower() in unless or prepare(h.alias).lower() in unless
+        if overruled and _has(ctx, "control", sent.start, sent.end):
+            continue
         return True
     return False
 
@@ -343,10 +368,12 @@ def _licence_items(ctx: _Context, clause: _Span, q: Quantity) -> bool:
     """ "1,500 export licence applications", "发放了120张出口许可证": a count of licences."""
     if q.value < 1 or q.value != int(q.value) or (1900 <= q.value <= 2100 and not q.word):
         return False
-    hits = _cues(ctx, "licence_items", q.end, min(clause.end, q.end + 40))
+    hits = _cues(ctx, "licence_items", q.end, min(clause.end, q.end + 60))
     if not hits:
         return False
     gap = ctx.prep[q.end : hits[0].start]
+    # "approved 25 of the 100 licence applications": both numbers count licences
+    gap = re.sub(r"^\s+of\s+(?:the\s+)?[\d,]+(?=\s)", "", gap)
     if _is_cjk_text(hits[0].alias):
         return len(gap.strip()) <= 2
     return len(gap.split()) <= 2 and not re.search(r"[.,;:\d]", gap)
@@ -382,9 +409,7 @@ def _of_foreign_object(ctx: _Context, q: Quantity) -> bool:
         ):
             return False
     word = m.group(1).lower()
-    generic = {"elements", "element", "metal", "metals", "material", "materials", "products", "ore", "concentrate",
-               "it", "them", "which", "these", "those", "its", "their", "high", "heavy", "light", "key", "critical"}  # fmt: skip
-    return word not in generic
+    return word not in _GENERIC_OBJECTS
 
 
 def _has_any_volume_cue(ctx: _Context, sent: Sentence) -> bool:
@@ -410,15 +435,14 @@ def _nearest_direction(ctx: _Context, clause: _Span, q: Quantity) -> tuple[float
     hi = min(clause.end, q.end + _NEAR_AFTER)
     for name, sign in (("up", 1.0), ("down", -1.0)):
         for c in _cues(ctx, name, lo, hi):
+            if c.end <= q.start and c.alias.lower() in _AFTER_ONLY:
+                continue  # "more than 90%" is a hedge; "30% more" is a change
             if c.end <= q.start:
                 gap = ctx.prep[c.end : q.start]
                 if re.search(r"\d", gap):
                     continue  # another number is closer to the cue
                 # "rose to 15%", "降至538吨": a level, not a change
-                if re.search(
-                    r"(?:\bto|\bat|\bfrom|至|到|达|为|从|由)\s*(?:about|around|nearly|almost|some|over|~)?\s*\$?\s*$",
-                    gap,
-                ):
+                if _level_pattern(ctx.vocab).search(gap):
                     continue
                 dist = q.start - c.end
             elif c.start >= q.end:
@@ -449,12 +473,17 @@ def _percent_measure(
         if not cut and _has(ctx, "down", cs, q.start):
             cut = True
         return "tariff_rate", (-1.0 if cut else 1.0)
-    if _is_dependence(ctx, sent, clause, q):
+    if _is_dependence(ctx, sent, clause, q) or _possessor(ctx, clause, q) is not None:
         return "import_dependence", 1.0
-    if _has_measure(ctx, "licence_count", cs, ce) and not _share_frame(ctx, clause, q):
+    if (
+        _has_measure(ctx, "licence_count", cs, ce)
+        and _has(ctx, "licence_decision", cs, ce)
+        and not _share_frame(ctx, clause, q)
+    ):
         return "licence_count", 1.0
     if (
-        _has_measure(ctx, "licence_count", sent.start, sent.end)
+        _has(ctx, "licence_decision", sent.start, sent.end)
+        and _has_measure(ctx, "licence_count", sent.start, sent.end)
         and not _in_span(ctx.actors, cs, ce)
         and not any(_has_measure(ctx, m, cs, ce) for m in _SHARE_MEASURES)
         and not _has(ctx, "up", cs, ce)
@@ -477,14 +506,20 @@ def _percent_measure(
             ctx, "export_volume", context_sent.start, sent.start
         ):
             return "export_change", sign
-        if not sent_materials:
-            return "", 1.0
+        if not _in_span(ctx.materials, sent.start, sent.end):
+            return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
         return "other", sign
     if _share_frame(ctx, clause, q) or (
         _share_frame(ctx, _Span(sent.start, sent.end), q)
         and any(_has_measure(ctx, m, clause.start, clause.end) for m in _SHARE_MEASURES[:4])
     ):
         sub = _share_subtype(ctx, sent, clause, q)
+        if (
+            sub in _SHARE_MEASURES
+            and _is_cjk_text(ctx.prep[cs:ce])
+            and not _has(ctx, "global_marker", sent.start, sent.end)
+        ):
+            sub = "other"  # "占出口总量的26%": a share of China's own exports, not of the world's
         if sub == "other" and not sent_materials and not _has_measure(ctx, "export_volume", cs, ce):
             return "", 1.0
         return sub, 1.0
@@ -495,9 +530,29 @@ def _percent_measure(
     return "other", 1.0
 
 
+def _possessor(ctx: _Context, clause: _Span, q: Quantity) -> Match | None:
+    """The actor whose supply a share is of: "China supplies 98% of the EU's magnets"."""
+    m = re.match(r"\s*of\s+(?:the\s+)?", ctx.prep[q.end : q.end + 12])
+    if not m:
+        return None
+    at = q.end + m.end()
+    actor = next((a for a in ctx.actors if a.start == at and not a.weak), None)
+    if actor is None or not ctx.prep.startswith("'s", actor.end):
+        return None
+    if not _has(ctx, "supply_verb", clause.start, q.start):
+        return None
+    return actor
+
+
 def _is_dependence(ctx: _Context, sent: Sentence, clause: _Span, q: Quantity) -> bool:
     """A dependence cue in the clause and an actor in the *source* role ("on China", 仰赖中国)."""
     cues = _measure_cues(ctx, "import_dependence", clause.start, clause.end)
+    own = re.match(r"\s*of\s+(?:its|their|the country's|the nation's)\b", ctx.prep[q.end : q.end + 24])
+    if own and any(
+        _role(ctx, a, "source_marker") and a.start > q.end
+        for a in _strong_actors(ctx, clause.start, clause.end)
+    ):
+        return True  # "Germany gets 65% of its rare earths from China"
     if not cues:
         # "India imports 90% of its magnets from China": an import verb and a source in the clause
         if not _has_measure(ctx, "import_volume", clause.start, clause.end):
@@ -509,7 +564,7 @@ def _is_dependence(ctx: _Context, sent: Sentence, clause: _Span, q: Quantity) ->
 
 
 def _share_frame(ctx: _Context, clause: _Span, q: Quantity) -> bool:
-    """ "70% of global output", "accounts for 90%", "占全球 80%": a share of a whole, not of one country's trade."""
+    """A share of a whole ("70% of global output", "占全球 80%"), not of one country's trade."""
     after = ctx.prep[q.end : min(clause.end, q.end + 30)].lower()
     if re.match(r"\s*of\s+(?:its|their|his|her)\b", after) and not re.match(
         r"\s*of\s+its\s+processing", after
@@ -540,15 +595,12 @@ def _share_subtype(ctx: _Context, sent: Sentence, clause: _Span, q: Quantity) ->
         # "mines 61% of the world's rare earths and refines 90%": a cue after a conjunction
         # and a new verb belongs to the next number, not to this one
         gap = ctx.prep[q.end : following[0][2].start]
-        if (
-            re.search(r"\b(?:and|but|while)\s*$", gap)
-            and not re.search(r"\bof\b", gap[-40:])
-            or re.search(r"\band\s+$", gap)
-            and re.match(r"[a-z]+s\b", following[0][2].alias)
+        if (re.search(r"\b(?:and|but|while)\s*$", gap) and not re.search(r"\bof\b", gap[-40:])) or (
+            re.search(r"\band\s+$", gap) and re.match(r"[a-z]+s\b", following[0][2].alias)
         ):
             following = []
     if following:
-        first_dist, first_measure, first_cue = following[0]
+        _, first_measure, first_cue = following[0]
         # "70-90% of rare earth mining and processing": two kinds of share at once
         phrase_end = first_cue.end + 20
         others = {m for d, m, c in following if c.start <= phrase_end and m != first_measure}
@@ -609,10 +661,15 @@ def _volume_measure(
     return "other"
 
 
-def _value_measure(ctx: _Context, clause: _Span) -> str:
+def _value_measure(ctx: _Context, sent: Sentence, clause: _Span) -> str:
     for measure in ("export_value", "import_value"):
         if _has_measure(ctx, measure, clause.start, clause.end):
             return measure
+    # "their value fell 20% to $2.1 billion" in a sentence about exports
+    if _has(ctx, "value_word", clause.start, clause.end):
+        for measure, trade in (("export_value", "export_volume"), ("import_value", "import_volume")):
+            if _has_measure(ctx, trade, sent.start, sent.end):
+                return measure
     return "other"
 
 
@@ -752,6 +809,28 @@ def _coordination(ctx: _Context, anchor: Match, pool: Sequence[Match]) -> list[M
 _ROLE_PATTERNS: dict[tuple[int, str], re.Pattern[str]] = {}
 
 
+def _level_pattern(vocab: Vocabulary) -> re.Pattern[str]:
+    """A level marker ending the gap between a change verb and its number ("rose to", "降至"),
+    optionally followed by a hedge ("fell to about")."""
+    key = (id(vocab), "level_marker")
+    pat = _ROLE_PATTERNS.get(key)
+    if pat is None:
+        words = sorted((prepare(w) for w in vocab.cues.get("level_marker", [])), key=len, reverse=True)
+        alts = [re.escape(w) if _is_cjk_text(w) else r"\b" + re.escape(w) for w in words]
+        hedges = sorted((prepare(w) for w in vocab.cues.get("hedge_before", [])), key=len, reverse=True)
+        pat = re.compile(
+            r"(?:"
+            + "|".join(alts or ["(?!)"])
+            + r")\s*(?:(?:"
+            + "|".join(re.escape(h) for h in hedges)
+            + r")\s*)?"
+            r"(?:US\$|\$|€)?\s*$",
+            re.IGNORECASE,
+        )
+        _ROLE_PATTERNS[key] = pat
+    return pat
+
+
 def _role_pattern(vocab: Vocabulary, marker_list: str) -> re.Pattern[str]:
     key = (id(vocab), marker_list)
     pat = _ROLE_PATTERNS.get(key)
@@ -771,7 +850,10 @@ def _role_pattern(vocab: Vocabulary, marker_list: str) -> re.Pattern[str]:
 def _role(ctx: _Context, actor: Match, marker_list: str) -> bool:
     """True when ``actor`` is introduced by one of the ``marker_list`` words ("on China", "输往德国")."""
     before = ctx.prep[max(0, actor.start - 20) : actor.start]
-    return _role_pattern(ctx.vocab, marker_list).search(before) is not None
+    if _role_pattern(ctx.vocab, marker_list).search(before) is not None:
+        return True
+    # Chinese abbreviations carry their marker: "对美出口" (to the US), "对华关税" (on China)
+    return _is_cjk_text(actor.alias) and _role_pattern(ctx.vocab, marker_list).search(actor.alias[:1]) is not None
 
 
 def _subject_for(
@@ -782,6 +864,7 @@ def _subject_for(
         return None
     actors = _in_span(ctx.actors, sent.start, sent.end)
     strong = [a for a in actors if not a.weak]
+    lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
 
     if measure == "tariff_rate":
         for a in strong:
@@ -790,40 +873,73 @@ def _subject_for(
         return _carry(ctx, si)
 
     if measure == "import_dependence":
+        owner = _possessor(ctx, clause, q)
+        if owner is not None:
+            return owner.key
         cands = [a for a in strong if not _role(ctx, a, "source_marker")]
-        return _nearest(cands, clause, q) or _carry(ctx, si)
+        return _nearest(cands, clause, q, **lead) or _carry(ctx, si)
 
     if measure in {"export_volume", "export_value", "export_change", "share_of_global_exports"}:
         cands = [a for a in strong if not _role(ctx, a, "destination_marker")]
         return (
-            _nearest(cands, clause, q, clause_only=True) or _nearest_preceding(cands, q) or _DEFAULT_SUBJECT
+            _nearest(cands, clause, q, clause_only=True)
+            or _nearest_preceding(cands, q)
+            or _default_subject(ctx)
         )
 
     if measure == "price":
-        return _nearest(strong, clause, q)
+        return _nearest(strong, clause, q, **lead)
 
     if measure == "licence_count":
-        return _nearest(strong, clause, q) or _DEFAULT_SUBJECT
+        return _nearest(strong, clause, q, **lead) or _default_subject(ctx)
 
-    found = _nearest(strong, clause, q)
+    weak = [a for a in actors if a.weak]
+    if unit != "percent" and not _in_span(strong, clause.start, clause.end):
+        # "68% of the global total of 350,000 tons": a world figure, not the sentence subject's
+        lead_in = [a for a in weak if clause.start <= a.start and a.end <= q.start and q.start - a.end <= 30]
+        if lead_in:
+            return lead_in[-1].key
+    found = _nearest(strong, clause, q, **lead)
     if found:
         return found
-    weak = [a for a in actors if a.weak]
     if weak and measure not in _SHARE_MEASURES:
         return weak[0].key
     if measure in _SHARE_MEASURES or unit == "count":
-        return _DEFAULT_SUBJECT
+        return _default_subject(ctx)
     carried = _carry(ctx, si)
     if carried is None and (
         _has_measure(ctx, "production_quota", sent.start, sent.end)
         or _has(ctx, "control", sent.start, sent.end)
     ):
-        return _DEFAULT_SUBJECT  # quotas and control rules are set by the controlling state
+        return _default_subject(ctx)  # quotas and control rules are set by the controlling state
     return carried
 
 
-def _nearest(cands: Sequence[Match], clause: _Span, q: Quantity, *, clause_only: bool = False) -> str | None:
-    """Nearest preceding actor in the clause, else the first following; then the same in the sentence."""
+_AFTER_ONLY = frozenset({"more", "less", "fewer"})
+_LEAD_SEPARATOR = re.compile(r" [-\u2013\u2014] |: ")
+
+
+def _default_subject(ctx: _Context) -> str:
+    """The actor a share, export figure or control count belongs to when the text names none
+    (data/cues.yaml ``default_subject``: the controlling exporter this project watches)."""
+    listed = ctx.vocab.cues.get("default_subject") or [_FALLBACK_SUBJECT]
+    return listed[0]
+
+
+def _nearest(
+    cands: Sequence[Match],
+    clause: _Span,
+    q: Quantity,
+    *,
+    clause_only: bool = False,
+    sentence_text: str = "",
+    offset: int = 0,
+) -> str | None:
+    """Nearest preceding actor in the clause, else the first following; then the sentence's subject.
+
+    ``sentence_text``/``offset``: the sentence (matcher form) and where it starts, to skip a
+    headline or bullet lead before the number.
+    """
     in_clause = [a for a in cands if a.start >= clause.start and a.end <= clause.end]
     before = [a for a in in_clause if a.end <= q.start]
     if before:
@@ -839,7 +955,17 @@ def _nearest(cands: Sequence[Match], clause: _Span, q: Quantity, *, clause_only:
     before = [a for a in cands if a.end <= q.start]
     if before:
         relative = re.match(r"\s*(?:which|that|who|whose|where|a|an)\b", clause.text)
-        return before[-1].key if relative else before[0].key
+        if relative or _is_cjk_text(clause.text):
+            # a relative clause hangs on the actor just before it; so does a Chinese clause
+            # without a subject of its own ("其中对美出口1.1万吨，占出口总量的26%")
+            return before[-1].key
+        # a headline or bullet lead ("Group 2: U.S. Industry Vulnerabilities - The F-35 relies
+        # on ...") is not the subject of what follows it
+        lead_end = max(
+            (m.end() for m in _LEAD_SEPARATOR.finditer(sentence_text, 0, q.start - offset)), default=0
+        )
+        body = [a for a in before if a.start - offset >= lead_end]
+        return (body or before)[0].key
     after = [a for a in cands if a.start >= q.end]
     return after[0].key if after else None
 

@@ -107,7 +107,7 @@ def is_chinese(text: str) -> bool:
 
 
 def detect_language(text: str) -> str:
-    """``"en"``, ``"zh-Hans"`` or ``"zh-Hant"``; Traditional when its own characters outnumber Simplified ones."""
+    """``"en"``, ``"zh-Hans"`` or ``"zh-Hant"``; Traditional when its characters outnumber Simplified ones."""
     if not is_chinese(text):
         return "en"
     table = _t2s_table()
@@ -130,12 +130,16 @@ def _simplified_only() -> frozenset[str]:
 # Abbreviations after which a period does not end a sentence (compared case-sensitively,
 # without the final period).
 _ABBREVIATIONS = frozenset(
-    """U.S U.K U.N E.U U.S.A P.R.C Mr Mrs Ms Dr Prof St Sr Jr Inc Co Corp Ltd Bros No Nos Art Sec
-    Fig Vol vs etc e.g i.e approx est Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Gov Gen Rep Sen
-    Pres Dept Mt Ft pp p.m a.m""".split()
+    [
+        *("U.S", "U.K", "U.N", "E.U", "U.S.A", "P.R.C", "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Sr", "Jr"),
+        *("Inc", "Co", "Corp", "Ltd", "Bros", "No", "Nos", "Art", "Sec", "Fig", "Vol", "vs", "etc", "e.g"),
+        *("i.e", "approx", "est", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct"),
+        *("Nov", "Dec", "Gov", "Gen", "Rep", "Sen", "Pres", "Dept", "Mt", "Ft", "pp", "p.m", "a.m"),
+    ]
 )
 _CLOSERS = "\"')]}”’」』）】》"
 _HARD_STOPS = "。！？!?"
+_BOUNDARY_RE = re.compile(r"[\n\r。！？!?；;.]")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -143,9 +147,9 @@ def _ends_sentence_at_period(norm: str, i: int) -> bool:
     """Decide whether the ``.`` at ``norm[i]`` ends a sentence."""
     nxt = norm[i + 1] if i + 1 < len(norm) else ""
     if nxt and nxt not in " \n\r" and nxt not in _CLOSERS:
-        if _is_cjk(nxt):  # "...管制.下一句" (half-width period inside Chinese text)
-            return True
-        return False  # decimals "8.63", "U.S.", "example.com"
+        # a half-width period inside Chinese text ends it ("管制.下一句"); decimals ("8.63"),
+        # "U.S." and "example.com" do not
+        return _is_cjk(nxt)
     m = _WORD_BEFORE_DOT.search(norm, max(0, i - 12), i)
     if m:
         word = m.group(1)
@@ -167,7 +171,6 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     n = len(norm)
     start = 0
-    i = 0
 
     def emit(s: int, e: int) -> None:
         while s < e and norm[s].isspace():
@@ -177,27 +180,23 @@ def split_sentences(text: str) -> list[Sentence]:
         if e > s:
             out.append(Sentence(text=text[s:e], start=s, end=e))
 
-    while i < n:
+    for m in _BOUNDARY_RE.finditer(norm):
+        i = m.start()
+        if i < start:
+            continue  # inside closers already consumed
         ch = norm[i]
-        cut = -1
         if ch in "\n\r":
-            cut = i
-            emit(start, cut)
+            emit(start, i)
             start = i + 1
-            i += 1
             continue
-        if ch in _HARD_STOPS or ch == "；" or (ch == ";" and _semicolon_in_chinese(norm, i)):
-            cut = i + 1
-        elif ch == "." and _ends_sentence_at_period(norm, i):
-            cut = i + 1
-        if cut >= 0:
-            while cut < n and (norm[cut] in _CLOSERS or norm[cut] in _HARD_STOPS):
-                cut += 1
-            emit(start, cut)
-            start = cut
-            i = cut
+        stop = ch in _HARD_STOPS or ch == "；" or (ch == ";" and _semicolon_in_chinese(norm, i))
+        if not stop and not (ch == "." and _ends_sentence_at_period(norm, i)):
             continue
-        i += 1
+        cut = i + 1
+        while cut < n and (norm[cut] in _CLOSERS or norm[cut] in _HARD_STOPS):
+            cut += 1
+        emit(start, cut)
+        start = cut
     emit(start, n)
     return out
 

@@ -17,6 +17,7 @@ Matching rules (the same for every kind):
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ def _case_sensitive(alias: str) -> bool:
 
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9\-\u3400-\u9fff]")
 _GAP_OK = frozenset(" \t\r\n-")
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
 class _Node:
@@ -88,6 +90,7 @@ class _Scanner:
         self._root = _Node()
         self._cjk: dict[str, list[tuple[str, str, str, bool]]] = {}
         self._cache: dict[str, dict[str, list[Match]]] = {}
+        self._cjk_first: re.Pattern[str] | None = None
         for channel, key, raw_alias, weak in entries:
             alias = prepare(str(raw_alias).strip())
             if not alias:
@@ -108,6 +111,9 @@ class _Scanner:
                 for suffix in ("s", "es"):
                     plural = [*tokens[:-1], last + suffix]
                     self._insert(plural, channel, (key, weak, tuple(plural) if exact else None), keep=True)
+        if self._cjk:
+            # the characters that can start a Chinese alias, found by one regex pass
+            self._cjk_first = re.compile("[" + "".join(re.escape(c) for c in sorted(self._cjk)) + "]")
 
     def _insert(
         self,
@@ -130,39 +136,40 @@ class _Scanner:
         if cached is not None:
             return cached
         candidates: dict[str, list[tuple[int, int, str, bool]]] = {}
-        toks = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-        n = len(toks)
+        low = text.translate(_ASCII_LOWER)  # length-stable, unlike str.lower()
+        spans = [m.span() for m in _TOKEN_RE.finditer(low)]
+        words = [low[s:e] for s, e in spans]
+        children = self._root.children
+        n = len(words)
         for i in range(n):
-            node = self._root.children.get(toks[i][0].lower())
+            node = children.get(words[i])
             if node is None:
                 continue
             j = i
             best: dict[str, tuple[int, str, bool]] = {}
             while True:
                 for channel, (key, weak, exact) in node.ends.items():
-                    if exact is not None and tuple(t[0] for t in toks[i : j + 1]) != exact:
+                    if exact is not None and tuple(text[s:e] for s, e in spans[i : j + 1]) != exact:
                         continue
-                    best[channel] = (toks[j][2], key, weak)
-                if j + 1 >= n:
+                    best[channel] = (spans[j][1], key, weak)
+                if j + 1 >= n or not node.children:
                     break
-                gap = text[toks[j][2] : toks[j + 1][1]]
-                if gap and not set(gap) <= _GAP_OK:
+                gap_start, gap_end = spans[j][1], spans[j + 1][0]
+                if gap_end > gap_start and not set(text[gap_start:gap_end]) <= _GAP_OK:
                     break
-                nxt = node.children.get(toks[j + 1][0].lower())
+                nxt = node.children.get(words[j + 1])
                 if nxt is None:
                     break
                 node = nxt
                 j += 1
-            start = toks[i][1]
+            start = spans[i][0]
             for channel, (end, key, weak) in best.items():
                 candidates.setdefault(channel, []).append((start, end, key, weak))
-        if self._cjk:
-            for i, ch in enumerate(text):
-                bucket = self._cjk.get(ch)
-                if not bucket:
-                    continue
+        if self._cjk_first is not None:
+            for m in self._cjk_first.finditer(text):
+                i = m.start()
                 seen: set[str] = set()
-                for alias, channel, key, weak in bucket:
+                for alias, channel, key, weak in self._cjk[m.group()]:
                     if channel in seen or not text.startswith(alias, i):
                         continue
                     seen.add(channel)
@@ -204,8 +211,11 @@ class AliasMatcher:
         """All non-overlapping alias matches in ``text`` (offsets into ``text``)."""
         if not text:
             return []
-        hay = text if prepared else prepare(text)
-        return list(self._scanner.scan(hay).get(self._channel, ()))
+        if prepared:
+            return list(self._scanner.scan(text).get(self._channel, ()))
+        # report the alias as written (Traditional, full-width), not in its matcher form
+        found = self._scanner.scan(prepare(text)).get(self._channel, ())
+        return [Match(m.key, m.start, m.end, text[m.start : m.end], m.weak) for m in found]
 
     def search(self, text: str, *, prepared: bool = False) -> bool:
         """True when any alias occurs in ``text``."""
@@ -377,8 +387,14 @@ def load_vocabulary(extra: Mapping[str, Any] | None = None) -> Vocabulary:
 
     ``extra`` looks like ``{"actors": {"lynas": {"en": ["Lynas Corp"]}}, "materials": {...},
     "measures": {...}, "cues": {...}}``; its aliases are appended to the packaged ones (new
-    keys are added). Without ``extra`` the result is built once and cached.
+    keys are added). Results are cached, per distinct ``extra``.
     """
     if not extra:
         return _default()
-    return _build(extra)
+    # the same watch-file section gives the same (cached) vocabulary: workers call this per task
+    return _extended(json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str))
+
+
+@lru_cache(maxsize=8)
+def _extended(extra_json: str) -> Vocabulary:
+    return _build(json.loads(extra_json))

@@ -273,7 +273,7 @@ def _read_body(response: httpx.Response, options: FetchOptions, deadline: float,
     parts: list[bytes] = []
     size = 0
     try:
-        for raw in response.iter_raw(_CHUNK):
+        for raw in response.iter_raw():  # as received: a chunk size would buffer past the deadline
             for piece in _pipe(decoders, raw):
                 size += len(piece)
                 if size > options.max_bytes:

@@ -29,6 +29,9 @@ _CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 _SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
 _IPV4_COMPAT = ipaddress.IPv6Network("::/96")
+# Special-purpose blocks some Python versions count as global (IANA registry, RFC 6890).
+_V4_SPECIAL = tuple(ipaddress.IPv4Network(n) for n in ("192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15",
+                                                      "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4"))
 
 # Named ranges first so the refusal says *why*; ``not is_global`` catches the rest
 # (benchmarking 198.18/15, documentation ranges, 192.0.0/24, ...).
@@ -39,7 +42,7 @@ _V4_REASONS: tuple[tuple[str, Callable[[ipaddress.IPv4Address], bool]], ...] = (
     ("carrier-grade NAT", lambda ip: ip in _CGNAT),
     ("multicast", lambda ip: ip.is_multicast),
     ("private", lambda ip: ip.is_private),
-    ("reserved", lambda ip: ip.is_reserved),
+    ("reserved", lambda ip: ip.is_reserved or any(ip in net for net in _V4_SPECIAL)),
     ("not globally routable", lambda ip: not ip.is_global),
 )
 _V6_REASONS: tuple[tuple[str, Callable[[ipaddress.IPv6Address], bool]], ...] = (

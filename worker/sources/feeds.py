@@ -1,0 +1,133 @@
+"""Feed bytes (RSS 0.9x/1.0/2.0, Atom, RDF, JSON Feed) into entries.
+
+feedparser does the parsing, but never the fetching: its own HTTP has no timeout and no size
+cap, so our client (``worker.fetch``) fetches and we hand feedparser a byte stream plus the
+response headers (for the charset and the base URL of relative links). A malformed feed still
+yields whatever feedparser recovers; what was wrong goes into ``ParsedFeed.problem`` so the
+source can show it, instead of failing the whole poll.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from worker.errors import SourceError
+from worker.sources.dates import from_struct, parse_date
+from worker.types import FeedEntry, ParsedFeed
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return None
+
+
+def absolute_http_url(link: str | None, base: str) -> str | None:
+    """``link`` resolved against ``base`` if it is an http(s) URL; None for mailto:, javascript:, ..."""
+    if not link or not link.strip():
+        return None
+    try:
+        joined = urljoin(base, link.strip())
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return joined
+
+
+def _entry_url(entry: Mapping[str, Any], base: str) -> str | None:
+    candidates: list[Any] = [entry.get("link")]
+    for link in entry.get("links") or ():
+        if isinstance(link, Mapping) and link.get("rel", "alternate") == "alternate":
+            candidates.append(link.get("href"))
+    if entry.get("guidislink") or str(entry.get("id", "")).startswith(("http://", "https://")):
+        candidates.append(entry.get("id"))
+    for candidate in candidates:
+        url = absolute_http_url(_text(candidate), base)
+        if url:
+            return url
+    return None
+
+
+def _content(entry: Mapping[str, Any]) -> str | None:
+    parts = [c.get("value") for c in entry.get("content") or () if isinstance(c, Mapping)]
+    joined = "\n".join(p for p in parts if isinstance(p, str) and p.strip())
+    return joined or None
+
+
+def _entry(entry: Mapping[str, Any], base: str) -> FeedEntry | None:
+    url = _entry_url(entry, base)
+    if url is None:
+        return None
+    published_raw = (_text(entry.get("published")) or _text(entry.get("updated"))
+                     or _text(entry.get("created")))
+    published = (from_struct(entry.get("published_parsed")) or from_struct(entry.get("updated_parsed"))
+                 or from_struct(entry.get("created_parsed")) or parse_date(published_raw))
+    return FeedEntry(
+        url=url,
+        title=_text(entry.get("title")),
+        published=published,
+        published_raw=published_raw,
+        summary=_text(entry.get("summary")),
+        content=_content(entry),
+        guid=_text(entry.get("id")),
+    )
+
+
+def _ttl_seconds(feed: Mapping[str, Any]) -> int | None:
+    raw = _text(feed.get("ttl"))
+    if raw is None or not raw.isdigit():
+        return None
+    return int(raw) * 60  # RSS <ttl> is in minutes
+
+
+def _problem(exc: BaseException | None) -> str:
+    reason = str(exc).strip() if exc is not None else ""
+    return f"the feed is malformed: {reason or type(exc).__name__}"
+
+
+def parse_feed(content: bytes, *, headers: Mapping[str, str] | None, url: str) -> ParsedFeed:
+    """Entries of a feed document; raise ``SourceError(code="source.not_a_feed")`` for non-feeds.
+
+    ``url`` is where the bytes came from (after redirects): relative links resolve against the
+    ``Content-Location`` header if any, else against it.
+    """
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    location = response_headers.get("content-location")
+    base = urljoin(url, location) if location else url
+    response_headers["content-location"] = base
+    response_headers.pop("content-encoding", None)  # the body is already decoded
+    try:
+        parsed = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
+                                  resolve_relative_uris=True, sanitize_html=True)
+    except Exception as exc:  # feedparser promises not to raise; a bug must not kill the poll
+        raise SourceError(f"the feed parser failed: {exc}", code="source.parse_error", resource=url) from exc
+    feed = parsed.get("feed") or {}
+    raw_entries = parsed.get("entries") or []
+    bozo = bool(parsed.get("bozo"))
+    if not parsed.get("version") and not raw_entries:
+        looks_html = b"<html" in content[:2048].lower()
+        what = "an HTML page" if looks_html else "no RSS, Atom, RDF or JSON feed"
+        detail = f" ({_problem(parsed.get('bozo_exception'))})" if bozo else ""
+        raise SourceError(f"the document at this URL is {what}, not a feed{detail}",
+                          code="source.not_a_feed", resource=url)
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for raw in raw_entries:
+        entry = _entry(raw, base)
+        if entry is not None and entry.url not in seen:
+            seen.add(entry.url)
+            entries.append(entry)
+    return ParsedFeed(
+        entries=tuple(entries),
+        title=_text(feed.get("title")),
+        ttl_seconds=_ttl_seconds(feed),
+        problem=_problem(parsed.get("bozo_exception")) if bozo else None,
+    )
