@@ -152,3 +152,41 @@ def test_parse_chinese_numeral(raw: str, value: float) -> None:
 )
 def test_parse_number(raw: str, value: float | None) -> None:
     assert parse_number(raw) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5.15 and 8.63 tonnes", [(5.15, "tonnes"), (8.63, "tonnes")]),
+        ("20, 30 and 40%", [(20, "percent"), (30, "percent"), (40, "percent")]),
+        ("in 2024 and 5%", [(2024, None), (5, "percent")]),
+        ("$1,000 per kilogram, up from $300", [(1000, "usd_per_kg"), (300, "usd_per_kg")]),
+        ("每盎司3,512美元", [(3512, "other")]),
+        ("A$500 million", [(500_000_000, "other")]),
+        ("2.5 kilotonnes", [(2500, "tonnes")]),
+        ("约1/3的石墨", [(33.33333333, "percent")]),
+        ("稀土管制于3/4实施", [(3, None)]),
+        ("3000多吨", [(3000, "tonnes")]),
+    ],
+)
+def test_units_shared_along_lists_and_odd_currencies(
+    text: str, expected: list[tuple[float, str | None]]
+) -> None:
+    assert [(q.value, q.unit) for q in find_quantities(prepare(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("between 80% and 90%", [(80, 90, "percent")]),
+        ("介于80%至90%之间", [(80, 90, "percent")]),
+        ("between $50,000 and $60,000 a tonne", [(50_000, 60_000, "usd_per_tonne")]),
+        ("rose from $300 to $1,000/kg", [(300, None, "usd_per_kg"), (1000, None, "usd_per_kg")]),
+        ("spent $5 million and $60 per kg", [(5_000_000, None, "usd"), (60, None, "usd_per_kg")]),
+        ("between 2019 and 2022", [(2019, None, None), (2022, None, None)]),
+    ],
+)
+def test_between_ranges_and_price_pairs(
+    text: str, expected: list[tuple[float, float | None, str | None]]
+) -> None:
+    assert [(q.value, q.value_high, q.unit) for q in find_quantities(prepare(text))] == expected

@@ -189,6 +189,21 @@ EN: list[tuple[str, list[Row]]] = [
         ],
     ),
     (
+        "China's gallium and germanium exports in July were 5.15 and 8.63 tonnes, respectively.",
+        [
+            (5.15, "tonnes", False, "china", "gallium", "export_volume"),
+            (8.63, "tonnes", False, "china", "germanium", "export_volume"),
+        ],
+    ),
+    (
+        "China mined 240,000 tons of rare earths in 2023, 68% of the global total of 350,000 tons.",
+        [
+            (240_000, "tonnes", False, "china", "rare_earths", "production_volume"),
+            (68, "percent", False, "china", "rare_earths", "share_of_global_production"),
+            (350_000, "tonnes", False, "global", "rare_earths", "production_volume"),
+        ],
+    ),
+    (
         "The price of gallium rose to $1,000 per kilogram, up from $300 in 2023.",
         [
             (1000, "usd_per_kg", False, None, "gallium", "price"),
@@ -315,8 +330,28 @@ ZH: list[tuple[str, list[Row]]] = [
         ],
     ),
     ("受出口管制影响，镓价格今年以来上涨近一倍。", [(2, "times", True, None, "gallium", "price_change")]),
+    (
+        "8月，镓、锗出口量分别为5.15吨和8.63吨。",
+        [
+            (5.15, "tonnes", False, "china", "gallium", "export_volume"),
+            (8.63, "tonnes", False, "china", "germanium", "export_volume"),
+        ],
+    ),
+    (
+        "今年前三季度中国稀土永磁体出口量为4.2万吨，其中对美出口1.1万吨，占出口总量的26%。",
+        [
+            (42_000, "tonnes", False, "china", "rare_earth_magnets", "export_volume"),
+            (11_000, "tonnes", False, "china", "rare_earth_magnets", "export_volume"),
+            (26, "percent", False, "united_states", "rare_earth_magnets", "other"),
+        ],
+    ),
     ("陸方對美出口鎵按月大減逾八成。", [(-80, "percent", True, "china", "gallium", "export_change")]),
     ("台灣約有九成的稀土依賴進口。", [(90, "percent", True, "taiwan", "rare_earths", "import_dependence")]),
+    ("中国今年出口3000多吨稀土。", [(3000, "tonnes", True, "china", "rare_earths", "export_volume")]),
+    (
+        "美国2/3的稀土来自中国。",
+        [(66.67, "percent", True, "united_states", "rare_earths", "import_dependence")],
+    ),
     (
         "據海關數據，中國5月稀土出口量按年跌三成，至3,500公噸。",
         [

@@ -117,11 +117,12 @@ _SCALE = (
     r"|(?P<{g}c>万亿|百万|千万|万|亿)"
     r"|(?P<{g}s>[kKmMbB])(?![A-Za-z]))"
 )
-_CUR_PREFIX = r"(?P<cur>US\$|USD\s?|U\.S\.\s?\$|A\$|C\$|HK\$|\$|€|EUR\s?|£|RMB\s?|CNY\s?|¥)"
+_CUR_PREFIX = r"(?P<cur>US\$|USD\s?|U\.S\.\s?\$|A\$|AU\$|C\$|CA\$|HK\$|\$|€|EUR\s?|£|RMB\s?|Rmb\s?|CNY\s?|¥)"
 _PER_MASS = (
     r"(?P<per>\s?(?:/|per\s|a\s)\s?(?:metric\s)?(?:tonne|ton|mt|t)\b|\s?/\s?(?:tonne|ton|t)\b"
     r"|\s?(?:/|per\s|a\s)\s?(?:kilogram|kilo|kg)\b|\s?(?:/|per\s|a\s)\s?(?:pound|lb)\b"
-    r"|每吨|/吨|每公吨|每公斤|/公斤|/千克|每千克)"
+    r"|\s?(?:/|per\s|an\s|a\s)\s?(?:ounce|oz|troy\sounce|pound|lb)\b"
+    r"|每吨|/吨|每公吨|每公斤|/公斤|/千克|每千克|每盎司|/盎司)"
 )
 _CUR_SUFFIX = (
     r"(?P<curs>\s?(?:US\s)?dollars?\b|\s?usd\b|\s?USD\b|\s?yuan\b|\s?renminbi\b|\s?RMB\b|\s?euros?\b"
@@ -140,6 +141,7 @@ _TIMES = r"(?P<times>倍|-fold\b|\s?fold\b|\s?times\b(?!\s+(?:a|per|each|every)\
 
 _SUFFIX_RE = re.compile(
     "(?:" + _SCALE.format(g="sc") + ")?"
+    "(?P<more>多|余)?"  # "3000多吨", "60余万吨": more than, so approximate
     "(?:"
     + "|".join([_PERCENT, _PER_MASS.replace("(?P<per>", "(?P<per0>"), _MASS, _CUR_SUFFIX, _TIMES])
     + ")?"
@@ -152,7 +154,7 @@ _CORE_RE = re.compile(
     r"(?<![A-Za-z0-9.,_/\-])"  # not inside a code (1E902, WO3, FY2026) or a longer number
     + r"(?:(?P<pre>"
     + _CUR_PREFIX[len("(?P<cur>") : -1]
-    + r")|(?P<pct_pre>百分之)|(?P<per_pre>每吨|每公吨|每公斤|每千克))?"
+    + r")|(?P<pct_pre>百分之)|(?P<per_pre>每吨|每公吨|每公斤|每千克|每盎司))?"
     + r"(?P<num>"
     + _NUM
     + r")"
@@ -180,6 +182,9 @@ _CN_FRACTION_RE = re.compile(
     r"(?P<cnd>[一二三四五六七八九十百千万]+)分之(?P<cnn>[一二三四五六七八九十]+)|(?P<cnhalf>一半|半数|过半|逾半)"
 )
 _BY_BEFORE = re.compile(r"\bby\s+(?:about\s+|almost\s+|nearly\s+|more\s+than\s+|roughly\s+)?$")
+_SLASH_FRACTION_RE = re.compile(
+    r"(?<=约|近|超|逾|占|达|为|足|到|过)([1-9])/([2-9]|10)(?![\d/.])|(?<![\d/.])([1-9])/([2-9]|10)(?=的)"
+)
 _CN_ZERO_RE = re.compile(r"(?<=[为至归是])零(?![一二三四五六七八九十点])")
 _CHENG_RE = re.compile(r"(?<![\d.])(\d{1,2})成(?![本员交立为功])")
 _HAS_CJK = re.compile(r"[\u3400-\u9fff]")
@@ -228,7 +233,7 @@ def _unit_from_suffix(
     if cur_prefix:
         c = cur_prefix.strip().upper()
         currency = {"€": "eur", "EUR": "eur", "RMB": "cny", "CNY": "cny", "¥": "cny"}.get(c, "usd")
-        if c in {"£", "A$", "C$", "HK$"}:
+        if c in {"£", "A$", "AU$", "C$", "CA$", "HK$"}:
             currency = "other"
     cs = (sfx.group("curs") or "").strip().lower()
     if cs:
@@ -248,6 +253,8 @@ def _unit_from_suffix(
             return "other", 1.0
         if any(k in per for k in ("kilo", "kg", "公斤", "千克")):
             return f"{currency}_per_kg", 1.0
+        if any(k in per for k in ("ounce", "oz", "盎司")):
+            return "other", 1.0  # precious-metal style quotes: no SCHEMA unit
         if any(k in per for k in ("pound", "lb")):
             return f"{currency}_per_kg", 1 / POUND_KG
         return f"{currency}_per_tonne", 1.0
@@ -293,6 +300,18 @@ def find_quantities(text: str) -> list[Quantity]:
                     value=n * 10, unit="percent", start=m.start(), end=m.end(), approx=True, text=m.group(0)
                 )
             )
+
+    for m in _SLASH_FRACTION_RE.finditer(text) if has_cjk else ():
+        # "约1/3的石墨出口": in Chinese text a small slash fraction is a share, not a date
+        num, den = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        val = int(num) / int(den) * 100
+        _replace_bare(found, taken, m.start(), m.start() + len(num))
+        _replace_bare(found, taken, m.end() - len(den), m.end())
+        add(
+            Quantity(
+                value=_round(val), unit="percent", start=m.start(), end=m.end(), approx=True, text=m.group(0)
+            )
+        )
 
     for m in _CN_FRACTION_RE.finditer(text) if has_cjk else ():
         if m.group("cnhalf"):
@@ -413,14 +432,59 @@ def find_quantities(text: str) -> list[Quantity]:
         add(Quantity(value=0.0, unit=None, start=m.start(), end=m.end(), word=True, text=m.group(0)))
 
     found.sort(key=lambda q: q.start)
-    return _carry_price_units(text, found)
+    return _between_ranges(text, _share_list_units(text, _carry_price_units(text, found)))
 
 
 _PRICE_LINK = re.compile(
     r"\W*(?:up|down|rising|falling|rose|fell|climbing|dropping)?\s*"
-    r"(?:from|against|compared with|versus|vs\.?|to)\s*$",
+    r"(?:from|against|compared with|versus|vs\.?|to|and|or)\s*$",
     re.IGNORECASE,
 )
+
+
+_LIST_LINK = re.compile(r"\s*(?:,|、|和|与|及|and|or|to)\s*(?:about\s+|around\s+)?$", re.IGNORECASE)
+
+
+def _between_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "between 80% and 90%", "介于80%至90%之间": one range, like "80-90%"."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (
+            nxt is not None
+            and q.unit is not None
+            and q.unit == nxt.unit
+            and q.value_high is None
+            and re.search(r"(?:\bbetween|介于)\s*$", text[max(0, q.start - 10) : q.start], re.IGNORECASE)
+            and re.fullmatch(r"\s*(?:and|至|到|与|和)\s*", text[q.end : nxt.start], re.IGNORECASE)
+        ):
+            out.append(
+                Quantity(
+                    **{**q.__dict__, "value_high": nxt.value, "end": nxt.end, "text": text[q.start : nxt.end]}
+                )
+            )
+            i += 2
+            continue
+        out.append(q)
+        i += 1
+    return out
+
+
+def _share_list_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """ "5.15 and 8.63 tonnes", "20, 30 and 40%": earlier members of a list take the last one's unit."""
+    out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        q, nxt = out[i], out[i + 1]
+        if q.unit is not None or q.word or nxt.unit in (None, "times"):
+            continue
+        if q.value == int(q.value) and 1800 <= q.value <= 2100:
+            continue  # a year: "in 2024 and 5%"
+        gap = text[q.end : nxt.start]
+        if len(gap) <= 12 and _LIST_LINK.match(gap + " ") and not re.search(r"\d", gap):
+            out[i] = Quantity(**{**q.__dict__, "unit": nxt.unit})
+    return out
 
 
 def _carry_price_units(text: str, found: list[Quantity]) -> list[Quantity]:
@@ -438,7 +502,12 @@ def _carry_price_units(text: str, found: list[Quantity]) -> list[Quantity]:
                 continue
             lo, hi = (other.end, q.start) if j < i else (q.end, other.start)
             gap = text[lo:hi]
-            if len(gap) <= 30 and _PRICE_LINK.match(gap + " ") and (j < i or re.search(r"\bto\s*$", gap)):
+            forward = j < i and _PRICE_LINK.match(gap + " ")
+            backward = j > i and re.fullmatch(r"\s*(?:to|and|or)\s*", gap)  # "$300 to $1,000/kg"
+            comparable = (
+                other.value > 0 and 0.01 <= q.value / other.value <= 100
+            )  # not "$5 million and $60/kg"
+            if len(gap) <= 30 and (forward or backward) and comparable:
                 out[i] = Quantity(**{**q.__dict__, "unit": other.unit})
                 break
     return out
@@ -476,11 +545,13 @@ def _core_quantities(text: str, m: re.Match[str]) -> list[Quantity]:
     end = max(sfx.end(), end_core)
     if m.group("pct_pre"):
         unit, factor = "percent", 1.0
-    if per_prefix and unit in {"cny", "usd", "eur"}:
+    if per_prefix and "盎司" in per_prefix:
+        unit = "other"
+    elif per_prefix and unit in {"cny", "usd", "eur"}:
         unit = f"{unit}_per_kg" if ("公斤" in per_prefix or "千克" in per_prefix) else f"{unit}_per_tonne"
     if high is not None and unit is None and "%" in rng:
         unit = "percent"
-    approx = text[max(0, m.start() - 1) : m.start()] == "~"
+    approx = text[max(0, m.start() - 1) : m.start()] == "~" or bool(sfx.group("more") and unit)
     s = m.start()
     out = [
         Quantity(

@@ -18,8 +18,10 @@ subject, material and measure through the structure of its sentence:
 4. *Subject*: an actor that holds the role the measure needs: the exporter, not the
    destination ("輸往德國"); the dependent, not the source ("relies on China"); the one who
    imposes a tariff, not its target ("tariffs on China"). The nearest such actor in the
-   clause, then the sentence, then (for measures that have one) a domain default (China for
-   exports, shares, licences and controlled-item counts).
+   clause, then the sentence's subject (its first actor after any headline lead; in a
+   relative clause or a subject-less Chinese clause, the actor just before), then for
+   exports, shares, licences and controlled-item counts the domain default
+   (data/cues.yaml ``default_subject``: China).
 5. *Hedges* ("nearly", "约", "以上") set ``approx``; fractions and 成 are approximate.
 
 Everything that is a word list lives in the data files so users extend it from the watch
@@ -82,6 +84,7 @@ class _Context:
     actors: list[Match]
     materials: list[Match]
     cache: dict[str, list[Match]] = field(default_factory=dict)
+    quantities: list[Quantity] = field(default_factory=list)
 
     def matches(self, kind: str, name: str) -> list[Match]:
         """Matches of one cue list (``kind`` "cue") or measure (``kind`` "measure"), found once per text."""
@@ -126,6 +129,7 @@ def extract_statistics(
     )
     out: list[Statistic] = []
     quantities = find_quantities(prep)
+    ctx.quantities = quantities
     qi = 0
     for si, sent in enumerate(ctx.sentences):
         while qi < len(quantities) and quantities[qi].start < sent.start:
@@ -145,7 +149,7 @@ def _statistics_for(ctx: _Context, si: int, q: Quantity, lang: str) -> list[Stat
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
     clause = _clause(ctx.prep, sent, q)
-    if q.unit == "other" or _excluded(ctx, sent, clause, q):
+    if _excluded(ctx, sent, clause, q):
         return []
     unit, count_match, licence_items = _unit_of(ctx, sent, clause, q)
     if unit is None:
@@ -248,7 +252,8 @@ def _measure_of(
         if _of_foreign_object(ctx, q):
             return "", 1.0  # "12 million tonnes of soybeans"
         return _volume_measure(ctx, sent, clause, q, unit, context_sent), 1.0
-    if unit in _MONEY:
+    if unit in _MONEY or unit == "other":
+        # an amount in a currency SCHEMA has no unit for (A$, HK$, 日元) keeps unit `other`;
         # money needs the topic here, or an actor here and the topic just before ("The Pentagon's
         # response ... a $2 billion package"); a carmaker's revenue in passing is not ours
         named_here = bool(_in_span(ctx.materials, sent.start, sent.end))
@@ -691,6 +696,10 @@ def _materials_for(
     in_sent = _in_span(ctx.materials, sent.start, sent.end)
     chosen: Match | None = None
 
+    paired = _respectively(ctx, sent, q, in_sent)
+    if paired is not None:
+        return [paired]
+
     following = [m for m in in_clause if m.start >= q.end]
     preceding = [m for m in in_clause if m.end <= q.start]
     if count_match is not None:
@@ -765,6 +774,31 @@ def _materials_for(
         if len(keys) > 1:
             return list(keys)
     return [chosen.key]
+
+
+def _respectively(ctx: _Context, sent: Sentence, q: Quantity, in_sent: list[Match]) -> str | None:
+    """ "镓、锗出口量分别为5.15吨和8.63吨", "gallium and germanium ... 5.15 and 8.63 tonnes,
+    respectively": the n-th number goes with the n-th listed material."""
+    if not _has(ctx, "respectively", sent.start, sent.end):
+        return None
+    before = [m for m in in_sent if m.end <= q.start]
+    if not before:
+        return None
+    group = _coordination(ctx, before[-1], in_sent)
+    keys = [g.key for g in group]
+    if len(set(keys)) < 2:
+        for m in reversed(before[:-1]):  # the list may sit before the last material named
+            group = _coordination(ctx, m, in_sent)
+            keys = [g.key for g in group]
+            if len(set(keys)) >= 2:
+                break
+        else:
+            return None
+    peers = [x for x in ctx.quantities if x.unit == q.unit and group[-1].end <= x.start and x.end <= sent.end]
+    index = next((i for i, x in enumerate(peers) if x.start == q.start), None)
+    if index is None or index >= len(keys) or len(peers) != len(keys):
+        return None
+    return keys[index]
 
 
 def _specificity(m: Match) -> int:
@@ -853,7 +887,8 @@ def _role(ctx: _Context, actor: Match, marker_list: str) -> bool:
     if _role_pattern(ctx.vocab, marker_list).search(before) is not None:
         return True
     # Chinese abbreviations carry their marker: "对美出口" (to the US), "对华关税" (on China)
-    return _is_cjk_text(actor.alias) and _role_pattern(ctx.vocab, marker_list).search(actor.alias[:1]) is not None
+    marker = _role_pattern(ctx.vocab, marker_list)
+    return _is_cjk_text(actor.alias) and marker.search(actor.alias[:1]) is not None
 
 
 def _subject_for(
