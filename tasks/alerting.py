@@ -55,10 +55,14 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
         rows2 = session.exec(select(StanceRow).where(col(StanceRow.actor).in_(actors),
                                                      StanceRow.article_id != article.id)
                              .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
-        for st in rows2:
+        net: dict[tuple[str, int], StanceRow] = {}
+        for st in rows2:  # one net position per actor and article: the most confident
+            key = (st.actor, st.article_id)
+            if key not in net or st.confidence > net[key].confidence:
+                net[key] = st
+        for st in net.values():
             positions.setdefault(st.actor, []).append(PositionPoint(
-                position=st.position, published=st.published_at or utcnow(), article_id=st.article_id,
-                confidence=st.confidence))
+                position=st.position, published=st.published_at or utcnow(), article_id=st.article_id))
     claims: list[KnownClaim] = []
     if analysis.claims:
         rows3 = session.exec(select(ClaimRow).where(ClaimRow.article_id != article.id)).all()

@@ -15,7 +15,7 @@ from typing import Any
 
 from worker.config import Thresholds
 from worker.detect.state import ArticleContext, DetectorState, MetricPoint, PositionPoint
-from worker.types import Analysis, Change, Statistic
+from worker.types import Analysis, Change, Stance, Statistic
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,18 @@ def _previous(point: MetricPoint) -> dict[str, Any]:
             "article_url": point.article_url, "published": point.published, "source": point.source}
 
 
-def _dominant(stances: list[PositionPoint]) -> PositionPoint:
-    """One position per actor per article: the most confident, the first on a tie."""
-    return max(stances, key=lambda p: p.confidence)
-
-
 def _latest_position(history: list[PositionPoint]) -> PositionPoint | None:
-    if not history:
-        return None
-    last_time = max(p.published for p in history)
-    last_article = max(p.article_id for p in history if p.published == last_time)
-    return _dominant([p for p in history if p.article_id == last_article])
+    """Storage keeps one (net) position per actor and article; the latest published wins."""
+    return max(history, key=lambda p: p.published) if history else None
+
+
+def net_positions(analysis: Analysis) -> dict[str, Stance]:
+    """One position per actor per article: the most confident, the first on a tie."""
+    best: dict[str, Stance] = {}
+    for stance in analysis.stances:
+        if stance.actor not in best or stance.confidence > best[stance.actor].confidence:
+            best[stance.actor] = stance
+    return best
 
 
 def default_same_claim(a: str, b: str) -> bool:
@@ -94,18 +95,11 @@ def detect(state: DetectorState, analysis: Analysis, ctx: ArticleContext, th: Th
         points.append(MetricPoint(value=stat.value, unit=stat.unit, published=ctx.published,
                                   article_id=ctx.article_id, approx=stat.approx, value_high=stat.value_high,
                                   article_url=ctx.url, source=ctx.source, alerted=change is not None))
-    by_actor: dict[str, list[PositionPoint]] = {}
-    for stance in analysis.stances:
-        by_actor.setdefault(stance.actor, []).append(PositionPoint(
-            position=stance.position, published=ctx.published, article_id=ctx.article_id,
-            confidence=stance.confidence))
-    for actor, points_for_actor in by_actor.items():
-        mine = _dominant(points_for_actor)
-        latest = _latest_position(state.positions.get(actor, []))
-        if latest is not None and (ctx.published < latest.published or latest.position == mine.position):
+    for actor, stance in net_positions(analysis).items():
+        latest = _latest_position(list(state.positions.get(actor, ())))
+        if latest is not None and (ctx.published < latest.published or latest.position == stance.position):
             continue
-        stance = next(s for s in analysis.stances if s.actor == actor and s.position == mine.position)
-        changes.append(Change(kind="stance_shift", key=f"stance:{ctx.article_id}:{actor}:{mine.position}",
+        changes.append(Change(kind="stance_shift", key=f"stance:{ctx.article_id}:{actor}:{stance.position}",
                               stance=stance, previous_position=latest.position if latest else None,
                               details={"actor": actor}))
     known = [c.fingerprint for c in state.claims]
