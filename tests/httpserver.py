@@ -40,7 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.owner.seen.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
-        route = self.server.owner.routes.get(self.path) or self.server.owner.routes.get(self.path.split("?")[0])
+        routes = self.server.owner.routes
+        route = routes.get(self.path) or routes.get(self.path.split("?")[0])
         try:
             if route is None:
                 self.send_error(404)
@@ -82,7 +83,8 @@ class TestServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     def start(self) -> TestServer:
         self._thread.start()

@@ -1,26 +1,37 @@
+# ruff: noqa: F811  (the http_server fixture is imported, then requested by name)
 """The hardened fetcher against a misbehaving server on 127.0.0.1."""
 
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import resource
+import shutil
+import socket
+import ssl
+import subprocess
 import time
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import brotli
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.httpserver import Canned, TestServer, http_server, zero_chunks  # noqa: F401
 from worker.errors import FetchError
+from worker.fetch import client as client_module
 from worker.fetch.client import FetchOptions, FetchStatusError, fetch, media_type_allowed, parse_retry_after
-from worker.fetch.ssrf import check_addresses, forbidden_reason, parse_ip
+from worker.fetch.ssrf import check_addresses, forbidden_reason, parse_ip, parse_ipv4_loose
 from worker.sources.feeds import parse_feed
 
 LOOP = FetchOptions(allow_private=True, connect_timeout=2, read_timeout=2, total_timeout=6)
+STALL = FetchOptions(allow_private=True, read_timeout=0.5, total_timeout=5)
 MiB = 1 << 20
 
 
@@ -41,7 +52,8 @@ def test_plain_get_sends_user_agent_and_returns_body(http_server: TestServer) ->
     url = http_server.add("/feed", Canned(headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'},
                                           body=b"<rss/>"))
     result = fetch(url, options=FetchOptions(allow_private=True, user_agent="remon-test/1"))
-    assert (result.status, result.content, result.etag, result.not_modified) == (200, b"<rss/>", '"v1"', False)
+    assert (result.status, result.content, result.etag) == (200, b"<rss/>", '"v1"')
+    assert not result.not_modified
     assert result.content_type == "application/rss+xml"
     assert http_server.seen[0].headers["user-agent"] == "remon-test/1"
     assert http_server.seen[0].headers["host"] == f"127.0.0.1:{http_server.port}"
@@ -134,8 +146,6 @@ def test_invalid_urls() -> None:
 
 
 def test_connection_refused_and_dns_failure() -> None:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -186,7 +196,7 @@ def test_too_many_redirects(http_server: TestServer) -> None:
 def test_stall_before_headers_times_out(http_server: TestServer) -> None:
     url = http_server.route("/stall", lambda h: http_server.stop.wait(30))
     start = time.monotonic()
-    assert code_of(url, FetchOptions(allow_private=True, read_timeout=0.5, total_timeout=5)) == "fetch.timeout"
+    assert code_of(url, STALL) == "fetch.timeout"
     assert time.monotonic() - start < 3
 
 
@@ -200,7 +210,7 @@ def test_stall_mid_body_times_out(http_server: TestServer) -> None:
         http_server.stop.wait(30)
 
     url = http_server.route("/half", half)
-    assert code_of(url, FetchOptions(allow_private=True, read_timeout=0.5, total_timeout=5)) == "fetch.timeout"
+    assert code_of(url, STALL) == "fetch.timeout"
 
 
 def test_slow_drip_hits_total_deadline(http_server: TestServer) -> None:
@@ -418,3 +428,94 @@ def test_ip_notation_matrix_public(host: str) -> None:
                                   "4294967296", "xn--80ak6aa92e.com", "[not-ipv6]"])
 def test_non_ip_hosts_are_not_parsed_as_ips(host: str) -> None:
     assert parse_ip(host) is None
+
+
+# ----------------------------------------------------------------------------- TLS to the checked IP
+
+
+def self_signed(tmp: Path, name: str) -> tuple[Path, Path]:
+    cert, key = tmp / f"{name}.crt", tmp / f"{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@pytest.mark.parametrize(("cert_name", "ok"), [("public.test", True), ("other.test", False)])
+def test_https_connects_to_checked_ip_with_sni_and_name_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cert_name: str, ok: bool) -> None:
+    cert, key = self_signed(tmp_path, cert_name)
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    sni_seen: list[str | None] = []
+    server_ctx.sni_callback = lambda sock, name, ctx: sni_seen.append(name)  # type: ignore[assignment,misc]
+    server = TestServer()
+    server._httpd.socket = server_ctx.wrap_socket(server._httpd.socket, server_side=True)
+    server.add("/tls", Canned(body=b"secure"))
+    server.start()
+    try:
+        monkeypatch.setattr(client_module, "_TLS", ssl.create_default_context(cafile=str(cert)))
+        url = f"https://public.test:{server.port}/tls"
+        options = FetchOptions(resolver=lambda host, port: ["127.0.0.1"], allow_hosts=("public.test",),
+                               connect_timeout=2, read_timeout=2, total_timeout=5)
+        if ok:
+            result = fetch(url, options=options)
+            assert result.content == b"secure" and result.url == url
+            assert sni_seen == ["public.test"]
+            assert server.seen[0].headers["host"] == f"public.test:{server.port}"
+        else:  # the certificate is checked against the name, not the IP we connected to
+            assert code_of(url, options) == "fetch.connect"
+    finally:
+        server.close()
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="0123456789abcdefxX.", min_size=1, max_size=16))
+def test_loose_ipv4_reads_hosts_as_the_c_resolver_does(host: str) -> None:
+    """Wherever inet_aton accepts a host, the guard reads the same address (it may refuse more)."""
+    try:
+        expected = ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return
+    assert parse_ipv4_loose(host) == expected
+
+
+def test_odd_statuses_are_errors_with_the_status(http_server: TestServer) -> None:
+    for status, path in [(300, "/multi"), (302, "/nolocation"), (500, "/boom"), (404, "/missing")]:
+        url = http_server.add(path, Canned(status))
+        with pytest.raises(FetchStatusError) as info:
+            fetch(url, options=LOOP)
+        assert (info.value.code, info.value.status) == ("fetch.http_status", status)
+
+
+def test_host_limiter_caps_concurrent_fetches_per_host() -> None:
+    import threading
+
+    from worker.fetch.hosts import HostLimiter
+
+    limiter = HostLimiter(per_host=2)
+    running: list[int] = []
+    peak: list[int] = [0]
+    lock = threading.Lock()
+
+    def work(url: str) -> None:
+        with limiter.slot(url):
+            with lock:
+                running.append(1)
+                peak[0] = max(peak[0], len(running))
+            time.sleep(0.05)
+            with lock:
+                running.pop()
+
+    threads = [threading.Thread(target=work, args=(f"https://GOV.example/{i}",)) for i in range(8)]
+    threads.append(threading.Thread(target=work, args=("https://other.example/",)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] <= 3  # two on gov.example, one on other.example
+    with limiter.slot("https://a.example/1"), limiter.slot("https://a.example/2"):
+        with pytest.raises(FetchError) as info, limiter.slot("https://a.example/3", timeout=0.05):
+            pass
+        assert info.value.code == "fetch.timeout"

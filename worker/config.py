@@ -169,7 +169,7 @@ class Thresholds(_Strict):
     relative: float = 0.02
     hedged_relative: float = 0.05
     failing_after: int = Field(5, ge=1)
-    relevance_min: float = 0.5
+    relevance_min: float | None = None  # None: the extractor's own calibrated threshold
 
 
 class RouteRule(_Strict):

@@ -1,71 +1,217 @@
-"""Page → article text and metadata: trafilatura first, then JSON-LD, then the feed's own text."""
+"""A decoded article page into its text and metadata (``Page``).
+
+trafilatura does the main work (title, author, date, text; precision favoured, paragraphs kept
+as lines), because boilerplate that slips into the text becomes false statistics and stances
+downstream. When it returns nothing or too little (paywalls, JS-rendered pages, odd templates),
+fall back, in order, to: the page's JSON-LD ``articleBody`` (the publisher's own clean text),
+trafilatura favouring recall, then the feed entry's content and summary. ``Page.extractor`` says
+which one produced the text, so a source whose pages always fall back is visible. The raw date
+string is kept beside the parsed date: dates are where extraction goes wrong most, and the raw
+value lets a person check.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup
+from lxml import html as lxml_html
+from lxml.etree import ParserError
 
 from worker.errors import ScrapeError
+from worker.sources.dates import parse_date
 from worker.types import FeedEntry, Page
 
-MIN_TEXT = 80
+# Below this many "units" (words, or two CJK characters) a text is too little to be the article.
+MIN_UNITS = 50
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_DATE_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "pubdate", "publishdate", "publish_date", "publication_date", "dc.date", "dc.date.issued",
+    "dcterms.created", "date", "sailthru.date", "parsely-pub-date", "firstpublishedtime",
+)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+_LINES = re.compile(r"\n\s*\n+")
 
 
-def _parse_date(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
+def units(text: str) -> int:
+    """How much text there is, comparable across scripts (a CJK character ≈ half a word)."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (feed content), paragraphs on their own lines."""
+    if "<" not in fragment:
+        return fragment.strip()
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        root = lxml_html.fromstring(f"<div>{fragment}</div>")
+    except (ParserError, ValueError):
+        return _TAG.sub(" ", fragment).strip()
+    for node in root.iter("script", "style", "noscript"):
+        node.drop_tree()
+    for node in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"):
+        node.tail = "\n" + (node.tail or "")
+    text = root.text_content()
+    lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _tree(html: str) -> Any:
+    try:
+        return lxml_html.fromstring(html)
+    except (ParserError, ValueError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _json_ld_body(html: str) -> str | None:
-    for match in re.finditer(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", html, re.S | re.I):
+def _json_ld_objects(tree: Any) -> Iterator[dict[str, Any]]:
+    if tree is None:
+        return
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(match.group(1))
+            data = json.loads(script.text_content() or "null", strict=False)
         except ValueError:
             continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("articleBody"), str):
-                return str(item["articleBody"])
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "mainEntityOfPage"))
+
+
+def json_ld_body(tree: Any) -> str | None:
+    """The longest ``articleBody`` of the page's JSON-LD, as plain text."""
+    bodies = [html_to_text(str(o["articleBody"])) for o in _json_ld_objects(tree)
+              if isinstance(o.get("articleBody"), str) and o["articleBody"].strip()]
+    return max(bodies, key=len) if bodies else None
+
+
+def raw_date(tree: Any) -> str | None:
+    """The publication date as the page prints it: JSON-LD, meta tags, then ``<time datetime>``."""
+    if tree is None:
+        return None
+    for obj in _json_ld_objects(tree):
+        value = obj.get("datePublished") or obj.get("dateCreated")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    metas = {}
+    for meta in tree.xpath("//meta[@content]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key and key not in metas and meta.get("content", "").strip():
+            metas[key] = meta.get("content").strip()
+    for key in _DATE_META:
+        if key in metas:
+            return str(metas[key])
+    for node in tree.xpath("//time[@datetime]"):
+        value = node.get("datetime", "").strip()
+        if value:
+            return str(value)
     return None
 
 
-def page_from_entry(entry: FeedEntry) -> Page:
-    """The feed's own content as the article, when the page cannot be read."""
-    text = BeautifulSoup(entry.content or entry.summary or "", "html.parser").get_text(" ", strip=True)
-    if len(text) < MIN_TEXT:
-        raise ScrapeError("neither the page nor the feed entry carries article text",
-                          code="scrape.empty_text", resource=entry.url)
-    return Page(url=entry.url, title=entry.title, text=text, published=entry.published,
-                published_raw=entry.published_raw, extractor="feed")
+def guess_language(text: str, declared: str | None) -> str | None:
+    """The page's language: the ``lang`` it declares, else a script-based guess (zh/ja/ko)."""
+    if declared:
+        return declared.strip().replace("_", "-").split(";")[0] or None
+    sample = text[:5000]
+    cjk = len(_CJK.findall(sample))
+    if cjk >= max(20, len(sample) // 10):
+        if _KANA.search(sample):
+            return "ja"
+        if len(_HANGUL.findall(sample)) > cjk // 2:
+            return "ko"
+        return "zh"
+    return None
+
+
+def _trafilatura(html: str, url: str, *, precision: bool) -> Any:
+    try:
+        return trafilatura.bare_extraction(
+            html, url=url or None, with_metadata=True, include_comments=False, include_tables=True,
+            favor_precision=precision, favor_recall=not precision, deduplicate=False)
+    except Exception:  # trafilatura on hostile markup must not fail the article: fall back
+        return None
+
+
+def _title(doc: Any, tree: Any, entry: FeedEntry | None) -> str | None:
+    title = getattr(doc, "title", None) if doc is not None else None
+    if not title and tree is not None:
+        found = tree.xpath('//meta[@property="og:title"]/@content') or tree.xpath("//title/text()")
+        title = str(found[0]).strip() if found else None
+    return title or (entry.title if entry else None)
 
 
 def extract_page(html: str, *, url: str, entry: FeedEntry | None = None) -> Page:
-    """The article in ``html``; raises ScrapeError(scrape.empty_text) when nothing usable is there."""
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=True, favor_precision=True)
-    text = (getattr(doc, "text", None) or "").strip() if doc else ""
-    title = getattr(doc, "title", None) if doc else None
-    raw_date = getattr(doc, "date", None) if doc else None
-    extractor = "trafilatura"
-    if len(text) < MIN_TEXT:
-        body = _json_ld_body(html)
-        if body and len(body) >= MIN_TEXT:
-            text, extractor = body.strip(), "json-ld"
-    if len(text) < MIN_TEXT and entry is not None:
-        fallback = page_from_entry(entry)
-        text, extractor = fallback.text, "feed"
-    if not text:
-        raise ScrapeError("no article text found on the page", code="scrape.empty_text", resource=url)
-    return Page(url=url, title=title or (entry.title if entry else None), text=text,
-                published=(entry.published if entry and entry.published else _parse_date(raw_date)),
-                published_raw=(entry.published_raw if entry and entry.published_raw else raw_date),
-                language=getattr(doc, "language", None) if doc else None,
-                author=getattr(doc, "author", None) if doc else None, extractor=extractor)
+    """The article in ``html`` (already decoded); raise ``ScrapeError("scrape.empty_text")``.
+
+    ``entry`` (the feed item that pointed here) supplies the last-resort text, title and date.
+    """
+    tree = _tree(html)
+    precise = _trafilatura(html, url, precision=True)
+    candidates: list[tuple[str, str | None]] = [("trafilatura", getattr(precise, "text", None))]
+    best_doc = precise
+
+    def fallbacks() -> Iterator[tuple[str, str | None]]:
+        nonlocal best_doc
+        yield "json-ld", json_ld_body(tree)
+        recall = _trafilatura(html, url, precision=False)
+        if recall is not None and best_doc is None:
+            best_doc = recall
+        yield "trafilatura-recall", getattr(recall, "text", None)
+        if entry is not None:
+            yield "feed-content", html_to_text(entry.content) if entry.content else None
+            yield "feed-summary", html_to_text(entry.summary) if entry.summary else None
+
+    chosen: tuple[str, str] | None = None
+    seen: list[tuple[str, str]] = []
+    for name, text in [*candidates, *fallbacks()] if units(candidates[0][1] or "") < MIN_UNITS \
+            else candidates:
+        text = _LINES.sub("\n", (text or "").strip())
+        if not text:
+            continue
+        seen.append((name, text))
+        if units(text) >= MIN_UNITS:
+            chosen = (name, text)
+            break
+    if chosen is None and seen:
+        chosen = max(seen, key=lambda item: units(item[1]))
+    if chosen is None or units(chosen[1]) == 0:
+        raise ScrapeError("no article text could be extracted from the page (nor from the feed entry)",
+                          code="scrape.empty_text", resource=url)
+    extractor, text = chosen
+
+    date_raw = raw_date(tree)
+    published: datetime | None = parse_date(date_raw)
+    doc_date = getattr(best_doc, "date", None) if best_doc is not None else None
+    if published is None and doc_date:
+        date_raw, published = date_raw or str(doc_date), parse_date(str(doc_date))
+    if published is None and entry is not None and (entry.published or entry.published_raw):
+        date_raw, published = entry.published_raw, entry.published
+    declared = tree.get("lang") if tree is not None else None
+    author = getattr(best_doc, "author", None) if best_doc is not None else None
+    return Page(url=url, title=_title(best_doc, tree, entry), text=text, published=published,
+                published_raw=date_raw, language=guess_language(text, declared),
+                author=author or None, extractor=extractor)
+
+
+def page_from_entry(entry: FeedEntry) -> Page:
+    """The feed entry's own content (else summary) as the article, when its page cannot be fetched."""
+    for name, fragment in (("feed-content", entry.content), ("feed-summary", entry.summary)):
+        text = html_to_text(fragment) if fragment else ""
+        if units(text) > 0:
+            return Page(url=entry.url, title=entry.title, text=text, published=entry.published,
+                        published_raw=entry.published_raw, language=guess_language(text, None),
+                        extractor=name)
+    raise ScrapeError("neither the page nor the feed entry carries article text",
+                      code="scrape.empty_text", resource=entry.url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -16,7 +17,7 @@ from dateutil import parser as dateutil_parser
 
 _CJK_DATE = re.compile(
     r"(?P<y>\d{4})\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:\s*(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?)?"
+    r"(?:[T\s]*(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?)?"
 )
 
 
@@ -40,6 +41,10 @@ def parse_date(raw: str | None) -> datetime | None:
     if not raw or not raw.strip():
         return None
     text = raw.strip()
+    try:
+        return to_utc(datetime.fromisoformat(text))
+    except ValueError:
+        pass
     match = _CJK_DATE.search(text)
     if match:
         try:
@@ -52,7 +57,9 @@ def parse_date(raw: str | None) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         pass
     try:
-        parsed = dateutil_parser.parse(text, fuzzy=True, default=datetime(1900, 1, 1))
+        with warnings.catch_warnings():  # unknown zone names ("IST") are read as UTC, quietly
+            warnings.simplefilter("ignore")
+            parsed = dateutil_parser.parse(text, fuzzy=True, default=datetime(1900, 1, 1))
     except (ValueError, OverflowError):
         return None
     if parsed.year == 1900:

@@ -10,6 +10,7 @@ source can show it, instead of failing the whole poll.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -66,10 +67,11 @@ def _entry(entry: Mapping[str, Any], base: str) -> FeedEntry | None:
     url = _entry_url(entry, base)
     if url is None:
         return None
-    published_raw = (_text(entry.get("published")) or _text(entry.get("updated"))
-                     or _text(entry.get("created")))
-    published = (from_struct(entry.get("published_parsed")) or from_struct(entry.get("updated_parsed"))
-                 or from_struct(entry.get("created_parsed")) or parse_date(published_raw))
+    # dict.get, not FeedParserDict.get: the latter aliases updated→published with a warning.
+    raw = dict(entry)
+    published_raw = _text(raw.get("published")) or _text(raw.get("updated")) or _text(raw.get("created"))
+    published = (from_struct(raw.get("published_parsed")) or from_struct(raw.get("updated_parsed"))
+                 or from_struct(raw.get("created_parsed")) or parse_date(published_raw))
     return FeedEntry(
         url=url,
         title=_text(entry.get("title")),
@@ -93,6 +95,37 @@ def _problem(exc: BaseException | None) -> str:
     return f"the feed is malformed: {reason or type(exc).__name__}"
 
 
+def _json_feed(content: bytes, base: str) -> ParsedFeed | None:
+    """A JSON Feed (jsonfeed.org 1.0/1.1), which feedparser 6.0 does not read; None if not one."""
+    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{"):
+        return None
+    try:
+        data = json.loads(head.decode("utf-8", errors="replace"))
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        return None
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    items = data.get("items")
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, dict):
+            continue
+        link = absolute_http_url(_text(item.get("url")) or _text(item.get("external_url")), base)
+        if link is None or link in seen:
+            continue
+        seen.add(link)
+        raw_date = _text(item.get("date_published")) or _text(item.get("date_modified"))
+        entries.append(FeedEntry(
+            url=link, title=_text(item.get("title")), published=parse_date(raw_date), published_raw=raw_date,
+            summary=_text(item.get("summary")),
+            content=_text(item.get("content_html")) or _text(item.get("content_text")),
+            guid=_text(str(item["id"])) if item.get("id") is not None else None,
+        ))
+    return ParsedFeed(entries=tuple(entries), title=_text(data.get("title")))
+
+
 def parse_feed(content: bytes, *, headers: Mapping[str, str] | None, url: str) -> ParsedFeed:
     """Entries of a feed document; raise ``SourceError(code="source.not_a_feed")`` for non-feeds.
 
@@ -104,6 +137,9 @@ def parse_feed(content: bytes, *, headers: Mapping[str, str] | None, url: str) -
     base = urljoin(url, location) if location else url
     response_headers["content-location"] = base
     response_headers.pop("content-encoding", None)  # the body is already decoded
+    json_feed = _json_feed(content, base)
+    if json_feed is not None:
+        return json_feed
     try:
         parsed = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
                                   resolve_relative_uris=True, sanitize_html=True)
@@ -112,7 +148,7 @@ def parse_feed(content: bytes, *, headers: Mapping[str, str] | None, url: str) -
     feed = parsed.get("feed") or {}
     raw_entries = parsed.get("entries") or []
     bozo = bool(parsed.get("bozo"))
-    if not parsed.get("version") and not raw_entries:
+    if not parsed.get("version") and not raw_entries and not feed.get("title"):
         looks_html = b"<html" in content[:2048].lower()
         what = "an HTML page" if looks_html else "no RSS, Atom, RDF or JSON feed"
         detail = f" ({_problem(parsed.get('bozo_exception'))})" if bozo else ""

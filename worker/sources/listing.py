@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+import soupsieve
 from bs4 import BeautifulSoup, Tag
 from soupsieve import SelectorSyntaxError
 
@@ -24,7 +25,7 @@ def _one(item: Tag, selector: str | None) -> Tag | None:
     if not selector:
         return None
     found = item.select_one(selector)
-    if found is None and item.select_one(f":scope:is({selector})") is not None:
+    if found is None and soupsieve.match(selector, item):
         return item  # the item itself is the link / title / date element
     return found
 

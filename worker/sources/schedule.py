@@ -19,7 +19,7 @@ MAX_DELAY = 24 * 3600.0  # a server hint longer than a day is capped at a day
 MAX_BACKOFF = 6 * 3600.0  # failing sources are retried at least this often
 DEFAULT_JITTER = 0.1  # +/- 10 %
 
-_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
 def max_age_from_cache_control(header: str | None) -> int | None:

@@ -1,0 +1,99 @@
+"""Near-duplicates: the same story on two sites matches, different stories on the topic do not."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from worker.scrape.article import extract_page
+from worker.scrape.dedup import (
+    NEAR_DUP_THRESHOLD,
+    NUM_PERM,
+    content_hash,
+    is_near_duplicate,
+    normalize_for_hash,
+    shingles,
+    signature,
+    similarity,
+)
+
+EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+ARTICLES = EVAL / "timeline-dev" / "articles"
+
+
+def page_text(name: str) -> str:
+    return extract_page((ARTICLES / name).read_text(encoding="utf-8"), url=f"https://example.com/{name}").text
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    return {p.name: page_text(p.name) for p in sorted(ARTICLES.glob("*.html"))}
+
+
+def test_syndicated_copy_matches(texts: dict[str, str]) -> None:
+    sim = similarity(signature(texts["01-p009.html"]), signature(texts["01-p009-copy.html"]))
+    assert sim >= NEAR_DUP_THRESHOLD + 0.2, sim
+    assert is_near_duplicate(signature(texts["01-p009.html"]), signature(texts["01-p009-copy.html"]))
+    # the raw pages differ: this is not an exact copy
+    assert content_hash(texts["01-p009.html"]) != content_hash(texts["01-p009-copy.html"])
+
+
+def test_different_stories_on_the_topic_do_not_match(texts: dict[str, str]) -> None:
+    sigs = {name: signature(text) for name, text in texts.items()}
+    for a, b in itertools.combinations(sorted(sigs), 2):
+        if {a, b} == {"01-p009.html", "01-p009-copy.html"}:
+            continue
+        assert similarity(sigs[a], sigs[b]) < NEAR_DUP_THRESHOLD - 0.2, (a, b, similarity(sigs[a], sigs[b]))
+
+
+def edited(text: str) -> str:
+    """A sub-editor's pass: drop a sentence, reword a few words, add the outlet's furniture."""
+    sentences = re.split(r"(?<=[.!?。！？])\s*", text)
+    kept = [s for i, s in enumerate(sentences) if i != 3]
+    body = " ".join(kept).replace("China", "Beijing", 2).replace("rare earth", "rare-earth", 2)
+    body = body.replace("中国", "我国", 2).replace("商务部", "中国商务部", 1)
+    return ("Reporting by our Asia desk. Read more: markets, commodities, subscribe now. " + body
+            + " Copyright 2025. All rights reserved. Sign up for our newsletter. 版权所有 转载请注明出处")
+
+
+def test_lightly_edited_copy_with_other_boilerplate_matches(texts: dict[str, str]) -> None:
+    for name in ["01-p009.html", "02-p090.html", "07-p102.html", "09-p069.html"]:
+        original = texts[name]
+        assert is_near_duplicate(signature(original), signature(edited(original))), name
+
+
+def test_chinese_copies_match_and_different_chinese_stories_do_not() -> None:
+    rows = [json.loads(line) for line in (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    chinese = [r["text"] for r in rows if str(r.get("lang", "")).startswith("zh") and len(r["text"]) > 150]
+    assert len(chinese) >= 8
+    sigs = [signature(t) for t in chinese]
+    for text, sig in zip(chinese, sigs, strict=True):
+        assert is_near_duplicate(sig, signature(edited(text)))
+    for (i, a), (j, b) in itertools.combinations(enumerate(sigs), 2):
+        assert not is_near_duplicate(a, b), (chinese[i][:30], chinese[j][:30], similarity(a, b))
+
+
+def test_exact_hash_ignores_case_spacing_and_punctuation() -> None:
+    assert content_hash("Rare earths,  EXPORT controls!\n") == content_hash("rare earths export controls")
+    assert content_hash("稀土出口管制。") == content_hash("稀土出口管制")
+    assert normalize_for_hash("Ｆｕｌｌｗｉｄｔｈ　ＡＢＣ") == "fullwidth abc"
+    assert content_hash("a") != content_hash("b")
+
+
+def test_signature_is_serialisable_and_stable() -> None:
+    sig = signature("China tightens export controls on rare earth magnets and processing technology")
+    assert isinstance(sig, bytes) and len(sig) == NUM_PERM * 8
+    assert sig == signature("China tightens export controls on rare earth magnets and processing technology")
+    assert similarity(sig, sig) == 1.0
+    assert similarity(sig, sig[:-8]) == 0.0
+    assert similarity(b"", b"") == 0.0
+
+
+def test_cjk_text_is_shingled_by_character() -> None:
+    assert "稀 土 出" in shingles("稀土出口管制")
+    assert "rare earth export" in shingles("Rare earth export controls")
+    assert shingles("稀土") == {"稀 土"}
