@@ -361,8 +361,9 @@ def alerts_list(fmt: Format = "table",
         rows = [alert_json(a, deliveries.get(a.id or 0, [])) for a in alerts]
     if fmt == "table":
         for row in rows:
-            row["delivery"] = ", ".join(f"{d['channel']}:{d['status']}/{d['attempts']}" for d in row["deliveries"])
-        emit(rows, fmt, ["id", "kind", "created_at", "title", "delivery"], width=60)
+            row["delivery"] = ", ".join(f"{d['channel'].split('?')[0]} {d['status']}×{d['attempts']}"
+                                        for d in row["deliveries"])
+        emit(rows, fmt, ["id", "kind", "created_at", "title", "delivery"], width=90)
     else:
         emit(rows, fmt)
 

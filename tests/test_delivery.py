@@ -64,7 +64,7 @@ def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, js
     smtp = SmtpServer(port=free_port())  # not started yet: the mail server is down
     json_receiver.status = 500
     env = remon_env(tmp_path, REMON_NOTIFY_URLS=f"{smtp.url()} {json_receiver.url()}",
-                    REMON_RETRY_BASE="0.2", REMON_RETRY_MAX="0.5", REMON_RETRY_ATTEMPTS="3")
+                    REMON_RETRY_BASE="0.2", REMON_RETRY_MAX="0.5", REMON_RETRY_ATTEMPTS="5")
     publish(site, 1)
     run_remon(env, "init")
     run_remon(env, "sources", "add", f"{site.base}/feed.xml")
@@ -77,30 +77,34 @@ def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, js
     assert all(d["attempts"] == 1 and d["last_error"] for d in mail)
     assert all("s3cretSMTPpass" not in json.dumps(a) for a in first)
 
-    for _ in range(3):  # the receiver keeps failing: attempts run out, the failure is shown
+    for _ in range(2):  # still down: the sends are retried and stay pending
         time.sleep(0.6)
         run_remon(env, "poll", "--once")
-    hooks = [d for a in alerts(env) for d in a["deliveries"] if d["channel"].startswith("json")]
-    assert hooks and all(d["status"] == "failed" and d["attempts"] == 3 for d in hooks)
-    assert all("recv-token-123" not in (d["last_error"] or "") for d in hooks)
-    listing = run_remon(env, "alerts", "list").stdout
-    assert "failed" in listing and "recv-token-123" not in listing
+    mail = [d for a in alerts(env) for d in a["deliveries"] if d["channel"].startswith("mailto")]
+    assert all(d["status"] == "pending" and d["attempts"] == 3 for d in mail)
 
-    smtp.start()  # the mail server is back: each alert arrives once
+    smtp.start()  # the mail server is back: each alert arrives exactly once
     try:
-        run_remon(env, "poll", "--once")
-        run_remon(env, "poll", "--once")
+        for _ in range(3):  # meanwhile the receiver keeps failing until its attempts run out
+            time.sleep(0.6)
+            run_remon(env, "poll", "--once")
         final = alerts(env)
         mail = [d for a in final for d in a["deliveries"] if d["channel"].startswith("mailto")]
         assert mail and all(d["status"] == "sent" for d in mail)
         assert len(smtp.messages) == len(final)
         subjects = Counter(str(m["Subject"]) for m in smtp.messages)
         assert max(subjects.values()) == 1
-        # and a manual retry of a failed alert reaches the receiver once it is healthy
+        hooks = [d for a in final for d in a["deliveries"] if d["channel"].startswith("json")]
+        assert hooks and all(d["status"] == "failed" and d["attempts"] == 5 for d in hooks)
+        assert all(d["last_error"] and "recv-token-123" not in d["last_error"] for d in hooks)
+        listing = run_remon(env, "alerts", "list").stdout
+        assert "failed" in listing and "recv-token-123" not in listing
+        # a manual retry reaches the receiver once it is healthy, exactly once
         json_receiver.status = 200
-        alert_id = final[0]["id"]
-        run_remon(env, "alerts", "retry", str(alert_id))
+        run_remon(env, "alerts", "retry", str(final[0]["id"]))
         assert len(json_receiver.received) == 1
+        run_remon(env, "poll", "--once")
+        assert len(json_receiver.received) == 1 and len(smtp.messages) == len(final)
     finally:
         smtp.stop()
 
