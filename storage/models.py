@@ -87,7 +87,7 @@ class Appearance(SQLModel, table=True):
     """A source carrying a story: the article itself or a syndicated copy of it."""
 
     __tablename__ = "appearances"
-    __table_args__ = (UniqueConstraint("article_id", "url", name="uq_appearance"),)
+    __table_args__ = (UniqueConstraint("article_id", "source_id", "url", name="uq_appearance"),)
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)

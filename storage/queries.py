@@ -94,7 +94,7 @@ def upsert_article(session: Session, *, url: str, source_id: int | None, title: 
 
 def add_appearance(session: Session, *, article_id: int, source_id: int | None, url: str) -> None:
     exists = session.exec(select(Appearance.id).where(
-        Appearance.article_id == article_id, Appearance.url == url)).first()
+        Appearance.article_id == article_id, Appearance.source_id == source_id, Appearance.url == url)).first()
     if exists is None:
         try:
             with session.begin_nested():
@@ -129,7 +129,8 @@ def pending_article_ids(session: Session, *, now: datetime, older_than: timedelt
 
 
 def appearance_count(session: Session, *, article_id: int) -> int:
-    stmt = select(func.count(func.distinct(Appearance.url))).where(Appearance.article_id == article_id)
+    """How many sources carry a story (the article itself and its syndicated copies)."""
+    stmt = select(func.count(func.distinct(Appearance.source_id))).where(Appearance.article_id == article_id)
     return int(session.exec(stmt).one())
 
 

@@ -33,8 +33,11 @@ def test_article_upsert_is_idempotent_and_counts_appearances(db_url: str) -> Non
     assert created1 and not created2 and first.id == again.id
     with session_scope(db_url) as s:
         assert s.exec(select(func.count()).select_from(Article)).one() == 1
-        assert s.exec(select(func.count()).select_from(Appearance)).one() == 1  # same URL, one appearance
+        # the same URL in two sources' feeds: two appearances, two sources carrying the story
+        assert s.exec(select(func.count()).select_from(Appearance)).one() == 2
         queries.add_appearance(s, article_id=first.id or 0, source_id=b.id, url="http://copy.example/1")
+        queries.add_appearance(s, article_id=first.id or 0, source_id=b.id, url="http://copy.example/1")
+        assert s.exec(select(func.count()).select_from(Appearance)).one() == 3
         assert queries.appearance_count(s, article_id=first.id or 0) == 2
 
 

@@ -126,7 +126,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('article_id', 'url', name='uq_appearance')
+    sa.UniqueConstraint('article_id', 'source_id', 'url', name='uq_appearance')
     )
     with op.batch_alter_table('appearances', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appearances_article_id'), ['article_id'], unique=False)
