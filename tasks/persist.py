@@ -8,7 +8,6 @@ alerts it raises are committed together: the outbox pattern. Nothing here talks 
 from __future__ import annotations
 
 import logging
-import random
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -32,14 +31,14 @@ MAX_BACKOFF = timedelta(hours=6)
 # ----------------------------------------------------------------------------- sources
 
 
-def _next_delay(interval: int, failures: int, retry_after: float | None = None) -> timedelta:
-    """Interval with ±10% jitter; capped exponential backoff after failures, never giving up."""
-    base = float(interval)
-    if failures:
-        base = min(interval * (2 ** min(failures, 10)), MAX_BACKOFF.total_seconds())
-    if retry_after:
-        base = max(base, min(retry_after, MAX_BACKOFF.total_seconds()))
-    return timedelta(seconds=base * random.uniform(0.9, 1.1))
+def _next_delay(interval: int, failures: int, retry_after: float | None = None, max_age: int | None = None,
+                ttl: int | None = None) -> timedelta:
+    """The polling policy (worker.sources.schedule): interval, server hints, backoff, jitter."""
+    from worker.sources.schedule import next_poll_delay
+
+    return timedelta(seconds=next_poll_delay(interval=interval, max_age=max_age, ttl=ttl, retry_after=retry_after,
+                                             failures=failures, min_delay=min(60.0, float(interval)),
+                                             max_backoff=MAX_BACKOFF.total_seconds()))
 
 
 def source_failed(session: Session, rt: Runtime, *, source_id: int, error: RemonError) -> list[int]:
@@ -80,17 +79,22 @@ def source_succeeded(session: Session, rt: Runtime, *, source_id: int, result: o
     source.claimed_until = None
     source.etag = getattr(result, "etag", None) or source.etag
     source.last_modified = getattr(result, "last_modified", None) or source.last_modified
-    source.next_check_at = now + _next_delay(source.interval, 0)
+    from worker.sources.schedule import max_age_from_cache_control
+
+    headers = getattr(result, "headers", {}) or {}
+    source.next_check_at = now + _next_delay(source.interval, 0, max_age=max_age_from_cache_control(
+        headers.get("cache-control")), ttl=parsed.ttl_seconds if parsed else None)
     new_ids: list[int] = []
     if parsed is not None:
         source.problem = parsed.problem
         from worker.scrape.canonical import canonical_url
+        from worker.sources.search import unwrap_redirect
 
         for entry in parsed.entries:
             if not entry.url:
                 continue
             article, created = queries.upsert_article(
-                session, url=canonical_url(entry.url), source_id=source_id, title=entry.title,
+                session, url=canonical_url(unwrap_redirect(entry.url)), source_id=source_id, title=entry.title,
                 summary=entry.content or entry.summary, published_at=entry.published,
                 published_raw=entry.published_raw)
             if created and article.id is not None:

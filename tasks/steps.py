@@ -65,7 +65,8 @@ def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
         url, etag, last_modified = source.url, source.etag, source.last_modified
         kind, options = source.kind, dict(source.options or {})
     try:
-        result = fetch(url, options=rt.fetch_options, etag=etag, last_modified=last_modified)
+        with rt.gate.slot(url):
+            result = fetch(url, options=rt.fetch_options, etag=etag, last_modified=last_modified)
         parsed = None if result.not_modified else _parse_source(kind, options, result.content,
                                                                   dict(result.headers), result.url)
     except RemonError as exc:
@@ -136,7 +137,8 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
 def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]
     """The article text: the page through trafilatura, else the feed's own content."""
     try:
-        result = fetch(entry.url, options=rt.fetch_options)
+        with rt.gate.slot(entry.url):
+            result = fetch(entry.url, options=rt.fetch_options)
         html, encoding = decode_html(result.content, result.headers.get("content-type"))
         return extract_page(html, url=canonical_url(result.url, html), entry=entry)
     except FetchError:

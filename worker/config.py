@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     beat_interval: int = Field(60, ge=1, description="How often (s) beat looks for due sources.")
     fetch_timeout: float = Field(20.0, gt=0, description="Total seconds allowed for one HTTP fetch.")
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Cap on a decompressed body.")
+    per_host_concurrency: int = Field(2, ge=1, description="Fetches to one host at once, across workers.")
     retry_base: float = Field(30.0, gt=0, description="First retry delay (s) of a failed send; doubles each time.")
     retry_max: float = Field(3600.0, gt=0, description="Cap (s) on the delay between two sends.")
     retry_attempts: int = Field(8, ge=1, description="Sends tried before a delivery is marked failed.")
