@@ -408,6 +408,27 @@ def notify_test(tag: Annotated[str | None, typer.Option("--tag", help="Only chan
 
 
 @app.command()
+def web(
+    host: Annotated[str, typer.Option("--host", help="Address to bind (default: loopback only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8080,
+) -> None:
+    """Serve the review web app, the JSON API and /healthz, /readyz, /metrics."""
+    import uvicorn
+
+    settings = _settings()
+    _migrate(settings.database_url_value)
+    try:
+        from remon.web.app import create_app
+    except ImportError:
+        from remon.ops import ops_app
+
+        asgi = ops_app(settings)
+    else:
+        asgi = create_app(settings.database_url_value, settings=settings)
+    uvicorn.run(asgi, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+
+
+@app.command()
 def health(
     check: Annotated[str, typer.Option("--check", help="Comma-separated: database,broker,beat,tasks,backlog")] =
         "database,broker,tasks,backlog",

@@ -50,7 +50,9 @@ def make_app() -> Celery:
             "sweep": {"task": "remon.sweep", "schedule": timedelta(seconds=max(beat, 30.0)),
                       "options": {"expires": max(beat, 30.0)}},
         },
-        "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
+        # Every entry is an interval and the database holds what is due, so beat needs no
+        # schedule file: several beats (or a restarted one) never fight over one.
+        "beat_scheduler": "celery.beat:Scheduler",
         "timezone": "UTC",
     }
     if settings.broker_url_value.startswith("redis"):

@@ -59,6 +59,7 @@ def db_rows(url: str, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+@pytest.mark.timeout(1200)
 def test_compose_services_natively_at_scale(tmp_path: Path, site: Site, pg_url: str) -> None:
     commands = compose_commands()
     assert {"migrate", "worker", "worker-notify", "beat", "web"} <= set(commands)

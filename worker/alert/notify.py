@@ -1,15 +1,18 @@
 """The one apprise wrapper: send a message to a channel, never leaking its URL.
 
-Apprise logs and exception messages can contain the URL (and so its secrets); everything it
-says during a send is captured and masked before it is returned or logged.
+Apprise logs, and its exceptions, can contain the URL and so its secrets. During a send a
+filter on the ``apprise`` logger masks every record in place (so no handler anywhere sees the
+raw text) and keeps this thread's warnings to explain a failure. Socket timeouts are set on
+every plugin, and the send runs against a hard deadline, so a dead target cannot hang a worker.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import apprise
 
@@ -17,43 +20,148 @@ from worker.alert.mask import mask_text
 from worker.config import Channel
 
 log = logging.getLogger("remon.notify")
-SEND_TIMEOUT = 15
+
+Format = Literal["text", "markdown", "html"]
+SEND_TIMEOUT = 15.0
+"""Seconds allowed to connect and to wait for each read, per target."""
+MAX_ATTEMPTS = 8
+"""Sends of one delivery before it is marked failed (about 2 hours of backoff at the defaults)."""
+RETRY_BASE = 30.0
+RETRY_CAP = 3600.0
+
+_FORMATS: dict[str, Format] = {"text": "text", "markdown": "markdown", "html": "html"}
 
 
 @dataclass(frozen=True)
 class SendResult:
+    """The outcome of one send; ``error`` is masked, starts with ``alert.delivery_failed``."""
+
     ok: bool
     error: str | None = None
 
 
-def retry_delay(attempts: int, *, base: float = 30.0, cap: float = 3600.0) -> float:
-    """Exponential backoff with full jitter in its upper half: base·2^(n-1), capped."""
-    delay = min(cap, base * (2 ** max(attempts - 1, 0)))
-    return delay * random.uniform(0.5, 1.0)
+def retry_delay(attempts: int, *, base: float = RETRY_BASE, cap: float = RETRY_CAP,
+                rng: random.Random | None = None) -> float:
+    """Seconds before the next try after ``attempts`` failed ones: base·2^(n-1), capped, jittered.
+
+    "Equal jitter": half the delay is fixed, half random, so retries of many deliveries to the
+    same dead target spread out without ever retrying sooner than half the backoff.
+    """
+    delay = min(cap, base * (2.0 ** min(max(attempts - 1, 0), 30)))
+    jitter: float = (rng or random.Random()).uniform(0, delay / 2)
+    return delay / 2 + jitter
 
 
-def send(channel: Channel, title: str, body: str, *, payload: dict[str, Any] | None = None) -> SendResult:
-    """Send ``title``/``body`` to one channel; the result's error is masked and readable."""
-    secret = channel.url.get_secret_value()
-    asset = apprise.AppriseAsset(async_mode=False)
-    notifier = apprise.Apprise(asset=asset)
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+class _MaskingFilter(logging.Filter):
+    """Masks secrets in every apprise record; keeps the warnings to explain a failure."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+        self.lines: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
         try:
-            if not notifier.add(secret):
-                return SendResult(False, f"apprise does not understand the URL {channel.label}")
-            for server in notifier:
-                server.socket_connect_timeout = SEND_TIMEOUT
-                server.socket_read_timeout = SEND_TIMEOUT
-                if hasattr(server, "timeout"):
-                    server.timeout = SEND_TIMEOUT
-            ok = notifier.notify(title=title, body=body or title, body_format=apprise.NotifyFormat.TEXT)
-        except Exception as exc:  # a plugin bug must not take the worker down
-            ok = False
-            captured.write(f"{type(exc).__name__}: {exc}\n")
-        said = captured.getvalue()
-    if ok:
+            message = record.getMessage()
+        except Exception:  # a malformed record must not break the send
+            message = str(record.msg)
+        masked = mask_text(message, self.secrets)
+        record.msg, record.args = masked, None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info), self.secrets)
+            record.exc_info = None
+        if record.levelno >= logging.WARNING and record.name == "apprise":
+            self.lines.append(masked)
+        return True
+
+
+def _plugins(notifier: apprise.Apprise) -> list[Any]:
+    return list(notifier)
+
+
+def _format_of(plugin: Any) -> Format:
+    resolve = getattr(plugin, "resolve_format", None)
+    value = resolve(None) if callable(resolve) else plugin.notify_format
+    if isinstance(value, (tuple, list)):
+        value = value[0]
+    return _FORMATS.get(str(getattr(value, "value", value)).lower(), "text")
+
+
+def channel_format(channel: Channel) -> Format:
+    """The body format that suits the channel's service (apprise's ``notify_format``).
+
+    Email prefers HTML, chat services Markdown, SMS and ``json://`` plain text. Render the
+    message in this format, then ``send(..., body_format=fmt)``.
+    """
+    notifier = apprise.Apprise()
+    with _masked_apprise_logs([channel.url.get_secret_value()]):
+        if not notifier.add(channel.url.get_secret_value()):
+            return "text"
+    plugins = _plugins(notifier)
+    return _format_of(plugins[0]) if plugins else "text"
+
+
+# Loggers that write during a send: apprise itself and the HTTP stack under it (urllib3 logs
+# request lines with the URL path, where tokens live). Logger filters only see records created
+# on that very logger, hence the full names.
+_SEND_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry",
+                 "requests", "requests.packages.urllib3.connectionpool")
+
+
+class _masked_apprise_logs:  # a context manager, named like one
+    def __init__(self, secrets: list[str]) -> None:
+        self.filter = _MaskingFilter(secrets)
+        self.loggers = [logging.getLogger(name) for name in _SEND_LOGGERS]
+
+    def __enter__(self) -> _MaskingFilter:
+        for logger in self.loggers:
+            logger.addFilter(self.filter)
+        return self.filter
+
+    def __exit__(self, *_: object) -> None:
+        for logger in self.loggers:
+            logger.removeFilter(self.filter)
+
+
+def send(channel: Channel, title: str, body: str, *, body_format: Format = "text",
+         payload: Any = None, timeout: float = SEND_TIMEOUT) -> SendResult:
+    """Send one message to one channel; never raises, never returns or logs the raw URL.
+
+    ``body_format`` is the format ``body`` is written in; apprise converts it when the service
+    wants another one. ``payload`` is accepted for callers that keep one; it is not sent.
+    """
+    secret = channel.url.get_secret_value()
+    secrets = [secret]
+    body = body if body.strip() else (title or "(no details)")
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        with _masked_apprise_logs(secrets) as captured:
+            try:
+                notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
+                if not notifier.add(secret):
+                    outcome["error"] = f"apprise does not understand the URL {channel.label}"
+                    return
+                for plugin in _plugins(notifier):
+                    plugin.socket_connect_timeout = timeout
+                    plugin.socket_read_timeout = timeout
+                outcome["ok"] = bool(notifier.notify(title=title, body=body,
+                                                     body_format=apprise.NotifyFormat(body_format)))
+            except Exception as exc:  # a plugin bug must not take the worker down
+                outcome["error"] = f"{type(exc).__name__}: {exc}"
+            finally:
+                outcome["lines"] = list(captured.lines)
+
+    thread = threading.Thread(target=work, name="remon-notify", daemon=True)
+    thread.start()
+    thread.join(timeout * 3 + 5)  # connect + read + a slow server's reply, with slack
+    if thread.is_alive():
+        reason = f"no answer within {timeout * 3 + 5:.0f}s"
+    elif outcome.get("ok"):
         return SendResult(True)
-    lines = [line.strip() for line in said.splitlines() if line.strip()]
-    reason = mask_text(" | ".join(lines[-3:]) or "the target refused the message", [secret])
+    else:
+        lines = [line.strip() for line in outcome.get("lines", []) if line.strip()]
+        reason = outcome.get("error") or " | ".join(lines[-3:]) or "the target refused the message"
+    reason = mask_text(str(reason), secrets)
     log.warning("send to %s failed: %s", channel.label, reason)
     return SendResult(False, f"alert.delivery_failed: {reason}"[:1000])

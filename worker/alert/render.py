@@ -1,7 +1,9 @@
 """Alert messages: a title that names the change and a body with the evidence.
 
-Text, Markdown or HTML by target. Article text is untrusted: escaped for HTML and Markdown.
-Chinese text is kept intact. A body is never blank.
+Text, Markdown or HTML by target. Everything that comes from an article (sentences, titles,
+source names, URLs) is untrusted: HTML-escaped for HTML (and only http(s) links become
+``href``), Markdown specials escaped for Markdown. Chinese text is kept exactly as published.
+A body is never blank: when nothing else is known it names the change.
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote, urlsplit
 
 import yaml
 
-from worker.types import Claim, Stance, Statistic
+from worker.types import Change, Claim, Stance, Statistic
 
 Format = Literal["text", "markdown", "html"]
+STAT_KINDS = ("new_statistic", "changed_statistic")
+ARTICLE_KINDS = (*STAT_KINDS, "stance_shift", "new_claim")
 
 
 @dataclass(frozen=True)
 class AlertView:
+    """Everything a message shows about one alert (built by the caller from a Change + article)."""
+
     kind: str
     statistic: Statistic | None = None
     previous: Mapping[str, Any] | None = None
@@ -40,25 +47,49 @@ class AlertView:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
+def view_from_change(change: Change, *, article_url: str | None = None, article_title: str | None = None,
+                     source: str | None = None, published: datetime | None = None,
+                     review_url: str | None = None, sources_count: int | None = None) -> AlertView:
+    """The view of a detector ``Change``: the article facts come from storage, the rest from it.
+
+    ``sources_count`` defaults to the detector's ``details["sources_count"]`` (1 when absent).
+    """
+    sentence = (change.statistic.sentence if change.statistic else change.stance.sentence if change.stance
+                else change.claim.sentence if change.claim else "")
+    count = sources_count if sources_count is not None else int(change.details.get("sources_count") or 1)
+    return AlertView(kind=change.kind, statistic=change.statistic, previous=change.previous,
+                     stance=change.stance, previous_position=change.previous_position, claim=change.claim,
+                     sentence=sentence, article_url=article_url, article_title=article_title, source=source,
+                     published=published, sources_count=count, review_url=review_url,
+                     details=dict(change.details))
+
+
 @functools.cache
 def labels() -> dict[str, dict[str, str]]:
+    """The label file (``labels.yaml``): vocabulary keys → English words for titles."""
     data = yaml.safe_load((Path(__file__).parent / "labels.yaml").read_text(encoding="utf-8"))
     return {k: dict(v) for k, v in data.items()}
 
 
 def label(group: str, key: str | None) -> str:
+    """The human label of a key; unknown keys read as words (``mp_materials`` → ``mp materials``)."""
     if not key:
         return "?"
     return labels().get(group, {}).get(key, key.replace("_", " "))
 
 
-def format_value(value: float, unit: str, value_high: float | None = None, approx: bool = False) -> str:
-    def num(v: float) -> str:
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+def _num(v: float) -> str:
+    if float(v).is_integer():
+        return f"{v:,.0f}"
+    return f"{v:,.3f}".rstrip("0").rstrip(".")
 
+
+def format_value(value: float, unit: str, value_high: float | None = None, approx: bool = False) -> str:
+    """``92%``, ``~70–90%``, ``92,000 t``, ``×3``: a value as a reader expects it."""
     suffix = labels().get("units", {}).get(unit, f" {unit}")
-    core = num(value) + (f"–{num(value_high)}" if value_high is not None else "")
-    return ("~" if approx else "") + core + suffix
+    core = _num(value) + (f"–{_num(value_high)}" if value_high is not None else "")
+    text = f"×{core}" if unit == "times" else core + suffix
+    return ("~" if approx else "") + text
 
 
 def _date(value: Any) -> str:
@@ -67,16 +98,28 @@ def _date(value: Any) -> str:
     return str(value)[:10] if value else "date unknown"
 
 
+def _clean(text: str | None) -> str:
+    """One line, no control characters (they break mail headers and chat renderers)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
+
+
+def _shorten(text: str, n: int) -> str:
+    text = _clean(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def title_for(view: AlertView) -> str:
+    """The one line that names the change: "China · refining share · rare earths: 92% → 90%"."""
     if view.statistic is not None:
         s = view.statistic
-        head = f"{label('actors', s.subject)} · {label('measures', s.measure)} · {label('materials', s.material)}"
-        new = format_value(s.value, s.unit, s.value_high, s.approx)
-        if view.previous:
-            old = format_value(float(view.previous["value"]), str(view.previous.get("unit", s.unit)),
-                               view.previous.get("value_high"), bool(view.previous.get("approx")))
+        head = " · ".join((label("actors", s.subject), label("measures", s.measure),
+                           label("materials", s.material)))
+        new = format_value(s.value, s.unit, s.value_high)
+        if view.previous and view.previous.get("value") is not None:
+            p = view.previous
+            old = format_value(float(p["value"]), str(p.get("unit") or s.unit), p.get("value_high"))
             return f"{head}: {old} → {new}"
-        return f"{head}: {new}"
+        return f"{head}: {new} (new)"
     if view.stance is not None:
         actor = label("actors", view.stance.actor)
         now = label("positions", view.stance.position)
@@ -86,74 +129,138 @@ def title_for(view: AlertView) -> str:
     if view.claim is not None:
         who = label("actors", view.claim.speaker) if view.claim.speaker else "Unattributed"
         return f"{who} · new claim: {_shorten(view.claim.text, 80)}"
-    name = view.details.get("source") or view.source or "source"
+    name = _clean(str(view.details.get("source") or view.source or "source"))
     return f"{label('kinds', view.kind)}: {name}"
 
 
-def _shorten(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+# A body is a list of lines; each line is a list of parts: plain text or (text, url) links.
+Part = str | tuple[str, str]
+Line = list[Part]
 
 
-def _lines(view: AlertView) -> list[tuple[str, str | None]]:
-    """(text, link) pairs in order; rendered per format."""
-    out: list[tuple[str, str | None]] = []
-    if view.sentence:
-        out.append((f"“{' '.join(view.sentence.split())}”", None))
-    if view.article_url:
-        src = view.source or "source"
-        out.append((f"Source: {src} — {view.article_title or view.article_url} ({_date(view.published)})",
-                    view.article_url))
-        out.append((view.article_url, view.article_url))
-    if view.previous:
+def _lines(view: AlertView) -> list[Line]:
+    out: list[Line] = []
+    sentence = view.sentence or (view.claim.sentence if view.claim else "") or (
+        view.claim.text if view.claim else "")
+    if sentence:
+        out.append([f"“{_clean(sentence)}”"])
+    if view.claim is not None and view.claim.text and _clean(view.claim.text) not in _clean(sentence):
+        out.append([f"Claim: {_clean(view.claim.text)}"])
+    if view.statistic is not None and view.statistic.approx:
+        s = view.statistic
+        out.append([f"The figure is hedged (about {format_value(s.value, s.unit, s.value_high)})."])
+    if view.article_url or view.source:
+        line: Line = [f"Source: {_clean(view.source) or 'unknown source'} — "]
+        title = _clean(view.article_title) or _clean(view.article_url)
+        line.append((title, view.article_url) if view.article_url else title)
+        line.append(f" (published {_date(view.published)})")
+        out.append(line)
+        if view.article_url:
+            out.append([(_clean(view.article_url), view.article_url)])
+    if view.previous and view.previous.get("value") is not None:
         p = view.previous
-        prev = format_value(float(p["value"]), str(p.get("unit", "")), p.get("value_high"), bool(p.get("approx")))
-        out.append((f"Previous: {prev} — {p.get('source') or 'source'}, {_date(p.get('published'))}"
-                    + (f" ({p['article_url']})" if p.get("article_url") else ""), None))
+        prev = format_value(float(p["value"]), str(p.get("unit") or ""), p.get("value_high"),
+                            bool(p.get("approx")))
+        prev_source = _clean(str(p.get("source") or "unknown source"))
+        line = [f"Previous: {prev} — {prev_source}, {_date(p.get('published'))}"]
+        if p.get("article_url"):
+            line += [" ", (_clean(str(p["article_url"])), str(p["article_url"]))]
+        out.append(line)
     if view.previous_position:
-        out.append((f"Previous position: {label('positions', view.previous_position)}", None))
-    if view.kind in ("new_statistic", "changed_statistic", "stance_shift", "new_claim"):
-        out.append((f"Carried by {view.sources_count} source{'s' if view.sources_count != 1 else ''}", None))
+        out.append([f"Previous position: {label('positions', view.previous_position)}"])
+    elif view.kind == "stance_shift":
+        out.append(["First position seen for this actor."])
+    if view.kind in ARTICLE_KINDS:
+        n = max(view.sources_count, 1)
+        out.append([f"Carried by {n} source{'s' if n != 1 else ''}."])
     if view.kind in ("source_failing", "source_recovered"):
-        d = view.details
-        out.append((f"Source: {d.get('source')} ({d.get('url')})", None))
-        if view.kind == "source_failing":
-            out.append((f"{d.get('failures')} failed polls in a row; last error {d.get('error_code')}: "
-                        f"{d.get('error_message')}", None))
-        else:
-            out.append(("The source works again.", None))
+        out.extend(_source_lines(view.details))
     if view.review_url:
-        out.append((f"Review: {view.review_url}", view.review_url))
+        out.append(["Review: ", (_clean(view.review_url), view.review_url)])
     return out
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+def _source_lines(d: Mapping[str, Any]) -> list[Line]:
+    out: list[Line] = [[f"Source: {_clean(str(d.get('source') or '?'))}"
+                        + (f" ({_clean(str(d['url']))})" if d.get("url") else "")]]
+    failures = d.get("failures")
+    if failures is not None:
+        said = (d.get("error_code"), d.get("error_message") or d.get("error"))
+        error = " ".join(_clean(str(x)) for x in said if x)
+        out.append([f"{failures} failed polls in a row" + (f"; last error: {error}" if error else "") + "."])
+    else:
+        out.append(["The source works again."])
+    return out
 
 
-def _md(text: str) -> str:
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape every Markdown special so article text cannot format or link."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _safe_url(url: str) -> str | None:
+    """Only http(s) URLs become links (no ``javascript:``); spaces and parens are encoded."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def _render_part(part: Part, fmt: Format) -> str:
+    if isinstance(part, str):
+        return html.escape(part) if fmt == "html" else md_escape(part) if fmt == "markdown" else part
+    text, url = part
+    safe = _safe_url(url)
+    if fmt == "html":
+        return (f'<a href="{html.escape(safe, quote=True)}">{html.escape(text)}</a>' if safe
+                else html.escape(text))
+    if fmt == "markdown":
+        if not safe:
+            return md_escape(text)
+        return f"[{md_escape(text)}](<{safe.replace('<', '%3C').replace('>', '%3E')}>)"
+    return text
+
+
+def _join(lines: list[Line], fmt: Format) -> str:
+    rendered = ["".join(_render_part(p, fmt) for p in line) for line in lines]
+    if fmt == "html":
+        return "".join(f"<p>{r}</p>" for r in rendered)
+    return ("\n\n" if fmt == "markdown" else "\n").join(rendered)
+
+
 def render(view: AlertView, fmt: Format = "text") -> tuple[str, str]:
-    """The (title, body) of one alert in ``fmt``."""
+    """The (title, body) of one alert in ``fmt``. The title is plain text in every format."""
     title = title_for(view)
-    lines = _lines(view) or [(label("kinds", view.kind), None)]
-    if fmt == "html":
-        body = "".join(f"<p><a href=\"{html.escape(link, quote=True)}\">{html.escape(text)}</a></p>" if link
-                       else f"<p>{html.escape(text)}</p>" for text, link in lines)
-    elif fmt == "markdown":
-        body = "\n\n".join(f"[{_md(text)}]({link})" if link and text != link else _md(text)
-                           for text, link in lines)
-    else:
-        body = "\n".join(text for text, _ in lines)
-    return title, body or title
+    body = _join(_lines(view) or [[title]], fmt)
+    return title, body if body.strip() else title
 
 
-def render_digest(items: Sequence[tuple[str, str]], fmt: Format = "text") -> tuple[str, str]:
-    """One message listing several alerts: (title, body) pairs already rendered as text."""
+def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "text") -> tuple[str, str]:
+    """One message listing several alerts, oldest first: each alert's title then its body.
+
+    Items are views, or (title, body) pairs already rendered as text (what storage keeps).
+    """
     title = f"remon digest: {len(items)} alert{'s' if len(items) != 1 else ''}"
-    if fmt == "html":
-        body = "".join(f"<h3>{html.escape(t)}</h3><pre>{html.escape(b)}</pre>" for t, b in items)
-    else:
-        body = "\n\n".join(f"{i}. {t}\n{b}" for i, (t, b) in enumerate(items, 1))
-    return title, body or title
+    if not items:
+        return title, "No alerts in this period."
+    parts: list[str] = []
+    for i, item in enumerate(items, 1):
+        if isinstance(item, AlertView):
+            t, b = render(item, fmt)
+        else:
+            t, raw = item
+            b = (html.escape(raw).replace("\n", "<br>") if fmt == "html"
+                 else md_escape(raw).replace("\n", "  \n") if fmt == "markdown" else raw)
+        if fmt == "html":
+            parts.append(f"<h3>{i}. {html.escape(t)}</h3>{b}")
+        elif fmt == "markdown":
+            parts.append(f"### {i}\\. {md_escape(t)}\n\n{b}")
+        else:
+            parts.append(f"{i}. {t}\n{b}")
+    return title, ("<hr>" if fmt == "html" else "\n\n").join(parts)

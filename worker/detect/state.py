@@ -7,7 +7,7 @@ folds a decision into a state, so a replay (tests, a backfill) needs no database
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -35,17 +35,18 @@ class MetricPoint:
     published: datetime
     article_id: int | str
     article_url: str
-    source: str
+    source: str | None
     alerted: bool
 
 
 @dataclass(frozen=True)
 class PositionPoint:
-    """One position stated for an actor: at most one per actor and article (its net position)."""
+    """One position an article stated for an actor (several per article are allowed)."""
 
     position: str
     published: datetime
     article_id: int | str
+    confidence: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,26 @@ class KnownClaim:
     text: str
 
 
-def _ordered(points: tuple[MetricPoint, ...] | tuple[PositionPoint, ...]) -> list[int]:
+def _ordered(points: Sequence[MetricPoint] | Sequence[PositionPoint]) -> list[int]:
     # Stable: equal timestamps keep the order storage gave (insertion order).
     return sorted(range(len(points)), key=lambda i: aware(points[i].published))
+
+
+def net_position(stated: Sequence[PositionPoint], previous: str | None) -> PositionPoint:
+    """The one position an article takes for an actor, given the actor's previous position.
+
+    An article that restates the previous position among others confirms it (extractors often
+    pick up background sentences: "China, which imposed controls in April, now..."); otherwise
+    the most confident position wins, the first in text order on a tie.
+    """
+    for point in stated:
+        if point.position == previous:
+            return point
+    best = stated[0]
+    for point in stated[1:]:
+        if point.confidence > best.confidence:
+            best = point
+    return best
 
 
 @dataclass(frozen=True)
@@ -70,9 +88,9 @@ class DetectorState:
     so storage should give them by (published, id).
     """
 
-    metrics: Mapping[str, tuple[MetricPoint, ...]] = field(default_factory=dict)
-    positions: Mapping[str, tuple[PositionPoint, ...]] = field(default_factory=dict)
-    claims: tuple[KnownClaim, ...] = ()
+    metrics: Mapping[str, Sequence[MetricPoint]] = field(default_factory=dict)
+    positions: Mapping[str, Sequence[PositionPoint]] = field(default_factory=dict)
+    claims: Sequence[KnownClaim] = ()
 
     def current(self, metric_key: str) -> MetricPoint | None:
         """The metric's current value: its latest alerted point (None before the first alert)."""
@@ -81,10 +99,20 @@ class DetectorState:
         return points[alerted[-1]] if alerted else None
 
     def latest_position(self, actor: str) -> PositionPoint | None:
-        """The actor's latest known position, by publication date."""
+        """The actor's latest known position: the net position of its latest article.
+
+        Articles are folded in publication order; each article's net position is chosen by
+        ``net_position`` against the one before, exactly as the detector chose it.
+        """
         points = self.positions.get(actor, ())
-        order = _ordered(points)
-        return points[order[-1]] if order else None
+        groups: dict[int | str, list[PositionPoint]] = {}
+        for i in _ordered(points):
+            groups.setdefault(points[i].article_id, []).append(points[i])
+        latest: PositionPoint | None = None
+        # dicts keep insertion order: articles by their first point's (published, order)
+        for group in groups.values():
+            latest = net_position(group, latest.position if latest else None)
+        return latest
 
 
 @dataclass(frozen=True)
@@ -93,7 +121,7 @@ class ArticleContext:
 
     article_id: int | str
     url: str
-    source: str
+    source: str | None
     published: datetime
     is_duplicate: bool = False
     title: str = ""
@@ -129,14 +157,15 @@ class Decision:
     metric_points: tuple[MetricUpdate, ...] = ()
     positions: tuple[PositionUpdate, ...] = ()
     claims: tuple[KnownClaim, ...] = ()
+    alerted_statistics: tuple[bool, ...] = ()
     corroboration: Mapping[str, int] = field(default_factory=dict)
 
     def apply(self, state: DetectorState) -> DetectorState:
         """The state after storing this decision (what storage would load next time)."""
-        metrics = {k: tuple(v) for k, v in state.metrics.items()}
+        metrics: dict[str, tuple[MetricPoint, ...]] = {k: tuple(v) for k, v in state.metrics.items()}
         for update in self.metric_points:
             metrics[update.metric_key] = (*metrics.get(update.metric_key, ()), update.point)
-        positions = {k: tuple(v) for k, v in state.positions.items()}
+        positions: dict[str, tuple[PositionPoint, ...]] = {k: tuple(v) for k, v in state.positions.items()}
         for pos in self.positions:
             positions[pos.actor] = (*positions.get(pos.actor, ()), pos.point)
         return DetectorState(metrics=metrics, positions=positions, claims=(*state.claims, *self.claims))
