@@ -161,6 +161,7 @@ class Alert(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     dedup_key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    debounce_key: str | None = Field(default=None, index=True)
     article_id: int | None = Field(default=None, foreign_key="articles.id", index=True)
     source_id: int | None = Field(default=None, foreign_key="sources.id")
     title: str = Field(sa_column=Column(Text, nullable=False))

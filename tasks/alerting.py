@@ -7,7 +7,7 @@ alerts they raise and the delivery rows are committed together or not at all (th
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -19,8 +19,8 @@ from storage.models import Claim as ClaimRow
 from storage.models import Stance as StanceRow
 from storage.models import Statistic as StatisticRow
 from tasks.runtime import Runtime
-from worker.alert.render import AlertView, render, render_digest
-from worker.alert.route import route
+from worker.alert.render import AlertView, render, render_digest, view_from_change
+from worker.alert.route import debounce_key, route, should_debounce
 from worker.detect.detector import detect
 from worker.detect.state import ArticleContext, DetectorState, KnownClaim, MetricPoint, PositionPoint
 from worker.types import Analysis, Change
@@ -93,15 +93,10 @@ def detect_and_record(session: Session, rt: Runtime, *, article: Article, analys
 
 def _view(rt: Runtime, change: Change, *, article: Article | None, source: str | None,
           sources_count: int) -> AlertView:
-    sentence = (change.statistic.sentence if change.statistic else change.stance.sentence if change.stance
-                else change.claim.sentence if change.claim else "")
-    return AlertView(
-        kind=change.kind, statistic=change.statistic, previous=change.previous, stance=change.stance,
-        previous_position=change.previous_position, claim=change.claim, sentence=sentence,
-        article_url=article.url if article else None, article_title=article.title if article else None,
+    return view_from_change(
+        change, article_url=article.url if article else None, article_title=article.title if article else None,
         source=source, published=article.order_at if article else None, sources_count=sources_count,
-        review_url=(f"{rt.settings.base_url.rstrip('/')}/articles/{article.id}" if article else
-                    rt.settings.base_url), details=dict(change.details))
+        review_url=(f"{rt.settings.base_url.rstrip('/')}/articles/{article.id}" if article else None))
 
 
 def _payload(change: Change, article: Article | None, source: str | None) -> dict[str, Any]:
@@ -138,12 +133,26 @@ def record_change(session: Session, rt: Runtime, *, change: Change, article: Art
     count = queries.appearance_count(session, article_id=article.id) if article and article.id else 0
     view = _view(rt, change, article=article, source=source, sources_count=max(count, 1))
     title, body = render(view, "text")
+    payload = _payload(change, article, source)
+    # each target gets the format it renders best (apprise's notify_format): keep all three
+    payload["formats"] = {fmt: dict(zip(("title", "body"), render(view, fmt), strict=True))
+                          for fmt in ("markdown", "html")}
+    key = debounce_key(change)
+    now = utcnow()
+    window = timedelta(minutes=rt.watch.routing.debounce_minutes)
+    last = session.exec(select(Alert.created_at).where(Alert.debounce_key == key)
+                        .order_by(col(Alert.created_at).desc())).first()
+    debounced = change.kind != "new_statistic" and should_debounce(last, now, window)
+    if debounced:  # the same metric (or stance) flapping inside the window: record, do not send
+        payload["debounced"] = True
     alert = queries.insert_alert(session, alert=Alert(
-        kind=change.kind, dedup_key=change.key, article_id=article.id if article else None,
+        kind=change.kind, dedup_key=change.key, debounce_key=key, article_id=article.id if article else None,
         source_id=source_id if source_id is not None else (article.source_id if article else None),
-        title=title, body=body, payload=_payload(change, article, source)))
+        title=title, body=body, payload=payload, created_at=now))
     if alert is None or alert.id is None:
         return None
+    if debounced:
+        return alert.id
     for target in route(change, rt.watch.routing, list(rt.channels)):
         queries.add_delivery(session, alert_id=alert.id, channel_key=target.channel.key,
                              channel=target.channel.label, mode=target.mode)

@@ -182,7 +182,7 @@ def article_analysed(session: Session, rt: Runtime, *, article_id: int, page: Pa
 
 def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
     """Send one claimed delivery and record the outcome: 'sent', 'retry' or 'failed'."""
-    from worker.alert.notify import retry_delay, send
+    from worker.alert.notify import channel_format, retry_delay, send
 
     with session_scope(rt.db_url) as session:
         delivery = session.get(Delivery, delivery_id)
@@ -195,7 +195,13 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
     if channel is None:
         outcome, error = "failed", "channel no longer configured"
     else:
-        result = send(channel, title, body, payload=alert.payload)
+        fmt = channel_format(channel)
+        rendered = (alert.payload or {}).get("formats", {}).get(fmt)
+        if rendered:
+            title, body = rendered["title"], rendered["body"]
+        else:
+            fmt = "text"
+        result = send(channel, title, body, body_format=fmt)
         outcome = "sent" if result.ok else ("failed" if attempts >= rt.settings.retry_attempts else "retry")
         error = result.error
     with session_scope(rt.db_url) as session:

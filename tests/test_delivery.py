@@ -158,3 +158,29 @@ def test_sigkill_between_analysis_and_delivery(tmp_path: Path, site: Site, json_
         time.sleep(3)  # a duplicate would show up now
     titles = Counter(r.get("title") for r in json_receiver.received)
     assert len(json_receiver.received) == len(alerts(env)) and max(titles.values()) == 1
+
+
+def test_a_flapping_metric_sends_one_alert_per_window(tmp_path: Path, site: Site,
+                                                     json_receiver: JsonReceiver) -> None:
+    env = remon_env(tmp_path, REMON_NOTIFY_URLS=json_receiver.url())
+    run_remon(env, "init")
+    run_remon(env, "sources", "add", f"{site.base}/feed.xml")
+    items = []
+    for i, share in enumerate((92, 85, 92)):
+        path = f"/flap/{i}.html"
+        filler = ("Carmakers in Europe said shipments of magnets had slowed and asked for faster licence reviews.",
+                  "Japanese trading houses reported that stockpiles built after 2010 were running lower.",
+                  "Shares of miners in Australia rose while traders weighed new supply from Malaysia.")[i]
+        text = (f"{filler} China supplies {share}% of the world's refined rare earths, according to a "
+                f"{('ministry', 'consultancy', 'bank')[i]} estimate on export controls. {filler}")
+        site.pages[path] = ("text/html; charset=utf-8", f"<html><body><article><h1>Refining share {i}</h1>"
+                            f"<p>{text}</p></article></body></html>".encode())
+        items.insert(0, {"title": f"Refining share {i}", "link": site.base + path,
+                         "published": f"2025-05-0{i + 1}T08:00:00Z"})
+        site.pages["/feed.xml"] = ("application/rss+xml", rss(items))
+        run_remon(env, "poll", "--once")
+    stat_alerts = [a for a in alerts(env) if a["statistic"] and a["statistic"]["measure"] == "share_of_global_refining"]
+    assert [a["kind"] for a in stat_alerts] == ["new_statistic", "changed_statistic", "changed_statistic"]
+    delivered = [r for r in json_receiver.received if r.get("title", "").startswith("China · refining share")]
+    assert len(delivered) == 1, "inside the debounce window only the first alert on the metric is sent"
+    assert all(a["deliveries"] == [] for a in stat_alerts[1:])

@@ -101,6 +101,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('dedup_key', sa.Text(), nullable=False),
+    sa.Column('debounce_key', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('article_id', sa.Integer(), nullable=True),
     sa.Column('source_id', sa.Integer(), nullable=True),
     sa.Column('title', sa.Text(), nullable=False),
@@ -115,6 +116,7 @@ def upgrade() -> None:
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alerts_article_id'), ['article_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_alerts_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alerts_debounce_key'), ['debounce_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_alerts_kind'), ['kind'], unique=False)
 
     op.create_table('appearances',
@@ -241,6 +243,7 @@ def downgrade() -> None:
     op.drop_table('appearances')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alerts_kind'))
+        batch_op.drop_index(batch_op.f('ix_alerts_debounce_key'))
         batch_op.drop_index(batch_op.f('ix_alerts_created_at'))
         batch_op.drop_index(batch_op.f('ix_alerts_article_id'))
 
