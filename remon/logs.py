@@ -38,9 +38,26 @@ class JsonFormatter(logging.Formatter):
         for key in _CONTEXT_KEYS:
             if hasattr(record, key):
                 out[key] = getattr(record, key)
+        if "task_id" not in out:
+            task = _current_task()
+            if task is not None:
+                out["task_id"], out["task"] = task
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False)
+
+
+def _current_task() -> tuple[str, str] | None:
+    """The Celery task this record was logged in, if any (without importing Celery otherwise)."""
+    import sys as _sys
+
+    if "celery" not in _sys.modules:
+        return None
+    from celery import current_task
+
+    request = getattr(current_task, "request", None)
+    task_id = getattr(request, "id", None)
+    return (task_id, current_task.name) if task_id else None
 
 
 def setup_logging(settings: Settings) -> None:
