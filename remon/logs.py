@@ -14,20 +14,36 @@ _CONTEXT_KEYS = ("source_id", "article_id", "alert_id", "delivery_id", "task_id"
 
 
 class MaskSecrets(logging.Filter):
-    """Replace configured secrets in every record, whoever logged it (apprise, httpx, celery)."""
+    """Replace configured secrets in every record, whoever logged it (apprise, httpx, celery).
 
-    def __init__(self, secrets: list[str]) -> None:
+    Notification URLs are masked whole and piece by piece (``mask_text``); database and broker
+    passwords where they appear in a URL's user-info (``:password@``), so a short password that
+    is also an ordinary word does not blank that word everywhere; tokens wherever they appear.
+    """
+
+    def __init__(self, urls: list[str], passwords: list[str] | None = None, tokens: list[str] | None = None
+                 ) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.urls = [s for s in urls if s]
+        self.passwords = [p for p in passwords or [] if p]
+        self.tokens = [t for t in tokens or [] if t]
+
+    def mask(self, message: str) -> str:
+        from worker.alert.mask import mask_text
+
+        if self.urls:
+            message = mask_text(message, self.urls)
+        for password in self.passwords:
+            message = message.replace(f":{password}@", ":***@")
+        for token in self.tokens:
+            message = message.replace(token, "***")
+        return message
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            from worker.alert.mask import mask_text
-
-            message = record.getMessage()
-            masked = mask_text(message, self.secrets)
-            if masked != message:
-                record.msg, record.args = masked, None
+        message = record.getMessage()
+        masked = self.mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
         return True
 
 
@@ -67,14 +83,11 @@ def setup_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_json else
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    secrets = [c.url.get_secret_value() for c in settings.channels()]
-    for url in (settings.database_url, settings.broker_url):
-        password = urlsplit(url.get_secret_value()).password if url is not None else None
-        if password:
-            secrets.append(password)
-    if settings.web_token is not None:
-        secrets.append(settings.web_token.get_secret_value())
-    handler.addFilter(MaskSecrets(secrets))
+    urls = [c.url.get_secret_value() for c in settings.channels()]
+    passwords = [p for u in (settings.database_url, settings.broker_url) if u is not None
+                 for p in [urlsplit(u.get_secret_value()).password] if p]
+    tokens = [settings.web_token.get_secret_value()] if settings.web_token is not None else []
+    handler.addFilter(MaskSecrets(urls, passwords, tokens))
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "charset_normalizer", "alembic"):

@@ -42,13 +42,17 @@ def compose_commands() -> dict[str, list[str]]:
 
 
 def synthetic_article(i: int) -> tuple[str, str]:
+    """A distinct story per source (random filler), each stating one share of one material."""
+    import random
+
+    rng = random.Random(i)
     material = MATERIALS[i % len(MATERIALS)]
-    rng = [WORDS[(i * 7 + k * 3) % len(WORDS)] for k in range(40)]
+    filler = " ".join(rng.choice(WORDS) + rng.choice(("", "s", "ed", "ing")) + str(rng.randint(0, 999))
+                      for _ in range(60))
     title = f"Export controls on {material}: report {i}"
-    text = (f"China accounts for {50 + i % 45}% of global {material} production, according to report number "
-            f"{i} published by analysts. " + " ".join(rng) + f". Beijing said the export controls on {material} "
-            f"would remain in place while licence applications are reviewed case {i}. "
-            + " ".join(reversed(rng)) + ".")
+    text = (f"China accounts for {50 + i % 45}% of global {material} production, according to analysts. "
+            f"{filler}. Beijing said the export controls on {material} would remain in place while licence "
+            f"applications are reviewed.")
     page = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><article><h1>{title}</h1>"
             f"<p>{text}</p></article></body></html>")
     return title, page
@@ -129,12 +133,16 @@ def test_compose_services_natively_at_scale(tmp_path: Path, site: Site, pg_url: 
         # every article processed once: one analysis row set per article, no duplicate statistic rows
         dup_stats = db_rows(pg_url, "SELECT article_id, idx, count(*) FROM statistics GROUP BY 1, 2 HAVING count(*) > 1")
         assert dup_stats == []
+        assert statuses.get("analysed", 0) == n_sources, statuses  # distinct stories: none is a copy
         n_alerts = db_rows(pg_url, "SELECT count(*) FROM alerts")[0][0]
+        assert n_alerts >= len(MATERIALS)
+        dup_alerts = db_rows(pg_url, "SELECT dedup_key FROM alerts GROUP BY 1 HAVING count(*) > 1")
+        assert dup_alerts == []
+        sent = db_rows(pg_url, "SELECT count(*) FROM deliveries WHERE status = 'sent'")[0][0]
         keys = Counter(json.dumps(h, sort_keys=True) for h in receiver_hits)
-        assert n_alerts >= n_sources
-        # at most the sends in flight at the SIGKILL may repeat; nothing else
+        # every delivery arrived; at most the sends in flight at the SIGKILL may repeat
+        assert len(keys) == sent
         assert sum(c - 1 for c in keys.values()) <= 2, [k for k, c in keys.items() if c > 1][:3]
-        assert len(keys) == n_alerts
     finally:
         receiver.stop()
         redis.stop()
