@@ -87,8 +87,8 @@ def _sync_watch_sources(rt: Any) -> int:
 
     specs = list(rt.watch.sources)
     if rt.watch.use_default_sources:
-        from worker.sources.defaults import load_default_sources
         from worker.config import SourceSpec
+        from worker.sources.defaults import load_default_sources
 
         specs += [SourceSpec.model_validate(s) for s in load_default_sources()]
     added = 0

@@ -54,7 +54,8 @@ def check_beat(settings: Settings) -> Check:
     limit = timedelta(seconds=max(3 * settings.beat_interval, 120))
     if age is None:
         return Check("beat", False, "no beat tick recorded yet")
-    return Check("beat", age <= limit, f"last tick {int(age.total_seconds())}s ago (limit {int(limit.total_seconds())}s)")
+    detail = f"last tick {int(age.total_seconds())}s ago (limit {int(limit.total_seconds())}s)"
+    return Check("beat", age <= limit, detail)
 
 
 def check_tasks(settings: Settings) -> Check:

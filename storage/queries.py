@@ -23,7 +23,7 @@ def add_source(session: Session, *, url: str, name: str | None = None, kind: str
                lang: str | None = None, interval: int = 900, options: dict[str, Any] | None = None,
                enabled: bool = True) -> tuple[Source, bool]:
     """Add a source, or return the existing one at that URL (``created`` False)."""
-    existing = session.exec(select(Source).where(Source.url == url)).first()
+    existing = session.exec(select(Source).where(col(Source.url) == url)).first()
     if existing:
         return existing, False
     source = Source(url=url, name=name, kind=kind, lang=lang, interval=interval,
@@ -41,7 +41,7 @@ def find_source(session: Session, *, ref: str) -> Source | None:
     """A source by id or URL (what users type on the command line)."""
     if ref.isdigit():
         return session.get(Source, int(ref))
-    return session.exec(select(Source).where(Source.url == ref)).first()
+    return session.exec(select(Source).where(col(Source.url) == ref)).first()
 
 
 def claim_due_sources(session: Session, *, now: datetime, limit: int, lease: timedelta,
@@ -52,9 +52,9 @@ def claim_due_sources(session: Session, *, now: datetime, limit: int, lease: tim
     SELECT skips rows another transaction holds (FOR UPDATE SKIP LOCKED), on SQLite the
     statement runs under the database's single writer lock.
     """
-    due = select(Source.id).where(Source.enabled == True)  # noqa: E712
+    due = select(Source.id).where(col(Source.enabled) == True)  # noqa: E712
     if not all_enabled:
-        due = due.where(Source.next_check_at <= now)
+        due = due.where(col(Source.next_check_at) <= now)
     due = due.order_by(col(Source.next_check_at)).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
@@ -76,7 +76,7 @@ def upsert_article(session: Session, *, url: str, source_id: int | None, title: 
                    summary: str | None, published_at: datetime | None,
                    published_raw: str | None) -> tuple[Article, bool]:
     """Store a feed entry's article once per canonical URL; record the appearance either way."""
-    article = session.exec(select(Article).where(Article.url == url)).first()
+    article = session.exec(select(Article).where(col(Article.url) == url)).first()
     created = False
     if article is None:
         article = Article(url=url, source_id=source_id, title=title, feed_summary=summary,
@@ -87,14 +87,15 @@ def upsert_article(session: Session, *, url: str, source_id: int | None, title: 
                 session.flush()
             created = True
         except IntegrityError:
-            article = session.exec(select(Article).where(Article.url == url)).one()
+            article = session.exec(select(Article).where(col(Article.url) == url)).one()
     add_appearance(session, article_id=article.id or 0, source_id=source_id, url=url)
     return article, created
 
 
 def add_appearance(session: Session, *, article_id: int, source_id: int | None, url: str) -> None:
     exists = session.exec(select(Appearance.id).where(
-        Appearance.article_id == article_id, Appearance.source_id == source_id, Appearance.url == url)).first()
+        col(Appearance.article_id) == article_id, col(Appearance.source_id) == source_id,
+        col(Appearance.url) == url)).first()
     if exists is None:
         try:
             with session.begin_nested():
@@ -108,12 +109,12 @@ def claim_article(session: Session, *, article_id: int, now: datetime, lease: ti
     """Take an article for analysis; False when it is done or another worker holds it."""
     stmt = (
         update(Article)
-        .where(Article.id == article_id)
-        .where(or_(Article.status == "pending",
-                   and_(Article.status == "processing", col(Article.lease_until) < now)))
+        .where(col(Article.id) == article_id)
+        .where(or_(col(Article.status) == "pending",
+                   and_(col(Article.status) == "processing", col(Article.lease_until) < now)))
         .values(status="processing", lease_until=now + lease, attempts=Article.attempts + 1)
     )
-    claimed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    claimed = bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
     session.commit()
     return claimed
 
@@ -122,15 +123,15 @@ def pending_article_ids(session: Session, *, now: datetime, older_than: timedelt
                         limit: int = 500) -> list[int]:
     """Articles the broker may have lost: pending for a while, or held by a dead worker."""
     stmt = select(Article.id).where(or_(
-        and_(Article.status == "pending", Article.first_seen_at <= now - older_than),
-        and_(Article.status == "processing", col(Article.lease_until) < now),
+        and_(col(Article.status) == "pending", col(Article.first_seen_at) <= now - older_than),
+        and_(col(Article.status) == "processing", col(Article.lease_until) < now),
     )).order_by(col(Article.id)).limit(limit)
     return [i for i in session.exec(stmt).all() if i is not None]
 
 
 def appearance_count(session: Session, *, article_id: int) -> int:
     """How many sources carry a story (the article itself and its syndicated copies)."""
-    stmt = select(func.count(func.distinct(Appearance.source_id))).where(Appearance.article_id == article_id)
+    stmt = select(func.count(func.distinct(Appearance.source_id))).where(col(Appearance.article_id) == article_id)
     return int(session.exec(stmt).one())
 
 
@@ -139,7 +140,7 @@ def appearance_count(session: Session, *, article_id: int) -> int:
 
 def insert_alert(session: Session, *, alert: Alert) -> Alert | None:
     """Insert an alert unless its dedup key exists (then None: it was raised before)."""
-    exists = session.exec(select(Alert.id).where(Alert.dedup_key == alert.dedup_key)).first()
+    exists = session.exec(select(Alert.id).where(col(Alert.dedup_key) == alert.dedup_key)).first()
     if exists is not None:
         return None
     try:
@@ -153,7 +154,7 @@ def insert_alert(session: Session, *, alert: Alert) -> Alert | None:
 
 def add_delivery(session: Session, *, alert_id: int, channel_key: str, channel: str, mode: str) -> None:
     exists = session.exec(select(Delivery.id).where(
-        Delivery.alert_id == alert_id, Delivery.channel_key == channel_key)).first()
+        col(Delivery.alert_id) == alert_id, col(Delivery.channel_key) == channel_key)).first()
     if exists is None:
         status = "digest" if mode == "digest" else "pending"
         session.add(Delivery(alert_id=alert_id, channel_key=channel_key, channel=channel, mode=mode,
@@ -164,11 +165,11 @@ def add_delivery(session: Session, *, alert_id: int, channel_key: str, channel: 
 def due_delivery_ids(session: Session, *, now: datetime, alert_id: int | None = None) -> list[int]:
     """Deliveries to try now: pending and due, or 'sending' whose worker died (lease over)."""
     stmt = select(Delivery.id).where(or_(
-        and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
-        and_(Delivery.status == "sending", col(Delivery.lease_until) < now),
+        and_(col(Delivery.status) == "pending", col(Delivery.next_attempt_at) <= now),
+        and_(col(Delivery.status) == "sending", col(Delivery.lease_until) < now),
     ))
     if alert_id is not None:
-        stmt = stmt.where(Delivery.alert_id == alert_id)
+        stmt = stmt.where(col(Delivery.alert_id) == alert_id)
     return [i for i in session.exec(stmt.order_by(col(Delivery.id))).all() if i is not None]
 
 
@@ -176,12 +177,12 @@ def claim_delivery(session: Session, *, delivery_id: int, now: datetime, lease: 
     """Mark a delivery 'sending' before the send: two workers never send the same one."""
     stmt = (
         update(Delivery)
-        .where(Delivery.id == delivery_id)
-        .where(or_(and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
-                   and_(Delivery.status == "sending", col(Delivery.lease_until) < now)))
+        .where(col(Delivery.id) == delivery_id)
+        .where(or_(and_(col(Delivery.status) == "pending", col(Delivery.next_attempt_at) <= now),
+                   and_(col(Delivery.status) == "sending", col(Delivery.lease_until) < now)))
         .values(status="sending", lease_until=now + lease, attempts=Delivery.attempts + 1)
     )
-    claimed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
+    claimed = bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
     session.commit()
     return claimed
 
@@ -218,7 +219,7 @@ def count_task(session: Session, *, name: str, seconds: float, failed: bool) -> 
     """Add one run to a task's counters (an UPDATE, so concurrent workers never lose a count)."""
     from storage.models import TaskMetric
 
-    stmt = (update(TaskMetric).where(TaskMetric.name == name)
+    stmt = (update(TaskMetric).where(col(TaskMetric.name) == name)
             .values(runs=TaskMetric.runs + 1, failures=TaskMetric.failures + int(failed),
                     total_seconds=TaskMetric.total_seconds + seconds, last_at=utcnow()))
     if session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]

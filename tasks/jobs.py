@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from tasks import signals  # noqa: F401  (connects the lifecycle handlers)
-from tasks import steps
+from tasks import (
+    signals,  # noqa: F401  (connects the lifecycle handlers)
+    steps,
+)
 from tasks.app import app
 from tasks.runtime import get_runtime
 

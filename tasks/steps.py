@@ -139,7 +139,7 @@ def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]
     try:
         with rt.gate.slot(entry.url):
             result = fetch(entry.url, options=rt.fetch_options)
-        html, encoding = decode_html(result.content, result.headers.get("content-type"))
+        html, _encoding = decode_html(result.content, result.headers.get("content-type"))
         return extract_page(html, url=canonical_url(result.url, html), entry=entry)
     except FetchError:
         if entry.summary and len(entry.summary) > 200:

@@ -22,13 +22,25 @@ import psycopg
 import pytest
 import yaml
 
-from tests.servers import REPO, RedisServer, Site, background, free_port, remon_cmd, remon_env, rss, run_remon, wait_for
+from tests.servers import (
+    REPO,
+    RedisServer,
+    Site,
+    background,
+    free_port,
+    remon_cmd,
+    remon_env,
+    rss,
+    run_remon,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow]
 
 MATERIALS = ["gallium", "germanium", "antimony", "graphite", "dysprosium", "terbium", "tungsten", "indium"]
-WORDS = ("harbour logistics quota smelter customs licence permit tariff shipment audit ledger refinery "
-         "magnet turbine battery inventory warehouse freight broker ministry council exporter").split()
+WORDS = ["harbour", "logistics", "quota", "smelter", "customs", "licence", "permit", "tariff", "shipment",
+         "audit", "ledger", "refinery", "magnet", "turbine", "battery", "inventory", "warehouse", "freight",
+         "broker", "ministry", "council", "exporter"]
 
 
 def compose_commands() -> dict[str, list[str]]:
@@ -131,7 +143,8 @@ def test_compose_services_natively_at_scale(tmp_path: Path, site: Site, pg_url: 
         statuses = dict(db_rows(pg_url, "SELECT status, count(*) FROM articles GROUP BY status"))
         assert sum(statuses.values()) == n_sources and statuses.get("failed", 0) == 0, statuses
         # every article processed once: one analysis row set per article, no duplicate statistic rows
-        dup_stats = db_rows(pg_url, "SELECT article_id, idx, count(*) FROM statistics GROUP BY 1, 2 HAVING count(*) > 1")
+        dup_stats = db_rows(pg_url, "SELECT article_id, idx, count(*) FROM statistics "
+                                    "GROUP BY 1, 2 HAVING count(*) > 1")
         assert dup_stats == []
         assert statuses.get("analysed", 0) == n_sources, statuses  # distinct stories: none is a copy
         n_alerts = db_rows(pg_url, "SELECT count(*) FROM alerts")[0][0]
