@@ -30,7 +30,6 @@ from worker.types import FeedEntry, ParsedFeed
 
 log = logging.getLogger("remon.pipeline")
 
-SOURCE_LEASE = timedelta(minutes=10)
 NEAR_DUP_WINDOW = timedelta(days=30)
 
 
@@ -52,7 +51,9 @@ def _lease(rt: Runtime) -> timedelta:
 
 def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 1000) -> list[int]:
     with session_scope(rt.db_url) as session:
-        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=SOURCE_LEASE,
+        # a claimed source whose refresh is lost (worker killed, broker down) is due again
+        # once the lease runs out: no sweeper needed for sources
+        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=_lease(rt),
                                          all_enabled=all_enabled)
 
 

@@ -219,8 +219,8 @@ class Site:
 
 def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
     """An RSS 2.0 document; items: title, link, published (RFC 822 or ISO), description."""
-    from email.utils import format_datetime
     from datetime import datetime
+    from email.utils import format_datetime
     from xml.sax.saxutils import escape
 
     parts = [f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{escape(title)}</title>"

@@ -32,9 +32,8 @@ def test_one_slot_per_host_across_processes(backend: str, tmp_path: Path, redis_
     try:
         assert started.wait(20)
         gate = HostGate(load_settings(**kwargs))
-        with pytest.raises(FetchError) as err:
-            with gate.slot("http://NEWS.example/b", timeout=0.5):
-                pass
+        with pytest.raises(FetchError) as err, gate.slot("http://NEWS.example/b", timeout=0.5):
+            pass
         assert err.value.code == "fetch.host_busy"
         with gate.slot("http://other.example/", timeout=0.5):  # another host is not held up
             pass
