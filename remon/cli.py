@@ -24,10 +24,16 @@ sources_app = typer.Typer(help="Manage the sources remon polls.", no_args_is_hel
 articles_app = typer.Typer(help="Inspect stored articles.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Inspect and retry alerts.", no_args_is_help=True)
 notify_app = typer.Typer(help="Check notification channels.", no_args_is_help=True)
+stats_app = typer.Typer(help="Numbers found in articles.", no_args_is_help=True)
+stances_app = typer.Typer(help="Positions of actors on export controls.", no_args_is_help=True)
+claims_app = typer.Typer(help="Attributed claims.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(notify_app, name="notify")
+app.add_typer(stats_app, name="stats")
+app.add_typer(stances_app, name="stances")
+app.add_typer(claims_app, name="claims")
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 log = logging.getLogger("remon")
@@ -384,6 +390,134 @@ def alerts_retry(alert_id: int) -> None:
         raise typer.Exit(1)
     counts = deliver(rt, alert_id=alert_id)
     typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+def _since(value: str | None) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        typer.echo(f"remon: --since must be a date (YYYY-MM-DD), not {value!r}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _review_session() -> Any:
+    from storage.db import session_scope
+
+    settings = _settings()
+    _migrate(settings.database_url_value)
+    return session_scope(settings.database_url_value)
+
+
+@stats_app.command("list")
+def stats_list(fmt: Format = "table",
+               metric: Annotated[str | None, typer.Option("--metric", help="subject/material/measure")] = None,
+               since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
+               limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
+    """Statistics newest first, optionally of one metric."""
+    from remon.output import emit
+    from storage import review
+
+    day = _since(since)
+    with _review_session() as session:
+        rows, _ = review.list_statistics(session, metric=metric, since=day, limit=limit)
+    emit(rows, fmt, ["id", "published", "value", "unit", "metric_key", "article_id", "sentence"], width=70)
+
+
+@stances_app.command("list")
+def stances_list(fmt: Format = "table",
+                 actor: Annotated[str | None, typer.Option("--actor", help="e.g. china, united_states")] = None,
+                 since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD")] = None,
+                 limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
+    """Stances newest first, optionally of one actor."""
+    from remon.output import emit
+    from storage import review
+
+    day = _since(since)
+    with _review_session() as session:
+        rows, _ = review.list_stances(session, actor=actor, since=day, limit=limit)
+    emit(rows, fmt, ["id", "published", "actor", "position", "confidence", "article_id", "sentence"], width=70)
+
+
+@claims_app.command("list")
+def claims_list(fmt: Format = "table", limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
+    """Distinct claims: first appearance, articles and sources carrying each."""
+    from remon.output import emit
+    from storage import review
+
+    with _review_session() as session:
+        rows, _ = review.claims_summary(session, limit=limit)
+    emit(rows, fmt, ["first_seen", "speaker", "articles", "sources", "text"], width=80)
+
+
+@app.command()
+def export(
+    what: Annotated[str, typer.Option("--what", help="articles, statistics, stances or claims")] = "statistics",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Export a whole table as CSV or JSON (the same files the web app serves under /api/export)."""
+    from remon.web.api import export_csv, export_json
+    from storage.review import EXPORTS
+
+    if what not in EXPORTS:
+        typer.echo(f"remon: --what must be one of {', '.join(EXPORTS)}", err=True)
+        raise typer.Exit(2)
+    if fmt not in ("csv", "json"):
+        typer.echo("remon: --format must be csv or json", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    _migrate(settings.database_url_value)
+    chunks = (export_csv if fmt == "csv" else export_json)(settings.database_url_value, what)
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    with output.open("w", encoding="utf-8", newline="") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo database goes (replaced).")] =
+        Path("./data/demo"),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8080,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in a browser.")] = True,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app after loading.")] = True,
+) -> None:
+    """Load a bundled sample timeline through the real pipeline and open the review app."""
+    from remon.demo import demo_settings, seed
+
+    settings_check = _settings()  # validates and sets up logging like every command
+    del settings_check
+    for name in ("remon.db", "remon.db-wal", "remon.db-shm"):
+        (directory / name).unlink(missing_ok=True)
+    settings = demo_settings(directory)
+    typer.echo(f"remon demo: loading the sample timeline into {directory / 'remon.db'}")
+    totals = seed(settings, progress=typer.echo)
+    typer.echo(f"remon demo: {totals['articles']} articles analysed, {totals['alerts']} alerts raised")
+    if not serve:
+        return
+    import uvicorn
+
+    from remon.web.app import create_app
+
+    url = f"http://{host}:{port}/"
+    typer.echo(f"remon demo: the review app is at {url} (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        threading_timer = __import__("threading").Timer(1.0, webbrowser.open, args=(url,))
+        threading_timer.daemon = True
+        threading_timer.start()
+    uvicorn.run(create_app(settings.database_url_value, settings=settings), host=host, port=port,
+                log_level="warning", access_log=False)
 
 
 @notify_app.command("test")

@@ -17,6 +17,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from storage.search import install_hook
+
+install_hook()  # the search index follows every ORM write to articles
+
 _lock = threading.Lock()
 _engines: dict[tuple[str, int], Engine] = {}
 

@@ -1,0 +1,1 @@
+"""The review web app: server-rendered pages, the JSON API and the operational endpoints."""

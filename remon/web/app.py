@@ -1,0 +1,111 @@
+"""``create_app``: the review app (pages + ``/api``) with strict security headers.
+
+Article text comes from the web and is untrusted: templates auto-escape everything, the pages
+carry no inline script, and a Content-Security-Policy forbids scripts altogether, so even a
+payload that slipped through escaping could not run. Notification URLs are never read here
+(deliveries carry masked channel labels only).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from remon.ops import ops_router
+from remon.web.charts import unit_label
+from storage.db import session_scope
+from worker.config import Settings
+
+HERE = Path(__file__).parent
+log = logging.getLogger("remon.web")
+
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+# Swagger UI is one page of script from a CDN: allowed there only.
+DOCS_CSP = ("default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+class Web:
+    """What every route needs: the database URL, the settings and the templates."""
+
+    def __init__(self, db_url: str, settings: Settings | None) -> None:
+        self.db_url = db_url
+        self.settings = settings
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.templates.env.autoescape = True
+        self.templates.env.filters["unit"] = unit_label
+        self.templates.env.globals["nav"] = [
+            ("/", "Dashboard"), ("/articles", "Articles"), ("/numbers", "Numbers"), ("/actors", "Actors"),
+            ("/claims", "Claims"), ("/alerts", "Alerts"), ("/sources", "Sources"), ("/api/docs", "API")]
+
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.db_url) as session:
+            yield session
+
+    def token_ok(self, request: Request) -> bool:
+        token = self.settings.web_token.get_secret_value() if self.settings and self.settings.web_token else None
+        if not token:
+            return False
+        given = request.headers.get("authorization", "")
+        return given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode())
+
+
+def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
+    from remon.web import api, pages
+
+    web = Web(db_url, settings)
+    app = FastAPI(title="remon", description="Review what remon found: articles, numbers, stances, claims, alerts.",
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.web = web
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/api/docs" else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
+                             for e in exc.errors())
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"error": "invalid request", "detail": problems}, status_code=422)
+        return web.templates.TemplateResponse(request, "error.html", {"status": 400, "message": problems},
+                                              status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = str(exc.detail or "error")
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"error": detail}, status_code=exc.status_code, headers=exc.headers)
+        return web.templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "message": detail},
+                                              status_code=exc.status_code)
+
+    @app.exception_handler(500)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("web request %s failed: %s", request.url.path, exc.__class__.__name__, exc_info=exc)
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"error": "internal error"}, status_code=500)
+        return HTMLResponse("internal error", status_code=500)
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    if settings is not None:
+        app.include_router(ops_router(settings))
+    app.include_router(api.router(web))
+    app.include_router(pages.router(web))
+    return app
