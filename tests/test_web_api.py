@@ -248,3 +248,18 @@ def test_writes_refused_without_a_configured_token(tmp_path: Path) -> None:
     resp = client.post("/api/alerts/1/retry", headers={"Authorization": "Bearer anything"})
     assert resp.status_code == 403 and "REMON_WEB_TOKEN" in resp.json()["error"]
     assert client.get("/api/articles").json() == {"items": [], "has_more": False, "next_offset": None}
+
+
+@pytest.mark.parametrize("params", [
+    {"language": "' OR '1'='1"}, {"language": "en' --"}, {"source_id": "1 OR 1=1"}, {"since": "2020-01-01' OR 1=1"},
+    {"relevant": "1; DROP TABLE articles"}, {"has_alerts": "true) OR (1=1"},
+])
+def test_filter_injection_is_rejected_or_inert(seeded: Any, params: dict[str, str]) -> None:
+    client, _ = seeded
+    resp = client.get("/api/articles", params=params)
+    assert resp.status_code in (200, 422)
+    if resp.status_code == 200:
+        assert resp.json()["items"] == []
+    pages = client.get("/articles", params={"lang": params.get("language", "x"), "source": params.get("source_id", "")})
+    assert pages.status_code in (200, 400) and "No article matches." in pages.text or pages.status_code == 400
+    assert len(get(client, "/api/articles")["items"]) == 7
