@@ -30,7 +30,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def test_stats_list_by_metric(demo_env: dict[str, str]) -> None:
     rows = json.loads(run_remon(demo_env, "stats", "list", "--metric", SHARE, "-f", "json").stdout)
-    assert [r["value"] for r in rows] == [94.0, 94.0, 90.0, 90.0]
+    assert [r["value"] for r in rows] == [94.0, 94.0, 92.0, 90.0]
     since = json.loads(run_remon(demo_env, "stats", "list", "--metric", SHARE, "--since", "2026-10-01",
                                  "-f", "json").stdout)
     assert [r["value"] for r in since] == [94.0, 94.0]
@@ -61,7 +61,7 @@ def test_articles_show(demo_env: dict[str, str]) -> None:
 def test_export_statistics_csv(demo_env: dict[str, str], tmp_path: Path) -> None:
     out = run_remon(demo_env, "export", "--what", "statistics", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
-    assert sorted(float(r["value"]) for r in rows if r["metric_key"] == SHARE) == [90.0, 90.0, 94.0, 94.0]
+    assert sorted(float(r["value"]) for r in rows if r["metric_key"] == SHARE) == [90.0, 92.0, 94.0, 94.0]
     target = tmp_path / "stances.json"
     run_remon(demo_env, "export", "--what", "stances", "--format", "json", "-o", str(target))
     assert {r["actor"] for r in json.loads(target.read_text(encoding="utf-8"))} >= {"china", "united_states"}

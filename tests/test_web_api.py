@@ -136,12 +136,16 @@ def test_metrics_and_conflicts(seeded: Any) -> None:
     keys = {m["metric_key"]: m for m in get(client, "/api/metrics")}
     assert keys[SHARE]["values"] == 4
     series = get(client, f"/api/metrics/{SHARE}")
-    assert [p["value"] for p in series["points"]] == [90.0, 90.0, 94.0, 94.0]
+    assert [p["value"] for p in series["points"]] == [90.0, 92.0, 94.0, 94.0]
     assert all(p["article_id"] and p["source"] for p in series["points"])
-    assert series["conflicts"] == []  # same values from both sources in September
+    # September: the wire says 90%, the Chinese daily 92%: flagged; October/November agree with themselves
+    assert [c["period"] for c in series["conflicts"]] == ["2026-09"]
+    assert {(v["value"], v["source"]) for v in series["conflicts"][0]["values"]} == {
+        (90.0, "Demo Wire (EN)"), (92.0, "演示日报 (ZH)")}
+    assert [p["conflict"] for p in series["points"]] == [True, True, False, False]
     get(client, "/api/metrics/nope/none/none", 404)
     stats = get(client, "/api/statistics", metric=SHARE)["items"]
-    assert [s["value"] for s in stats] == [94.0, 94.0, 90.0, 90.0]
+    assert [s["value"] for s in stats] == [94.0, 94.0, 92.0, 90.0]
     assert get(client, "/api/statistics", since="2026-10-01", metric=SHARE)["items"][-1]["value"] == 94.0
 
 
@@ -187,7 +191,7 @@ def test_statistics_csv_export(seeded: Any) -> None:
     rows = list(csv.DictReader(io.StringIO(resp.text.lstrip("\ufeff"))))
     assert len(rows) == get(client, "/api/summary")["counts"]["statistics"]
     assert {"value", "unit", "metric_key", "sentence", "article_id"} <= set(rows[0])
-    assert sorted(float(r["value"]) for r in rows if r["metric_key"] == SHARE) == [90.0, 90.0, 94.0, 94.0]
+    assert sorted(float(r["value"]) for r in rows if r["metric_key"] == SHARE) == [90.0, 92.0, 94.0, 94.0]
     assert any("中国稀土" in r["sentence"] for r in rows)
 
 

@@ -118,6 +118,8 @@ def test_article_to_metric_chart_to_source_article(app_url: Any, page: Any) -> N
     assert page.locator("h1").inner_text() == SHARE
     points = page.locator("svg a.point")
     assert points.count() == 4
+    assert page.locator("svg circle.conflict").count() == 2
+    assert "2026-09" in page.locator(".conflicts").inner_text()
     shot(page, "flow_2_metric_chart")
     first = points.first
     article_id = first.get_attribute("data-article")
