@@ -183,12 +183,13 @@ def list_statistics(session: Session, *, metric: str | None = None, since: date 
 
 def metric_keys(session: Session) -> list[dict[str, Any]]:
     """Each alerting metric with how many values it has and when it was last seen."""
+    # only columns of ix_statistics_metric_time, so the whole list is read from the index
     rows = session.execute(sa_select(col(Statistic.metric_key), func.count(), func.min(Statistic.published_at),
-                                     func.max(Statistic.published_at), func.max(Statistic.unit))
+                                     func.max(Statistic.published_at))
                            .where(col(Statistic.metric_key).is_not(None))
                            .group_by(col(Statistic.metric_key)).order_by(col(Statistic.metric_key))).all()
-    return [{"metric_key": k, "values": int(n), "first": iso(_aware(a)), "last": iso(_aware(b)), "unit": u}
-            for k, n, a, b, u in rows]
+    return [{"metric_key": k, "values": int(n), "first": iso(_aware(a)), "last": iso(_aware(b))}
+            for k, n, a, b in rows]
 
 
 def _aware(value: datetime | None) -> datetime | None:
