@@ -14,6 +14,7 @@ Chinese): both transforms are length-stable, so the spans are spans into the ori
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 __all__ = ["Quantity", "find_quantities", "parse_chinese_numeral", "parse_number"]
@@ -275,15 +276,17 @@ def _unit_from_suffix(
 def find_quantities(text: str) -> list[Quantity]:
     """Every number expression in ``text`` (matcher form), in text order, non-overlapping."""
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # the spans of ``found``, sorted: non-overlapping, so ends sorted too
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        # only the last span starting before ``e`` can reach past ``s`` (a scan made long pages quadratic)
+        i = bisect_left(taken, (e, -1))
+        return i == 0 or taken[i - 1][1] <= s
 
     def add(q: Quantity) -> None:
         if free(q.start, q.end):
             found.append(q)
-            taken.append((q.start, q.end))
+            insort(taken, (q.start, q.end))
 
     has_cjk = _HAS_CJK.search(text) is not None
     for m in _CORE_RE.finditer(text):

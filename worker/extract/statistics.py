@@ -31,6 +31,7 @@ file; this module is the grammar.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -282,7 +283,22 @@ def _clause(prep: str, sent: Sentence, q: Quantity) -> _Span:
 
 
 def _in_span(matches: Sequence[Match], start: int, end: int) -> list[Match]:
-    return [m for m in matches if m.start >= start and m.end <= end]
+    """The matches inside ``[start, end)``; ``matches`` are in text order (as the matcher gives them).
+
+    A binary search, not a scan: a scan per number made long pages quadratic (a 1 MB page of
+    figures took minutes).
+    """
+    i = bisect_left(matches, start, key=_match_start)
+    out: list[Match] = []
+    while i < len(matches) and matches[i].start < end:
+        if matches[i].end <= end:
+            out.append(matches[i])
+        i += 1
+    return out
+
+
+def _match_start(m: Match) -> int:
+    return m.start
 
 
 def _cues(ctx: _Context, name: str, start: int, end: int) -> list[Match]:
@@ -541,7 +557,8 @@ def _possessor(ctx: _Context, clause: _Span, q: Quantity) -> Match | None:
     if not m:
         return None
     at = q.end + m.end()
-    actor = next((a for a in ctx.actors if a.start == at and not a.weak), None)
+    i = bisect_left(ctx.actors, at, key=_match_start)
+    actor = ctx.actors[i] if i < len(ctx.actors) and ctx.actors[i].start == at and not ctx.actors[i].weak else None
     if actor is None or not ctx.prep.startswith("'s", actor.end):
         return None
     if not _has(ctx, "supply_verb", clause.start, q.start):
