@@ -136,7 +136,36 @@ def run(
             "--without-gossip", "--without-mingle"]
     if not no_beat:
         argv.append("--beat")
-    celery_app.worker_main(argv=argv)
+    from celery.signals import worker_shutting_down
+
+    asked_to_stop: list[str] = []  # a shutdown signal (TERM, INT, QUIT) arrived: never start again
+    worker_shutting_down.connect(lambda sig=None, **_: asked_to_stop.append(str(sig)), weak=False)
+    code = celery_app.start(argv=argv)  # worker_main would drop the exit code: a crash looked like success
+    if code and not asked_to_stop:
+        _restart_after_crash(code)
+    if code:
+        raise typer.Exit(code)
+
+
+def _restart_after_crash(code: int) -> None:
+    """Start the worker again, in a fresh process (same pid), after an unrecoverable Celery error.
+
+    A stop asked for (SIGTERM, SIGINT) never comes here. Celery exits 1 after an "Unrecoverable error":
+    kombu's Redis transport crashes the whole worker when the broker drops while tasks are
+    unacknowledged (it cannot restore them without a connection). The database keeps every
+    piece of work, so starting again is safe; under compose ``restart: unless-stopped`` would do
+    the same, natively nothing would.
+    """
+    import os
+    import time
+
+    from celery.platforms import EX_FAILURE
+
+    if code != EX_FAILURE:
+        return
+    log.error("the worker stopped on an unrecoverable error (see above); starting it again in 2 s")
+    time.sleep(2)
+    os.execv(sys.executable, [sys.executable, *sys.argv])  # noqa: S606  (ourselves, same arguments)
 
 
 @app.command()

@@ -39,8 +39,11 @@ def make_app() -> Celery:
             "remon.process_article": {"queue": "analyze"},
             "remon.deliver_alerts": {"queue": "notify"},
         },
-        "task_soft_time_limit": 240,
-        "task_time_limit": 300,
+        # the soft limit interrupts a stuck task (its article/source is recorded failed, see
+        # tasks.jobs); the hard one kills a process stuck in C code, and steps.process_article
+        # gives up on an article that keeps getting killed
+        "task_soft_time_limit": settings.task_soft_time_limit,
+        "task_time_limit": settings.task_time_limit,
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,
         "worker_hijack_root_logger": False,

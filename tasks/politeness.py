@@ -35,9 +35,12 @@ return 0
 class HostGate:
     """``with gate.slot(url): fetch(...)`` waits while ``per_host`` fetches to that host run anywhere."""
 
-    def __init__(self, settings: Settings, *, lease: float = 120.0) -> None:
+    def __init__(self, settings: Settings, *, lease: float | None = None) -> None:
         self.per_host = settings.per_host_concurrency
-        self.lease = lease
+        # A Redis slot outlives a killed worker until its lease ends, so the lease is one fetch's
+        # budget plus a margin, well inside the 60 s a waiting fetch gives up after: a crash must
+        # not make a host unreachable (it was 120 s, and waiting articles failed fetch.host_busy).
+        self.lease = lease if lease is not None else settings.fetch_timeout + 10.0
         self.lock_dir = settings.data_dir / "host-slots"
         self._redis: Any = None
         if settings.broker_url_value.startswith(("redis://", "rediss://")):

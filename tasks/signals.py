@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from typing import Any
 
@@ -16,10 +18,37 @@ log = logging.getLogger("remon.tasks")
 _started: dict[str, float] = {}
 
 
+class TaskTimeLimit(BaseException):
+    """The task's soft time limit (REMON_TASK_SOFT_TIME_LIMIT) ran out.
+
+    Celery raises ``SoftTimeLimitExceeded``, an ``Exception``: any ``except Exception`` on the
+    way (trafilatura's guard, feedparser's) would swallow it and the task would run on until
+    the hard limit kills its process. A ``BaseException`` reaches the task, which records why.
+    """
+
+
+def _time_limit_handler(signum: int, frame: Any) -> None:
+    raise TaskTimeLimit()
+
+
+# the tasks that catch TaskTimeLimit and record why (tasks.jobs); the others keep Celery's exception
+CATCHES_TIME_LIMIT = frozenset({"remon.process_article", "remon.refresh_source"})
+
+
 @task_prerun.connect
-def _prerun(task_id: str | None = None, **_: Any) -> None:
+def _prerun(task_id: str | None = None, task: Any = None, **_: Any) -> None:
     if task_id:
         _started[task_id] = time.monotonic()
+    # in a prefork pool process, billiard's handler of the soft-limit signal raises
+    # SoftTimeLimitExceeded; raise the not-swallowed-by-accident TaskTimeLimit instead
+    from billiard.pool import SIG_SOFT_TIMEOUT, soft_timeout_sighandler
+
+    if SIG_SOFT_TIMEOUT is None or threading.current_thread() is not threading.main_thread():
+        return
+    current = signal.getsignal(SIG_SOFT_TIMEOUT)
+    if current is soft_timeout_sighandler or current is _time_limit_handler:
+        ours = getattr(task, "name", None) in CATCHES_TIME_LIMIT
+        signal.signal(SIG_SOFT_TIMEOUT, _time_limit_handler if ours else soft_timeout_sighandler)
 
 
 @task_failure.connect

@@ -31,6 +31,10 @@ from worker.types import FeedEntry, ParsedFeed
 log = logging.getLogger("remon.pipeline")
 
 NEAR_DUP_WINDOW = timedelta(days=30)
+# Claims of one article before it is given up: each claim after the first means the previous
+# run was interrupted (worker killed, hard time limit), so a page that kills every worker that
+# reads it must not be taken again forever.
+MAX_ARTICLE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,14 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
             return []
         article = session.get(Article, article_id)
         assert article is not None
+        attempts = article.attempts
         entry = FeedEntry(url=article.url, title=article.title, summary=article.feed_summary,
                           published=article.published_at, published_raw=article.published_raw)
+    if attempts > MAX_ARTICLE_ATTEMPTS:
+        _give_up(rt, article_id, RemonError(
+            f"processing was interrupted {attempts - 1} times (a worker was killed or hit the task time "
+            "limit on this page); remon gave up on it", code="task.gave_up", resource=entry.url))
+        return []
     try:
         page = _read_page(rt, entry)
     except RemonError as exc:
@@ -133,6 +143,32 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
                                              text_hash=text_hash, sig=sig, analysis=analysis)
     log.info("article %s analysed: %d alerts", article_id, len(alert_ids), extra={"article_id": article_id})
     return alert_ids
+
+
+def _give_up(rt: Runtime, article_id: int, error: RemonError) -> None:
+    """Record an article that is still being processed as failed with ``error``."""
+    log.warning("article %s failed: %s", article_id, error, extra={"article_id": article_id})
+    with session_scope(rt.db_url) as session:
+        article = session.get(Article, article_id)
+        if article is not None and article.status == "processing":
+            persist.article_failed(session, article_id=article_id, error=error)
+
+
+def article_timed_out(rt: Runtime, article_id: int) -> None:
+    """The task ran out of time on this article (Celery's soft limit): record it failed, say why."""
+    _give_up(rt, article_id, RemonError(
+        f"processing took longer than the {rt.settings.task_soft_time_limit:g} s task time limit "
+        "(REMON_TASK_SOFT_TIME_LIMIT) and was stopped; the page is probably pathological",
+        code="task.time_limit"))
+
+
+def source_timed_out(rt: Runtime, source_id: int) -> list[int]:
+    """The refresh ran out of time (Celery's soft limit): a failed poll, with its reason."""
+    error = RemonError(f"the refresh took longer than the {rt.settings.task_soft_time_limit:g} s task time "
+                       "limit (REMON_TASK_SOFT_TIME_LIMIT) and was stopped", code="task.time_limit")
+    log.warning("source %s failed: %s", source_id, error, extra={"source_id": source_id})
+    with session_scope(rt.db_url) as session:
+        return persist.source_failed(session, rt, source_id=source_id, error=error)
 
 
 def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]

@@ -9,6 +9,8 @@ import pytest
 
 from tests.servers import SHARED, JsonReceiver, RedisServer, Site, SmtpServer, free_port
 
+pytest_plugins = ["tests.reliability_report"]  # the `record` fixture: rows of docs/reliability.md
+
 
 @pytest.fixture
 def shared() -> Path:

@@ -9,6 +9,7 @@ import contextlib
 import email
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -79,6 +80,69 @@ class RedisServer:
             self.proc.wait(10)
 
 
+# ----------------------------------------------------------------------------- PostgreSQL
+
+
+@dataclass
+class PgCluster:
+    """A dedicated throwaway PostgreSQL cluster (initdb + pg_ctl) that a test may stop and restart.
+
+    Never restart the shared one on 55432 (scripts/test-services.sh): other tests use it.
+    """
+
+    port: int
+    datadir: Path
+
+    @staticmethod
+    def bindir() -> Path:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parent.parent.name)
+        if not found:
+            raise RuntimeError("PostgreSQL is not installed (apt-get install -y postgresql)")
+        return found[-1].parent
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/remon"
+
+    def _run(self, *cmd: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        subprocess.run([*prefix, *cmd], check=True, capture_output=True, timeout=120)
+
+    def init(self) -> None:
+        self.datadir.mkdir(parents=True)
+        if os.getuid() == 0:
+            shutil.chown(self.datadir, "postgres")
+        self._run(str(self.bindir() / "initdb"), "-D", str(self.datadir), "-U", "postgres", "--auth=trust",
+                  "-E", "UTF8")
+        self.start()
+        self._run(str(self.bindir() / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  "remon")
+
+    def start(self) -> None:
+        self._run(str(self.bindir() / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.datadir / "server.log"),
+                  "-w", "-o", f"-h 127.0.0.1 -p {self.port} -k {self.datadir} -c fsync=off", "start")
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run(str(self.bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+
+
+@contextlib.contextmanager
+def pg_cluster(workdir: Path) -> Iterator[PgCluster]:
+    """A dedicated cluster in a fresh directory under /tmp (the postgres user must reach it)."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="remon-pg-", dir="/tmp"))
+    base.chmod(0o755)
+    cluster = PgCluster(port=free_port(), datadir=base / "data")
+    try:
+        cluster.init()
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------- SMTP
 
 
@@ -143,6 +207,7 @@ class JsonReceiver:
     status: int = 200
     received: list[dict[str, Any]] = field(default_factory=list)
     server: _Server | None = None
+    delay: float = 0.0  # seconds between reading a request and answering it (a send stays in flight)
 
     def start(self) -> None:
         outer = self
@@ -154,6 +219,8 @@ class JsonReceiver:
                 if outer.status < 300:
                     with contextlib.suppress(ValueError):
                         outer.received.append(json.loads(body))
+                if outer.delay:
+                    time.sleep(outer.delay)
                 self.send_response(outer.status)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -181,6 +248,7 @@ class Site:
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
     server: _Server | None = None
+    delay: float = 0.0  # each answer waits a random 0..delay seconds (slow pages)
 
     @property
     def base(self) -> str:
@@ -192,6 +260,8 @@ class Site:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer.hits.append(self.path)
+                if outer.delay:
+                    time.sleep(random.uniform(0, outer.delay))
                 page = outer.pages.get(self.path)
                 if page is None:
                     self.send_response(404)
@@ -282,3 +352,14 @@ def background(cmd: list[str], env: dict[str, str], log: Path) -> Iterator[subpr
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, 9)
                     proc.wait(10)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of ``pid`` (a Celery worker's pool processes), from /proc."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                out.append(int(stat.parent.name))
+    return out

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     retry_max: float = Field(3600.0, gt=0, description="Cap (s) on the delay between two sends.")
     retry_attempts: int = Field(8, ge=1, description="Sends tried before a delivery is marked failed.")
     task_lease: int = Field(600, ge=5, description="Seconds a worker may hold an article or delivery.")
+    task_soft_time_limit: float = Field(
+        240.0, gt=0, description="Seconds a task may run before it is interrupted and its article or source "
+        "recorded failed (task.time_limit).")
+    task_time_limit: float = Field(
+        300.0, gt=0, description="Seconds after which a task that ignored the soft limit is killed with its process.")
     log_level: str = Field("INFO", description="Python log level.")
     log_json: bool = Field(False, description="Emit structured JSON logs.")
 

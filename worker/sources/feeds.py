@@ -21,6 +21,10 @@ from worker.errors import SourceError
 from worker.sources.dates import from_struct, parse_date
 from worker.types import FeedEntry, ParsedFeed
 
+# Entries read from one document. Real feeds list tens of items; a feed of 100,000 would
+# otherwise store 100,000 pending articles in one poll (minutes of writes, then a flood of fetches).
+MAX_ENTRIES = 1000
+
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
@@ -90,6 +94,14 @@ def _ttl_seconds(feed: Mapping[str, Any]) -> int | None:
     return int(raw) * 60  # RSS <ttl> is in minutes
 
 
+def capped(entries: list[FeedEntry], problem: str | None) -> tuple[tuple[FeedEntry, ...], str | None]:
+    """The first ``MAX_ENTRIES`` entries (feeds list the newest first), and why the rest were dropped."""
+    if len(entries) <= MAX_ENTRIES:
+        return tuple(entries), problem
+    note = f"the document lists {len(entries):,} items; only the first {MAX_ENTRIES:,} are read"
+    return tuple(entries[:MAX_ENTRIES]), f"{problem}; {note}" if problem else note
+
+
 def _problem(exc: BaseException | None) -> str:
     reason = str(exc).strip() if exc is not None else ""
     return f"the feed is malformed: {reason or type(exc).__name__}"
@@ -123,7 +135,8 @@ def _json_feed(content: bytes, base: str) -> ParsedFeed | None:
             content=_text(item.get("content_html")) or _text(item.get("content_text")),
             guid=_text(str(item["id"])) if item.get("id") is not None else None,
         ))
-    return ParsedFeed(entries=tuple(entries), title=_text(data.get("title")))
+    kept, problem = capped(entries, None)
+    return ParsedFeed(entries=kept, title=_text(data.get("title")), problem=problem)
 
 
 def parse_feed(content: bytes, *, headers: Mapping[str, str] | None, url: str) -> ParsedFeed:
@@ -161,9 +174,6 @@ def parse_feed(content: bytes, *, headers: Mapping[str, str] | None, url: str) -
         if entry is not None and entry.url not in seen:
             seen.add(entry.url)
             entries.append(entry)
-    return ParsedFeed(
-        entries=tuple(entries),
-        title=_text(feed.get("title")),
-        ttl_seconds=_ttl_seconds(feed),
-        problem=_problem(parsed.get("bozo_exception")) if bozo else None,
-    )
+    kept, problem = capped(entries, _problem(parsed.get("bozo_exception")) if bozo else None)
+    return ParsedFeed(entries=kept, title=_text(feed.get("title")), ttl_seconds=_ttl_seconds(feed),
+                      problem=problem)

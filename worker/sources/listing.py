@@ -17,7 +17,7 @@ from soupsieve import SelectorSyntaxError
 from worker.config import Selectors
 from worker.errors import SourceError
 from worker.sources.dates import parse_date
-from worker.sources.feeds import absolute_http_url
+from worker.sources.feeds import absolute_http_url, capped
 from worker.types import FeedEntry, ParsedFeed
 
 
@@ -76,4 +76,5 @@ def parse_listing(html: str, *, url: str, selectors: Selectors) -> ParsedFeed:
             f"the selectors matched no linked items (item={selectors.item!r}, link={selectors.link!r}); "
             "the page layout may have changed", code="source.listing_empty", resource=url)
     page_title = title_tag.get_text(strip=True) if title_tag is not None else None
-    return ParsedFeed(entries=tuple(entries), title=page_title or None)
+    kept, problem = capped(entries, None)
+    return ParsedFeed(entries=kept, title=page_title or None, problem=problem)
