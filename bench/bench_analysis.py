@@ -1,12 +1,13 @@
 """Analysis throughput on the 181 pages of the article-extraction benchmark, beside trafilatura.
 
-Prints, for the same pages in the same run (median of --runs):
+Prints, for the same pages in the same run (median of --runs rounds, each round running (a) to (d)
+in turn):
   (a) trafilatura's extraction alone (bare_extraction, the options extract_page uses);
   (b) our whole per-article analysis: decode, text, relevance/statistics/stances/claims, dedup;
   (c) the extraction passes alone, forced on every page (statistics + stances + claims);
   (d) analyze() as the pipeline calls it: relevance first, the passes only on relevant pages.
 Goals: (b)/(a) <= 1.25 (issue 9) and (c)/(a) < 0.25 (issue 4). Numbers, never asserts.
-Run: .venv/bin/python bench/bench_analysis.py [--runs 3] [--json FILE]
+Run: .venv/bin/python bench/bench_analysis.py [--runs 3] [--quick] [--json FILE]
 """
 
 from __future__ import annotations
@@ -32,20 +33,26 @@ from worker.scrape.dedup import content_hash, signature
 PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "article-extraction-benchmark" / "html"
 
 
-def timed(fn: Callable[[], None], runs: int) -> float:
-    times = []
+def timed(fns: list[Callable[[], None]], runs: int) -> list[float]:
+    """Median seconds of each function over ``runs`` rounds; each round runs every function once,
+    in turn, so load from other processes falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
 
 
 def main() -> dict[str, float]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     raw = [gzip.decompress(p.read_bytes()) for p in sorted(PAGES.glob("*.html.gz"))]
     htmls = [decode_html(b, "text/html")[0] for b in raw]
     texts = [extract_page(h, url=f"http://bench.example/{i}").text for i, h in enumerate(htmls)]
@@ -75,10 +82,7 @@ def main() -> dict[str, float]:
         for t in texts:
             analyze(t)
 
-    a = timed(trafilatura_alone, args.runs)
-    d = timed(as_pipeline, args.runs)
-    b = timed(whole, args.runs)
-    c = timed(passes, args.runs)
+    a, b, c, d = timed([trafilatura_alone, whole, passes, as_pipeline], args.runs)
     n = len(raw)
     result = {"pages": n, "trafilatura_s": a, "whole_s": b, "passes_s": c,
               "trafilatura_docs_per_s": n / a, "whole_docs_per_s": n / b, "passes_docs_per_s": n / c,

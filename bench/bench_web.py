@@ -36,10 +36,11 @@ from storage.models import Alert, Article, Source, Statistic  # noqa: E402
 from storage.search import index_articles  # noqa: E402
 
 PG_ADMIN = os.environ.get("REMON_TEST_POSTGRES_URL", "postgresql://remon:remon@127.0.0.1:55432/postgres")
-EN = ("rare earth export controls licence magnets gallium germanium antimony dysprosium terbium refining "
-      "supply chain ministry commerce tariff quota smelter beijing washington brussels tokyo talks suspend "
-      "tighten ease pressure allies stockpile shortage automakers defence industry analysts said would "
-      "the of and to in on for with from that this new data shows prices rose fell percent").split()
+EN = ["rare", "earth", "export", "controls", "licence", "magnets", "gallium", "germanium", "antimony", "dysprosium",
+      "terbium", "refining", "supply", "chain", "ministry", "commerce", "tariff", "quota", "smelter", "beijing",
+      "washington", "brussels", "tokyo", "talks", "suspend", "tighten", "ease", "pressure", "allies", "stockpile",
+      "shortage", "automakers", "defence", "industry", "analysts", "said", "would", "the", "of", "and", "to", "in",
+      "on", "for", "with", "from", "that", "this", "new", "data", "shows", "prices", "rose", "fell", "percent"]
 ZH = ["稀土", "出口", "管制", "许可", "商务部", "永磁", "镓", "锗", "锑", "供应链", "冶炼", "分离", "暂停",
       "措施", "美国", "中国", "谈判", "关税", "价格", "上涨", "企业", "表示", "全球", "产能"]
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -90,13 +91,15 @@ def generate(url: str, n_articles: int, n_stats: int, rng: random.Random) -> dic
                 m = j % 300
                 rows.append({"article_id": aid, "idx": j // n_articles * 1000 + j, "value": 50 + rng.random() * 40,
                              "unit": "percent", "approx": False, "subject": "china", "material": f"m{m}",
-                             "measure": "share_of_global_refining", "metric_key": f"china/m{m}/share_of_global_refining",
+                             "measure": "share_of_global_refining",
+                             "metric_key": f"china/m{m}/share_of_global_refining",
                              "sentence": "China supplies 90% of refined rare earths.", "start": 0, "end": 3,
                              "published_at": NOW - timedelta(seconds=rng.randint(0, 3 * 365 * 86400)),
                              "alerted": False})
             conn.execute(sa.insert(Statistic.__table__), rows)
         conn.execute(sa.insert(Alert.__table__), [
-            {"kind": "new_statistic", "dedup_key": f"k{i}", "article_id": (i * 10) % n_articles + 1, "title": f"alert {i}",
+            {"kind": "new_statistic", "dedup_key": f"k{i}", "article_id": (i * 10) % n_articles + 1,
+             "title": f"alert {i}",
              "body": "body", "payload": {}, "created_at": NOW - timedelta(hours=i)} for i in range(1, 2001)])
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
