@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -90,6 +91,44 @@ def upsert_article(session: Session, *, url: str, source_id: int | None, title: 
             article = session.exec(select(Article).where(col(Article.url) == url)).one()
     add_appearance(session, article_id=article.id or 0, source_id=source_id, url=url)
     return article, created
+
+
+def insert_article(session: Session, *, url: str, source_id: int | None, title: str | None,
+                   summary: str | None, published_at: datetime | None,
+                   published_raw: str | None) -> tuple[Article, bool]:
+    """:func:`upsert_article` for a URL that :func:`known_entries` did not find: the article and its
+    appearance are inserted without looking them up first. If another worker stored the URL in the
+    meantime, this falls back to :func:`upsert_article` (same result, same idempotence)."""
+    article = Article(url=url, source_id=source_id, title=title, feed_summary=summary,
+                      published_at=published_at, published_raw=published_raw)
+    try:
+        with session.begin_nested():
+            session.add(article)
+            session.flush()
+            session.add(Appearance(article_id=article.id or 0, source_id=source_id, url=url))
+            session.flush()
+    except IntegrityError:
+        return upsert_article(session, url=url, source_id=source_id, title=title, summary=summary,
+                              published_at=published_at, published_raw=published_raw)
+    return article, True
+
+
+def known_entries(session: Session, *, urls: Sequence[str], source_id: int | None) -> dict[str, tuple[int, bool]]:
+    """What is already stored of a feed's entries, in one query per 500 URLs whatever the feed: for
+    each URL already stored, its article id and whether this source's appearance of it is recorded.
+    :func:`insert_article` is needed only for the URLs missing here, and :func:`add_appearance` only
+    for those whose flag is False, so an unchanged feed writes nothing."""
+    wanted = sorted(set(urls))
+    art, app = Article.__table__, Appearance.__table__  # type: ignore[attr-defined]
+    same_source = app.c.source_id.is_(None) if source_id is None else app.c.source_id == source_id
+    joined = art.outerjoin(app, and_(app.c.article_id == art.c.id, app.c.url == art.c.url, same_source))
+    out: dict[str, tuple[int, bool]] = {}
+    for lo in range(0, len(wanted), 500):  # well under any database's bound-parameter limit
+        stmt = sa_select(art.c.id, art.c.url, app.c.id).select_from(joined).where(
+            art.c.url.in_(wanted[lo:lo + 500]))
+        for article_id, url, appearance_id in session.execute(stmt):
+            out[url] = (article_id, out.get(url, (0, False))[1] or appearance_id is not None)
+    return out
 
 
 def add_appearance(session: Session, *, article_id: int, source_id: int | None, url: str) -> None:

@@ -90,15 +90,24 @@ def source_succeeded(session: Session, rt: Runtime, *, source_id: int, result: o
         from worker.scrape.canonical import canonical_url
         from worker.sources.search import unwrap_redirect
 
-        for entry in parsed.entries:
-            if not entry.url:
+        entries = [(canonical_url(unwrap_redirect(entry.url)), entry) for entry in parsed.entries if entry.url]
+        # one look-up for the whole feed: an unchanged feed writes nothing
+        known = queries.known_entries(session, urls=[url for url, _ in entries], source_id=source_id)
+        for url, entry in entries:
+            if url in known:
+                article_id, appeared = known[url]
+                if not appeared:
+                    queries.add_appearance(session, article_id=article_id, source_id=source_id, url=url)
+                    known[url] = (article_id, True)
                 continue
-            article, created = queries.upsert_article(
-                session, url=canonical_url(unwrap_redirect(entry.url)), source_id=source_id, title=entry.title,
+            article, created = queries.insert_article(
+                session, url=url, source_id=source_id, title=entry.title,
                 summary=entry.content or entry.summary, published_at=entry.published,
                 published_raw=entry.published_raw)
-            if created and article.id is not None:
-                new_ids.append(article.id)
+            if article.id is not None:
+                known[url] = (article.id, True)
+                if created:
+                    new_ids.append(article.id)
     session.add(source)
     return new_ids, alert_ids
 
