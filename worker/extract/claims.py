@@ -26,7 +26,8 @@ from typing import Any
 
 import yaml
 
-from worker.extract.text import split_sentences
+from worker.extract.stances import DocumentActors
+from worker.extract.text import Prefilter, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Claim
 
@@ -69,6 +70,7 @@ class _Model:
     pronoun: re.Pattern[str]
     implicit: tuple[tuple[str, re.Pattern[str]], ...]
     topic: re.Pattern[str]
+    sentence_filter: Prefilter  # of (verb, according, topic): which can match a sentence
 
 
 def _terms(entry: Any) -> list[str]:
@@ -94,15 +96,17 @@ def _model() -> _Model:
     verb = re.compile("|".join([rf"\b{re.escape(v)}\b(?!\s+by\b)" for v in en] + zh))
     according = re.compile(r"\baccording to\b|据|據|援引|引述", re.IGNORECASE)
     topic_parts = [expand(p) for kind in ("control", "mineral") for p in _terms(raw["topic"][kind])]
+    topic = re.compile("|".join(f"(?:{p})" for p in topic_parts), re.IGNORECASE)
     return _Model(
         verb=verb,
         according=according,
+        sentence_filter=Prefilter([verb, according, topic]),
         pronoun=re.compile("|".join(f"(?:{expand(p)})" for p in _terms(raw["pronouns"])), re.IGNORECASE),
         implicit=tuple(
             (str(actor), re.compile("|".join(f"(?:{expand(p)})" for p in _terms(pats)), re.IGNORECASE))
             for actor, pats in (raw.get("implicit_actors") or {}).items()
         ),
-        topic=re.compile("|".join(f"(?:{p})" for p in topic_parts), re.IGNORECASE),
+        topic=topic,
     )
 
 
@@ -239,11 +243,17 @@ def extract_claims(text: str, *, language: str | None = None, vocab: Vocabulary 
     out: list[Claim] = []
     seen: set[str] = set()
     prev: str | None = None
+    actors = DocumentActors(vocab, prepared)
+    scope = model.sentence_filter.scope(prepared)
     for sentence in split_sentences(text):
         sent = prepared[sentence.start:sentence.end]
-        found = [m for m in vocab.find_actors(sent, prepared=True) if not m.weak]
-        parts = None if sent.rstrip().endswith(("?", "？")) else _split(sent, model)
-        if parts is not None and model.topic.search(sent):
+        found = [m for m in actors.in_sentence(sentence.start, sentence.end, sent) if not m.weak]
+        live = scope.candidates(sentence.start, sentence.end)  # 0 verb, 1 according, 2 topic: without a verb or
+        parts = None  # "according to" there is no attribution, without a topic no claim
+        if (2 in live and (0 in live or 1 in live) and not sent.rstrip().endswith(("?", "？"))
+                and model.topic.search(sent)):
+            parts = _split(sent, model)
+        if parts is not None:
             s_start, s_end, c_start, c_end, after = parts
             speaker = _speaker(sent[s_start:s_end], vocab, model, prev, prefer_last=not after)
             claim_text = _clean(sentence.text[c_start:c_end])

@@ -30,6 +30,7 @@ Everything is compiled once (``_model``); a call is a few regex scans per senten
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,8 +40,8 @@ from typing import Any
 
 import yaml
 
-from worker.extract.text import detect_language, split_sentences
-from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
+from worker.extract.text import Prefilter, detect_language, split_sentences
+from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
 from worker.types import Stance
 
 __all__ = ["POSITIONS", "extract_stances"]
@@ -119,6 +120,10 @@ class _Model:
     never: frozenset[str]
     controller_excluded: frozenset[str]
     topic: Mapping[str, re.Pattern[str]]
+    cue_filter: Prefilter
+    # the per-sentence regexes other than cues, in this order: topic mineral, topic control,
+    # both_sides, pairs…, implicit…
+    sentence_filter: Prefilter
 
 
 def _expand(pattern: str, macros: Mapping[str, str]) -> str:
@@ -174,6 +179,8 @@ def _model() -> _Model:
                      for actor, pats in (raw.get("implicit_actors") or {}).items())
     pairs = tuple((tuple(str(a) for a in p["actors"]), _union(_by_lang(p), macros))
                   for p in raw.get("pairs") or [])
+    topic = {k: _union(_by_lang(v), macros) for k, v in raw["topic"].items()}
+    both_sides = _union(_by_lang(raw["both_sides"]), macros)
     return _Model(
         cues=tuple(cues),
         suppress=suppress,
@@ -193,12 +200,15 @@ def _model() -> _Model:
         nominal_topic=_union(_by_lang(raw["nominal_topic"]), macros),
         implicit=implicit,
         pairs=pairs,
-        both_sides=_union(_by_lang(raw["both_sides"]), macros),
+        both_sides=both_sides,
         controllers=frozenset(raw["controllers"]),
         governments=frozenset(raw["governments"]),
         never=frozenset(raw["never"]),
         controller_excluded=frozenset(raw["controller_excluded"]),
-        topic={k: _union(_by_lang(v), macros) for k, v in raw["topic"].items()},
+        topic=topic,
+        cue_filter=Prefilter([c.regex for c in cues]),
+        sentence_filter=Prefilter([topic["mineral"], topic["control"], both_sides,
+                                   *(r for _, r in pairs), *(r for _, r in implicit)]),
     )
 
 
@@ -220,20 +230,30 @@ class _Hit:
     end: int
 
 
-def _sentence_mentions(sent: str, vocab: Vocabulary, model: _Model, both: tuple[str, ...]) -> list[_Mention]:
-    """Named actors, two-actor names ("中美", "Trump-Xi"), "both sides" and implicit actors."""
+_MINERAL, _CONTROL, _BOTH, _FIRST_PAIR = 0, 1, 2, 3
+
+
+def _sentence_mentions(sent: str, actor_matches: Sequence[Match], model: _Model, both: tuple[str, ...],
+                       live: frozenset[int]) -> list[_Mention]:
+    """Named actors, two-actor names ("中美", "Trump-Xi"), "both sides" and implicit actors.
+
+    ``actor_matches`` are the vocabulary's actor matches in ``sent``; ``live`` the indices of
+    ``model.sentence_filter`` that can match it (the others are not run)."""
     found: list[_Mention] = []
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for actors, regex in model.pairs:
+    first_implicit = _FIRST_PAIR + len(model.pairs)
+    for k, (actors, regex) in enumerate(model.pairs):
+        if _FIRST_PAIR + k not in live:
+            continue
         for m in regex.finditer(sent):
             found.append(_Mention(actors, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     last_company_end = -2
-    for match in vocab.find_actors(sent, prepared=True):
+    for match in actor_matches:
         if match.key not in model.governments:
             last_company_end = match.end
         elif match.start - last_company_end in (0, 1):
@@ -244,12 +264,14 @@ def _sentence_mentions(sent: str, vocab: Vocabulary, model: _Model, both: tuple[
             continue
         found.append(_Mention((match.key,), match.start, match.end))
         taken.append((match.start, match.end))
-    if len(both) == 2:
+    if len(both) == 2 and _BOTH in live:
         for m in model.both_sides.finditer(sent):
             if free(m.start(), m.end()):
                 found.append(_Mention(both, m.start(), m.end(), implicit=True))
                 taken.append((m.start(), m.end()))
-    for actor, regex in model.implicit:
+    for k, (actor, regex) in enumerate(model.implicit):
+        if first_implicit + k not in live:
+            continue
         for m in regex.finditer(sent):
             if free(m.start(), m.end()):
                 found.append(_Mention((actor,), m.start(), m.end(), implicit=True))
@@ -258,8 +280,37 @@ def _sentence_mentions(sent: str, vocab: Vocabulary, model: _Model, both: tuple[
     return found
 
 
-def _hits(sent: str, model: _Model) -> list[_Hit]:
-    hits = [_Hit(cue, m.start(), m.end()) for cue in model.cues for m in cue.regex.finditer(sent)
+class DocumentActors:
+    """The vocabulary's actor matches of a whole prepared document, handed out per sentence.
+
+    Scanning the document once and slicing gives, for each sentence, what
+    ``vocab.find_actors(sentence, prepared=True)`` gives; a sentence that a document match
+    crosses (a name over a line break) is scanned on its own, so the result is the same.
+    """
+
+    def __init__(self, vocab: Vocabulary, prepared: str) -> None:
+        self.vocab = vocab
+        self.actors = vocab.find_actors(prepared, prepared=True)
+        self.matches = vocab.actor_matcher.find(prepared, prepared=True)  # also names ignored as actors
+        self.ignored = {m.key for m in self.matches} - {m.key for m in self.actors}
+        self.ends = [m.end for m in self.matches]
+
+    def in_sentence(self, start: int, end: int, sent: str) -> list[Match]:
+        """The actor matches of ``sent`` = the document's ``[start, end)``, offsets into ``sent``."""
+        out: list[Match] = []
+        for m in self.matches[bisect_right(self.ends, start):]:  # the first match ending after start
+            if m.start >= end:
+                break
+            if m.start < start or m.end > end:
+                return self.vocab.find_actors(sent, prepared=True)
+            if m.key not in self.ignored:
+                out.append(Match(m.key, m.start - start, m.end - start, m.alias, m.weak))
+        return out
+
+
+def _hits(sent: str, model: _Model, candidates: Sequence[int]) -> list[_Hit]:
+    cues = model.cues
+    hits = [_Hit(cues[i], m.start(), m.end()) for i in candidates for m in cues[i].regex.finditer(sent)
             if m.end() > m.start()]
     kept: list[_Hit] = []
     for h in hits:
@@ -573,20 +624,24 @@ def _extract(text: str, *, language: str | None, vocab: Vocabulary | None,
     zh = (language or detect_language(text)).startswith("zh")
     prepared = prepare(text)
     sentences = split_sentences(text)
-    doc_mentions = [_Mention((m.key,), m.start, m.end) for m in vocab.find_actors(prepared, prepared=True)
-                    if not m.weak]
+    doc_actors = DocumentActors(vocab, prepared)
+    doc_mentions = [_Mention((m.key,), m.start, m.end) for m in doc_actors.actors if not m.weak]
     both = _top_two(doc_mentions, model)
     controller_present = any(a in model.controllers for m in doc_mentions for a in m.actors)
+    scope = model.cue_filter.scope(prepared)  # which cues this document can match at all
+    sentence_scope = model.sentence_filter.scope(prepared)
 
     best: dict[tuple[str, str], Stance] = {}
     order: list[tuple[str, str]] = []
     prev_actor: str | None = None
     for sentence in sentences:
         sent = prepared[sentence.start:sentence.end]
-        mentions = _sentence_mentions(sent, vocab, model, both)
-        has_mineral = bool(model.topic["mineral"].search(sent))
-        has_control = bool(model.topic["control"].search(sent))
-        hits = _hits(sent, model)
+        live = frozenset(sentence_scope.candidates(sentence.start, sentence.end))
+        mentions = _sentence_mentions(sent, doc_actors.in_sentence(sentence.start, sentence.end, sent),
+                                      model, both, live)
+        has_mineral = _MINERAL in live and bool(model.topic["mineral"].search(sent))
+        has_control = _CONTROL in live and bool(model.topic["control"].search(sent))
+        hits = _hits(sent, model, scope.candidates(sentence.start, sentence.end))
         for hit in hits:
             position, why = _blocked(sent, hit, mentions, model, zh, has_control, has_mineral, hits)
             if position is None:
