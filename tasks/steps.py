@@ -8,7 +8,7 @@ leaves the database as one run would, with no second alert.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -24,9 +24,10 @@ from worker.fetch.client import fetch
 from worker.fetch.decode import decode_html
 from worker.scrape.article import extract_page
 from worker.scrape.canonical import canonical_url
+from worker.scrape.clean import visible, visible_or_none
 from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, signature, similarity
 from worker.sources.feeds import parse_feed
-from worker.types import FeedEntry, ParsedFeed
+from worker.types import FeedEntry, Page, ParsedFeed
 
 log = logging.getLogger("remon.pipeline")
 
@@ -177,15 +178,20 @@ def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]
         with rt.gate.slot(entry.url):
             result = fetch(entry.url, options=rt.fetch_options)
         html, _encoding = decode_html(result.content, result.headers.get("content-type"))
-        return extract_page(html, url=canonical_url(result.url, html), entry=entry)
+        return _visible(extract_page(html, url=canonical_url(result.url, html), entry=entry))
     except FetchError:
         if entry.summary and len(entry.summary) > 200:
             from worker.scrape.article import page_from_entry
 
-            return page_from_entry(entry)
+            return _visible(page_from_entry(entry))
         raise
     except ScrapeError:
         raise
+
+
+def _visible(page: Page) -> Page:
+    """The page without invisible controls (NUL, bidi overrides, zero-width) in its title and text."""
+    return replace(page, title=visible_or_none(page.title), text=visible(page.text))
 
 
 def _find_original(session: Session, *, article_id: int, text_hash: str, sig: bytes) -> int | None:

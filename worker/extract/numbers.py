@@ -13,6 +13,7 @@ Chinese): both transforms are length-stable, so the spans are spans into the ori
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
@@ -435,7 +436,17 @@ def find_quantities(text: str) -> list[Quantity]:
         add(Quantity(value=0.0, unit=None, start=m.start(), end=m.end(), word=True, text=m.group(0)))
 
     found.sort(key=lambda q: q.start)
-    return _between_ranges(text, _share_list_units(text, _carry_price_units(text, found)))
+    plausible = [q for q in found if _plausible(q.value) and (q.value_high is None or _plausible(q.value_high))]
+    return _between_ranges(text, _share_list_units(text, _carry_price_units(text, plausible)))
+
+
+# No trade or production figure comes near this in any unit (world GDP is ~1e14 dollars): a longer
+# run of digits is hostile or garbled input ("999…9%" read as 1e302%), not a statistic to alert on.
+_MAX_MAGNITUDE = 1e15
+
+
+def _plausible(value: float) -> bool:
+    return math.isfinite(value) and abs(value) < _MAX_MAGNITUDE
 
 
 _PRICE_LINK = re.compile(

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from worker.errors import SourceError
+from worker.scrape.clean import visible_or_none
 from worker.sources.dates import from_struct, parse_date
 from worker.types import FeedEntry, ParsedFeed
 
@@ -28,8 +29,7 @@ MAX_ENTRIES = 1000
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return visible_or_none(value)
     return None
 
 
@@ -64,7 +64,7 @@ def _entry_url(entry: Mapping[str, Any], base: str) -> str | None:
 def _content(entry: Mapping[str, Any]) -> str | None:
     parts = [c.get("value") for c in entry.get("content") or () if isinstance(c, Mapping)]
     joined = "\n".join(p for p in parts if isinstance(p, str) and p.strip())
-    return joined or None
+    return visible_or_none(joined)
 
 
 def _entry(entry: Mapping[str, Any], base: str) -> FeedEntry | None:

@@ -16,6 +16,7 @@ from soupsieve import SelectorSyntaxError
 
 from worker.config import Selectors
 from worker.errors import SourceError
+from worker.scrape.clean import visible_or_none
 from worker.sources.dates import parse_date
 from worker.sources.feeds import absolute_http_url, capped
 from worker.types import FeedEntry, ParsedFeed
@@ -68,8 +69,8 @@ def parse_listing(html: str, *, url: str, selectors: Selectors) -> ParsedFeed:
             continue
         seen.add(entry_url)
         raw_date = _date_raw(date_node)
-        title = title_node.get_text(" ", strip=True) if title_node is not None else None
-        entries.append(FeedEntry(url=entry_url, title=title or None, published=parse_date(raw_date),
+        title = visible_or_none(title_node.get_text(" ", strip=True)) if title_node is not None else None
+        entries.append(FeedEntry(url=entry_url, title=title, published=parse_date(raw_date),
                                  published_raw=raw_date))
     if not entries:
         raise SourceError(
