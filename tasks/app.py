@@ -9,6 +9,7 @@ loses messages (or the embedded SQLite broker after a crash) loses no work.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from celery import Celery
@@ -22,7 +23,13 @@ QUEUES = ("poll", "fetch", "analyze", "notify")
 def make_app() -> Celery:
     rt = get_runtime()
     settings = rt.settings
-    app = Celery("remon", broker=settings.broker_url_value, include=["tasks.jobs"])
+    broker = settings.broker_url_value
+    if broker.startswith("sqla+sqlite:///"):
+        # the embedded broker's file: its directory may not exist yet when the data itself is on
+        # PostgreSQL (nothing else creates REMON_DATA_DIR), and the worker would spin on "unable
+        # to open database file"
+        Path(broker.removeprefix("sqla+sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    app = Celery("remon", broker=broker, include=["tasks.jobs"])
     beat = float(settings.beat_interval)
     conf: dict[str, Any] = {
         "task_acks_late": True,
