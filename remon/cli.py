@@ -136,6 +136,10 @@ def run(
             "--without-gossip", "--without-mingle"]
     if not no_beat:
         argv.append("--beat")
+    if "analyze" in queues.split(","):
+        from worker.extract.analyze import warm_up
+
+        warm_up()  # compiled here once, inherited by every pool process (a fresh one after a crash too)
     from celery.signals import worker_shutting_down
 
     asked_to_stop: list[str] = []  # a shutdown signal (TERM, INT, QUIT) arrived: never start again

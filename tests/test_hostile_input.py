@@ -51,8 +51,12 @@ class Timer:
     """Counts the inputs a property ran and the slowest one."""
 
     def __init__(self) -> None:
-        self.n = 0
+        self.n = 0  # examples (inputs) run
+        self.calls = 0
         self.slowest = 0.0
+
+    def example(self) -> None:
+        self.n += 1
 
     def __call__(self, fn: Callable[[], Any]) -> Any:
         start = time.monotonic()
@@ -60,7 +64,7 @@ class Timer:
             return fn()
         finally:
             took = time.monotonic() - start
-            self.n += 1
+            self.calls += 1
             self.slowest = max(self.slowest, took)
             assert took < BOUND, f"one input took {took:.1f} s"
 
@@ -153,6 +157,7 @@ def test_fuzz_feed_parsing(record: Callable[..., None]) -> None:
     @given(feed_documents(), st.sampled_from([None, {"content-type": "application/rss+xml; charset=latin1"},
                                                {"content-type": "text/html"}, {"content-location": "::/"}]))
     def check(doc: bytes, headers: dict[str, str] | None) -> None:
+        timer.example()
         try:
             parsed = timer(lambda: parse_feed(doc, headers=headers, url="https://news.example/feed"))
         except SourceError as exc:
@@ -176,6 +181,7 @@ def test_fuzz_page_decode_and_text(record: Callable[..., None]) -> None:
     @given(st.one_of(html_docs.map(lambda s: s.encode("utf-8", "surrogatepass")), st.binary(max_size=3000),
                      html_docs.map(lambda s: s.encode("gb18030", "replace"))), content_types)
     def check(body: bytes, ctype: str | None) -> None:
+        timer.example()
         text, codec = timer(lambda: decode_html(body, ctype))
         assert isinstance(text, str) and codec
         try:
@@ -199,6 +205,7 @@ def test_fuzz_analysis(record: Callable[..., None]) -> None:
     @FUZZ
     @given(prose, st.one_of(st.none(), prose), st.sampled_from([None, "en", "zh-Hans", "zh-Hant", "xx"]))
     def check(text: str, title: str | None, language: str | None) -> None:
+        timer.example()
         result = timer(lambda: analyze(text, title=title, language=language, relevance_min=0.0))
         for stat in result.statistics:
             assert math.isfinite(stat.value) and abs(stat.value) < 1e15, stat

@@ -16,6 +16,7 @@ import json
 import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -250,22 +251,26 @@ def test_secrets_never_in_output_logs_or_database(tmp_path: Path, site: Site, sm
         proc = run_remon({**env, **extra}, *args, check=check)
         outputs[f"remon {' '.join(args)} {sorted(extra)}"] = proc.stdout + proc.stderr
 
+    watch = tmp_path / "watch.yaml"
+    watch.write_text(f"sources:\n  - {{url: '{site.base}/feed.xml', name: wire, interval: 3600}}\n")
+    env["REMON_CONFIG"] = str(watch)
     try:
-        run("init")
-        run("sources", "add", f"{site.base}/feed.xml", "--name", "wire", "--interval", "3600")
-        log = tmp_path / "worker.log"
+        log = tmp_path / "worker.log"  # remon run migrates the database and adds the watch file's source
         with background(remon_cmd("run", "-c", "1"), env, log):
             wait_for(lambda: json_receiver.received and smtp_server.messages, timeout=120, what="alerts delivered")
             time.sleep(3)  # the failing channels retry (and log) meanwhile
         run("poll", "--once", check=False, REMON_LOG_JSON="true")  # JSON logs; the failing channels retried
-        for args in (("alerts", "list"), ("alerts", "list", "--format", "json"), ("sources", "list", "--format",
-                     "json"), ("articles", "show", "1"), ("export", "--what", "articles", "--format", "json"),
-                     ("health",), ("notify", "test")):
-            run(*args, check=False)
-        # configuration errors quote the bad value's position, not the value
-        run("sources", "list", check=False, REMON_NOTIFY_URLS=f"{urls} not-a-url-{hook_token}")
-        run("health", check=False, REMON_DATABASE_URL=db_url.replace("127.0.0.1:", "127.0.0.1:1"))
-        run("sources", "list", check=False, REMON_BROKER_URL=f"redis://:{broker_pw}@127.0.0.1:{free_port()}/0")
+        calls: list[tuple[tuple[str, ...], dict[str, str]]] = [
+            (args, {}) for args in (("alerts", "list"), ("alerts", "list", "--format", "json"),
+                                    ("sources", "list", "--format", "json"), ("articles", "show", "1"),
+                                    ("export", "--what", "articles", "--format", "json"), ("health",),
+                                    ("notify", "test"))]
+        calls += [  # configuration errors say which item or setting is wrong, never its value
+            (("sources", "list"), {"REMON_NOTIFY_URLS": f"{urls} not-a-url-{hook_token}"}),
+            (("health",), {"REMON_DATABASE_URL": db_url.replace("127.0.0.1:", "127.0.0.1:1")}),
+            (("sources", "list"), {"REMON_BROKER_URL": f"redis://:{broker_pw}@127.0.0.1:{free_port()}/0"})]
+        with ThreadPoolExecutor(3) as pool:  # read-only commands: side by side
+            list(pool.map(lambda call: run(*call[0], check=False, **call[1]), calls))
         stored = database_text(db_url)
     finally:
         failing.stop()
@@ -289,7 +294,7 @@ def test_secrets_never_in_output_logs_or_database(tmp_path: Path, site: Site, sm
     size = sum(len(t) for t in texts.values())
     record("security", "secrets (SMTP password, json:// tokens of a working and a 500ing channel, a dead SMTP "
            "server's password, REMON_WEB_TOKEN, the PostgreSQL password, a broker password) searched in a whole "
-           "run: remon run with DEBUG logs, poll --once with JSON logs, init/alerts/sources/articles/export/health/"
+           "run: remon run with DEBUG logs, poll --once with JSON logs, alerts/sources/articles/export/health/"
            "notify test, configuration errors, every file under the data dir, every database row, what the "
            "receivers got",
            f"{len(secrets)} secrets × {len(texts)} outputs",
