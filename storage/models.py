@@ -34,6 +34,9 @@ class Source(SQLModel, table=True):
     options: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     etag: str | None = None
     last_modified: str | None = None
+    # SHA-256 of the last body served (with kind and options): the same bytes are not parsed again
+    body_hash: str | None = None
+    feed_ttl: int | None = None
     next_check_at: datetime = Field(default_factory=utcnow, index=True)
     claimed_until: datetime | None = None
     last_checked_at: datetime | None = None

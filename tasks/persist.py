@@ -62,7 +62,9 @@ def source_failed(session: Session, rt: Runtime, *, source_id: int, error: Remon
 
 
 def source_succeeded(session: Session, rt: Runtime, *, source_id: int, result: object,
-                     parsed: ParsedFeed | None) -> tuple[list[int], list[int]]:
+                     parsed: ParsedFeed | None, body_hash: str | None = None) -> tuple[list[int], list[int]]:
+    """Record a successful poll; ``parsed`` is None when nothing changed (a 304, or the same body
+    as last time, whose hash is ``body_hash``), and its entries are stored otherwise."""
     source = session.get(Source, source_id)
     if source is None:
         return [], []
@@ -82,8 +84,11 @@ def source_succeeded(session: Session, rt: Runtime, *, source_id: int, result: o
     from worker.sources.schedule import max_age_from_cache_control
 
     headers = getattr(result, "headers", {}) or {}
+    if parsed is not None:
+        source.feed_ttl = parsed.ttl_seconds
+    source.body_hash = body_hash or source.body_hash
     source.next_check_at = now + _next_delay(source.interval, 0, max_age=max_age_from_cache_control(
-        headers.get("cache-control")), ttl=parsed.ttl_seconds if parsed else None)
+        headers.get("cache-control")), ttl=source.feed_ttl)
     new_ids: list[int] = []
     if parsed is not None:
         source.problem = parsed.problem
