@@ -53,7 +53,8 @@ class Article(SQLModel, table=True):
     """One story at its canonical URL; ``status`` drives the pipeline and the sweeper."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_status_seen", "status", "first_seen_at"),)
+    __table_args__ = (Index("ix_articles_status_seen", "status", "first_seen_at"),
+                      Index("ix_articles_first_seen", "first_seen_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(sa_column=Column(Text, unique=True, nullable=False))

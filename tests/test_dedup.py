@@ -14,6 +14,7 @@ from worker.scrape.dedup import (
     NEAR_DUP_THRESHOLD,
     NUM_PERM,
     content_hash,
+    first_similar,
     is_near_duplicate,
     normalize_for_hash,
     shingles,
@@ -97,3 +98,17 @@ def test_cjk_text_is_shingled_by_character() -> None:
     assert "稀 土 出" in shingles("稀土出口管制")
     assert "rare earth export" in shingles("Rare earth export controls")
     assert shingles("稀土") == {"稀 土"}
+
+
+def test_first_similar_agrees_with_pairwise_similarity(texts: dict[str, str]) -> None:
+    sigs = {name: signature(text) for name, text in texts.items()}
+    names = sorted(sigs)
+    for probe in names:
+        others = [(k, sigs[n]) for k, n in enumerate(names) if n != probe]
+        expected = next((k for k, s in others if similarity(sigs[probe], s) >= NEAR_DUP_THRESHOLD), None)
+        assert first_similar(sigs[probe], others) == expected
+    some = sigs[names[0]]
+    # unusable candidates (missing, another size) are skipped, not compared; the first match wins
+    assert first_similar(some, [(1, None), (2, some[:8]), (3, some), (4, some)]) == 3
+    assert first_similar(some, []) is None and first_similar(b"", [(1, some)]) is None
+    assert any(first_similar(sigs[n], [(0, s) for m, s in sigs.items() if m != n]) is not None for n in names)
