@@ -41,11 +41,14 @@ OLD = {"title": "Weather", "link": "http://127.0.0.1/weather", "description": "S
        "published": "2025-01-01T00:00:00Z"}
 
 
+# each item states a number on its own metric (material x measure): a second value on one metric
+# within the detector's window is debounced, which would hide items from the latency count
 MATERIALS = [
-    "gallium", "germanium", "graphite", "antimony", "tungsten", "dysprosium", "terbium", "neodymium", "cobalt",
-    "lithium", "nickel", "magnesium", "indium", "bismuth", "tellurium", "vanadium", "molybdenum", "scandium",
-    "yttrium", "praseodymium"
+    "gallium", "germanium", "graphite", "antimony", "tungsten", "dysprosium", "terbium", "neodymium",
+    "praseodymium", "samarium", "yttrium", "indium", "heavy rare earths", "light rare earths", "rare earth oxides",
+    "rare earth magnets"
 ]
+MEASURES = ["refined", "mined"]
 FILLER = [
     "port", "shipment", "quarter", "analyst", "smelter", "price", "contract", "buyer", "factory", "tonne",
     "inventory", "warehouse", "customs", "freight", "mine", "plant", "investor", "margin", "order", "demand",
@@ -55,14 +58,15 @@ FILLER = [
 
 def page(k: int) -> bytes:
     """An article distinct enough from the others not to be a near-duplicate, with a new number."""
-    material = MATERIALS[k % len(MATERIALS)] + ("" if k < len(MATERIALS) else f" grade {k}")
+    material = MATERIALS[k % len(MATERIALS)]
+    measure = MEASURES[k // len(MATERIALS) % len(MEASURES)]
     rng = random.Random(k)
     filler = " ".join(rng.choice(FILLER) for _ in range(120))
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>China tightens rare earth "
             f"export controls, item {k}</title></head><body><main><article><h1>China tightens rare earth export "
             f"controls, item {k}</h1><p>China's Ministry of Commerce said on Monday it will tighten export controls "
             f"on rare earths and rare-earth magnet technology, requiring licences for shipments abroad.</p>"
-            f"<p>China supplies {50 + k}% of the world's refined {material}, according to the International "
+            f"<p>China supplies {50 + k % 40}% of the world's {measure} {material}, according to the International "
             f"Energy Agency, and the United States relies on China for most of its rare-earth magnets.</p>"
             f"<p>Washington criticised the export controls and said it would work with allies to build "
             f"alternative supply chains for critical minerals.</p><p>{filler}.</p>"
@@ -171,7 +175,7 @@ def one(broker: str, broker_url: str | None, items: int, interval: int, beat: in
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--items", type=int, default=20, help=f"at most {len(MATERIALS) * len(MEASURES)}")
     parser.add_argument("--interval", type=int, default=30, help="source poll interval (s), minimum 30")
     parser.add_argument("--beat", type=int, default=1, help="REMON_BEAT_INTERVAL (s)")
     parser.add_argument("--brokers", default="sqlite,redis")

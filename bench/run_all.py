@@ -25,6 +25,7 @@ REPO = BENCH.parent
 BENCHES: dict[str, tuple[str, list[str], list[str]]] = {
     "analysis": ("bench_analysis.py", ["--runs", "3"], ["--runs", "1"]),
     "polling": ("bench_polling.py", ["--sources", "1000"], ["--quick"]),
+    "polling_rtt": ("bench_polling.py", ["--sources", "300", "--delay-ms", "20"], ["--quick", "--delay-ms", "20"]),
     "latency": ("bench_latency.py", ["--items", "20"], ["--quick"]),
     "storage": ("bench_storage.py", [], ["--quick"]),
     "memory": ("bench_memory.py", ["--articles", "10000"], ["--quick"]),
@@ -50,9 +51,10 @@ def row(name: str, r: dict[str, Any]) -> list[tuple[str, str, str]]:
                  f"{r['passes_over_trafilatura']:.2f}x time (goal < 0.25)"),
                 ("(d) analyze() gated", f"{r['pages'] / r['analyze_s']:.1f} docs/s",
                  f"{r['analyze_over_trafilatura']:.2f}x time")]
-    if name == "polling":
-        return [("bare httpx.Client", f"{r['bare_polls_per_s']:.1f} polls/s", "baseline"),
-                (f"refresh_source ({r['sources']} sources)", f"{r['worker_polls_per_s']:.1f} polls/s",
+    if name in ("polling", "polling_rtt"):
+        where = f", server delay {r['delay_ms']:g} ms" if r.get("delay_ms") else ", loopback"
+        return [(f"bare httpx.Client{where}", f"{r['bare_polls_per_s']:.1f} polls/s", "baseline"),
+                (f"refresh_source ({r['sources']} sources{where})", f"{r['worker_polls_per_s']:.1f} polls/s",
                  f"{r['ratio']:.2f} of bare (goal >= 0.70)")]
     if name == "latency":
         out = []
@@ -72,8 +74,9 @@ def row(name: str, r: dict[str, Any]) -> list[tuple[str, str, str]]:
             if db not in r:
                 continue
             d = r[db]
-            out.append((f"{db} insert", f"{d['articles_insert_rows_per_s']:.0f} art rows/s",
-                        f"{d['statistics_insert_rows_per_s']:.0f} stat rows/s"))
+            out.append((f"{db} insert (first {d.get('timed_articles', 0):,} articles)",
+                        f"{d['articles_insert_rows_per_s']:.0f} art rows/s",
+                        f"{d['statistics_insert_rows_per_s']:.0f} stat rows/s; whole load {d.get('load_s', 0):.0f} s"))
             for q, v in d["queries"].items():
                 out.append((f"{db} {q}", f"p50 {v['p50_ms']:.1f} ms", f"p95 {v['p95_ms']:.1f} ms"))
         return out
