@@ -298,4 +298,4 @@ def test_secrets_never_in_output_logs_or_database(tmp_path: Path, site: Site, sm
            "notify test, configuration errors, every file under the data dir, every database row, what the "
            "receivers got",
            f"{len(secrets)} secrets × {len(texts)} outputs",
-           f"not one occurrence in {size / 1e6:.1f} MB of captured text; channels appear masked (***)")
+           f"not one occurrence in {size / 1024:,.0f} KiB of captured text; channels appear masked (***)")
