@@ -102,9 +102,9 @@ def demo_settings(directory: Path, *, database_url: str | None = None) -> Settin
     watch = directory / "watch.yaml"
     watch.write_text("allow_hosts: ['127.0.0.1']\n", encoding="utf-8")
     db = directory / "remon.db"
-    return Settings(data_dir=directory, database_url=database_url or f"sqlite:///{db}",  # type: ignore[arg-type]
-                    broker_url=f"sqla+sqlite:///{directory / 'broker.db'}",  # type: ignore[arg-type]
-                    notify_urls="", config=watch, web_token=None)  # type: ignore[arg-type]
+    return Settings(data_dir=directory, database_url=database_url or f"sqlite:///{db}",
+                    broker_url=f"sqla+sqlite:///{directory / 'broker.db'}", notify_urls="", config=watch,
+                    web_token=None)
 
 
 def seed(settings: Settings, timeline: dict[str, Any] | None = None,

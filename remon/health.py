@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.db import session_scope
 from storage.models import Article, Delivery, Heartbeat, utcnow
@@ -33,7 +33,7 @@ def check_database(settings: Settings) -> Check:
 
 
 def check_broker(settings: Settings) -> Check:
-    from kombu import Connection
+    from kombu.connection import Connection
 
     try:
         with Connection(settings.broker_url_value, connect_timeout=5) as conn:
@@ -60,7 +60,7 @@ def check_beat(settings: Settings) -> Check:
 
 def check_tasks(settings: Settings) -> Check:
     with session_scope(settings.database_url_value) as session:
-        rows = session.exec(select(Heartbeat).where(Heartbeat.name.startswith("task."))).all()  # type: ignore[attr-defined]
+        rows = session.exec(select(Heartbeat).where(col(Heartbeat.name).startswith("task."))).all()
     if not rows:
         return Check("tasks", True, "no task has run yet")
     latest = max(r.at for r in rows)

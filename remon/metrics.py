@@ -65,7 +65,7 @@ def render_metrics(db_url: str, *, queue_depths: dict[str, int] | None = None) -
 
 def queue_depths(broker_url: str, queues: tuple[str, ...]) -> dict[str, int]:
     """Waiting messages per queue, read from the broker (0 when it cannot be asked)."""
-    from kombu import Connection
+    from kombu.connection import Connection
 
     depths: dict[str, int] = {}
     try:

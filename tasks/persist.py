@@ -206,6 +206,7 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
         channel = next((c for c in rt.channels if c.key == delivery.channel_key), None)
         title, body = alert.title, alert.body
         attempts = delivery.attempts
+    error: str | None
     if channel is None:
         outcome, error = "failed", "channel no longer configured"
     else:

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage import queries
@@ -67,9 +68,9 @@ def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 10
 def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
     """Fetch one source, store its new entries as pending articles, record its health."""
     with session_scope(rt.db_url) as session:  # the columns only: this runs for every poll
-        row = session.exec(select(Source.url, Source.etag, Source.last_modified, Source.kind, Source.options,
-                                  Source.body_hash).where(col(Source.id) == source_id,
-                                                          col(Source.enabled).is_(True))).first()
+        row = session.execute(sa_select(col(Source.url), col(Source.etag), col(Source.last_modified),
+                                        col(Source.kind), col(Source.options), col(Source.body_hash)).where(
+            col(Source.id) == source_id, col(Source.enabled).is_(True))).first()
         if row is None:
             return RefreshResult(source_id, ())
         url, etag, last_modified, kind, raw_options, known_hash = row

@@ -37,7 +37,8 @@ def router(web: Any) -> APIRouter:
     Db = Annotated[Session, Depends(web.session)]
 
     def render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
-        return web.templates.TemplateResponse(request, name, ctx)
+        response: HTMLResponse = web.templates.TemplateResponse(request, name, ctx)
+        return response
 
     @r.get("/", response_class=HTMLResponse)
     def dashboard(request: Request, db: Db) -> HTMLResponse:
