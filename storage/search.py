@@ -115,7 +115,8 @@ def match_clause(conn: Connection, query: str, *, few: int | None = None) -> tup
     if not groups:
         return None
     few = FEW_MATCHES if few is None else few
-    if _dialect(conn) == "postgresql":
+    pg = _dialect(conn) == "postgresql"
+    if pg:
         tsq = " & ".join("(" + " <-> ".join(f"'{t}'" for t in g) + ")" for g in groups)
         probe = "SELECT article_id FROM article_search WHERE tsv @@ to_tsquery('simple', :fts_query) LIMIT :cap"
         walk = ("EXISTS (SELECT 1 FROM article_search WHERE article_search.article_id = articles.id "
@@ -130,7 +131,7 @@ def match_clause(conn: Connection, query: str, *, few: int | None = None) -> tup
         return walk, {"fts_query": tsq}
     if not ids:
         return "1 = 0", {}
-    if _dialect(conn) == "postgresql":
+    if pg:
         return "articles.id = ANY(CAST(:fts_ids AS INTEGER[]))", {"fts_ids": ids}
     return "articles.id IN (SELECT value FROM json_each(:fts_ids))", {"fts_ids": json.dumps(ids)}
 

@@ -66,9 +66,9 @@ def make_app() -> Celery:
         "beat_scheduler": "celery.beat:Scheduler",
         "timezone": "UTC",
     }
-    if settings.broker_url_value.startswith("redis"):
+    if broker.startswith("redis"):
         conf["broker_transport_options"] = {"visibility_timeout": 3600}
-    elif settings.broker_url_value.startswith("sqla+"):
+    elif broker.startswith("sqla+"):
         # kombu polls a database broker's queues, by default once a second; an alert passes three
         # queues (fetch, analyze, notify), so that alone added ~3 s to it. A few cheap indexed
         # SELECTs a second on the embedded default's own SQLite file cost nothing noticeable.
