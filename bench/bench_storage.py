@@ -11,7 +11,7 @@ p50/p95 in ms):
           FTS5 on SQLite, tsvector+GIN on PostgreSQL, newest 20) for two words most articles have
   search_rare    the same for a word one article in a thousand has
   search_miss    the same for a word no article has
-  neardup content_hash equality, then every signature of the last 30 days compared in Python
+  neardup content_hash equality, then every signature of the last 30 days read and compared at once
           (tasks.steps._find_original, as the worker calls it for each new article)
 The insert rates include the search index (storage.search.index_articles), as in the worker; the
 search documents of the pooled titles/texts are built once (see generate()).

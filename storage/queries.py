@@ -168,6 +168,33 @@ def pending_article_ids(session: Session, *, now: datetime, older_than: timedelt
     return [i for i in session.exec(stmt).all() if i is not None]
 
 
+def near_duplicate_window(session: Session, *, since: datetime, exclude_id: int,
+                          size: int) -> tuple[list[int], bytes]:
+    """The ids of the original articles first seen since ``since`` that have a ``size``-byte signature,
+    and those signatures concatenated in the same order.
+
+    Why the DB-API cursor and one packed ``bytes``: at scale the window holds tens of thousands of
+    rows (27,000 at 1,000,000 articles over three years), and building a SQLAlchemy row for each cost
+    more than reading them (70 ms against 33 ms on SQLite); the packed signatures are compared in one
+    array operation (``worker.scrape.dedup.earliest_similar``).
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    process = Article.__table__.c.first_seen_at.type.bind_processor(dialect)  # type: ignore[attr-defined]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"SELECT id, signature FROM articles WHERE id <> {mark} AND signature IS NOT NULL "
+           f"AND duplicate_of IS NULL AND first_seen_at >= {mark} AND length(signature) = {mark}")
+    raw: Any = conn.connection.dbapi_connection
+    # psycopg's text format sends bytea as hex: twice the bytes and a decode (97 ms against 40 ms)
+    cursor = raw.cursor(binary=True) if dialect.name == "postgresql" else raw.cursor()
+    try:
+        cursor.execute(sql, (exclude_id, process(since) if process else since, size))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return [int(row[0]) for row in rows], b"".join(bytes(row[1]) for row in rows)
+
+
 def appearance_count(session: Session, *, article_id: int) -> int:
     """How many sources carry a story (the article itself and its syndicated copies)."""
     stmt = select(func.count(func.distinct(Appearance.source_id))).where(col(Appearance.article_id) == article_id)

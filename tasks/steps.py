@@ -28,7 +28,7 @@ from worker.fetch.decode import decode_html
 from worker.scrape.article import extract_page
 from worker.scrape.canonical import canonical_url
 from worker.scrape.clean import visible, visible_or_none
-from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, first_similar, signature
+from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, earliest_similar, signature
 from worker.sources.feeds import parse_feed
 from worker.types import FeedEntry, Page, ParsedFeed
 
@@ -215,13 +215,9 @@ def _find_original(session: Session, *, article_id: int, text_hash: str, sig: by
         col(Article.status).in_(("analysed", "irrelevant", "processing"))).order_by(col(Article.id))).first()
     if exact is not None:
         return exact
-    since = utcnow() - NEAR_DUP_WINDOW
-    # no ORDER BY: sorting by id would make SQLite scan the whole table instead of the first-seen index
-    rows = session.exec(select(Article.id, Article.signature).where(
-        Article.id != article_id, col(Article.signature).is_not(None), Article.duplicate_of == None,  # noqa: E711
-        Article.first_seen_at >= since)).all()
-    candidates = sorted((int(other_id), other_sig) for other_id, other_sig in rows if other_id is not None)
-    return first_similar(sig, candidates, NEAR_DUP_THRESHOLD)  # the earliest story wins
+    ids, packed = queries.near_duplicate_window(session, since=utcnow() - NEAR_DUP_WINDOW, exclude_id=article_id,
+                                                size=len(sig))
+    return earliest_similar(sig, ids, packed, NEAR_DUP_THRESHOLD)  # the earliest story wins
 
 
 # ----------------------------------------------------------------------------- deliver

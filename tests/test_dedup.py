@@ -1,19 +1,26 @@
-"""Near-duplicates: the same story on two sites matches, different stories on the topic do not."""
+"""Near-duplicates: the same story on two sites matches, different stories on the topic do not; the look-up
+reads the window's signatures from SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from storage import queries
+from storage.db import session_scope
+from storage.models import Article, utcnow
 from worker.scrape.article import extract_page
 from worker.scrape.dedup import (
     NEAR_DUP_THRESHOLD,
     NUM_PERM,
     content_hash,
+    earliest_similar,
     first_similar,
     is_near_duplicate,
     normalize_for_hash,
@@ -112,3 +119,40 @@ def test_first_similar_agrees_with_pairwise_similarity(texts: dict[str, str]) ->
     assert first_similar(some, [(1, None), (2, some[:8]), (3, some), (4, some)]) == 3
     assert first_similar(some, []) is None and first_similar(b"", [(1, some)]) is None
     assert any(first_similar(sigs[n], [(0, s) for m, s in sigs.items() if m != n]) is not None for n in names)
+
+
+def test_earliest_similar_takes_the_smallest_id_of_the_matches(texts: dict[str, str]) -> None:
+    sigs = [signature(text) for text in texts.values()]
+    some, other = sigs[0], next(s for s in sigs if similarity(sigs[0], s) < NEAR_DUP_THRESHOLD)
+    assert earliest_similar(some, [9, 4, 7, 2], some + some + some + other) == 4  # rows come in any order
+    assert earliest_similar(some, [2], other) is None and earliest_similar(some, [], b"") is None
+    with pytest.raises(ValueError, match="bytes of signatures"):
+        earliest_similar(some, [1, 2], some)
+
+
+def test_near_duplicate_window_reads_the_originals_of_the_last_days(db_url: str, texts: dict[str, str]) -> None:
+    """The worker's look-up query, on SQLite and PostgreSQL: which rows are compared, packed in id order."""
+    sig_a, sig_b = (signature(text) for text in list(texts.values())[:2])
+    now = utcnow()
+    with session_scope(db_url) as s:
+        def add(n: int, **kw: Any) -> int:
+            article = Article(url=f"http://x.example/{n}", title="t", status="analysed", **kw)
+            s.add(article)
+            s.flush()
+            assert article.id is not None
+            return article.id
+
+        recent = add(1, signature=sig_a, first_seen_at=now - timedelta(days=2))
+        add(2, signature=sig_b, first_seen_at=now - timedelta(days=40))  # outside the window
+        copy = add(3, signature=sig_a, first_seen_at=now - timedelta(days=1))
+        add(4, signature=sig_a, first_seen_at=now, duplicate_of=recent)  # a copy is not an original
+        add(5, signature=sig_b[:64], first_seen_at=now)  # another signature size: not comparable
+        add(6, signature=None, first_seen_at=now)
+        newest = add(7, signature=sig_b, first_seen_at=now)
+    with session_scope(db_url) as s:
+        ids, packed = queries.near_duplicate_window(s, since=now - timedelta(days=30), exclude_id=copy,
+                                                    size=len(sig_a))
+    assert sorted(ids) == [recent, newest]
+    by_id = {i: packed[k * len(sig_a):(k + 1) * len(sig_a)] for k, i in enumerate(ids)}
+    assert by_id == {recent: sig_a, newest: sig_b}
+    assert earliest_similar(sig_a, ids, packed) == recent

@@ -95,20 +95,29 @@ def similarity(sig_a: bytes, sig_b: bytes) -> float:
 
 def first_similar(sig: bytes, candidates: Sequence[tuple[int, bytes | None]],
                   threshold: float = NEAR_DUP_THRESHOLD) -> int | None:
-    """The key of the first candidate whose signature is at least ``threshold`` similar to ``sig``.
+    """The smallest key among the candidates whose signature is at least ``threshold`` similar to ``sig``."""
+    size = len(sig)
+    usable = [(key, other) for key, other in candidates if other and len(other) == size]
+    return earliest_similar(sig, [key for key, _ in usable], b"".join(other for _, other in usable), threshold)
+
+
+def earliest_similar(sig: bytes, ids: Sequence[int], packed: bytes,
+                     threshold: float = NEAR_DUP_THRESHOLD) -> int | None:
+    """The smallest of ``ids`` whose signature (``packed``: one per id, in order, each as long as ``sig``)
+    is at least ``threshold`` similar to ``sig``; None when none is.
 
     Why one matrix: the near-duplicate window holds tens of thousands of signatures at scale, and
     comparing them one call at a time cost ~20 us each; compared in one array operation it is ~0.1 us.
     """
     a = np.frombuffer(sig, dtype=_DTYPE)
-    size = a.size * _DTYPE.itemsize
-    usable = [(key, other) for key, other in candidates if other and len(other) == size]
-    if a.size == 0 or not usable:
+    if a.size == 0 or not ids:
         return None
-    matrix = np.frombuffer(b"".join(other for _, other in usable), dtype=_DTYPE).reshape(len(usable), a.size)
+    if len(packed) != len(ids) * len(sig):
+        raise ValueError(f"{len(packed)} bytes of signatures for {len(ids)} ids of {len(sig)} bytes")
+    matrix = np.frombuffer(packed, dtype=_DTYPE).reshape(len(ids), a.size)
     scores = np.count_nonzero(matrix == a, axis=1) / float(a.size)
     hits = np.flatnonzero(scores >= threshold)
-    return usable[int(hits[0])][0] if hits.size else None
+    return min(int(ids[int(k)]) for k in hits) if hits.size else None
 
 
 def is_near_duplicate(sig_a: bytes, sig_b: bytes, threshold: float = NEAR_DUP_THRESHOLD) -> bool:
