@@ -21,7 +21,6 @@ from worker.scrape.dedup import (
     NUM_PERM,
     content_hash,
     earliest_similar,
-    first_similar,
     is_near_duplicate,
     normalize_for_hash,
     shingles,
@@ -107,18 +106,15 @@ def test_cjk_text_is_shingled_by_character() -> None:
     assert shingles("稀土") == {"稀 土"}
 
 
-def test_first_similar_agrees_with_pairwise_similarity(texts: dict[str, str]) -> None:
+def test_earliest_similar_agrees_with_pairwise_similarity(texts: dict[str, str]) -> None:
     sigs = {name: signature(text) for name, text in texts.items()}
     names = sorted(sigs)
     for probe in names:
         others = [(k, sigs[n]) for k, n in enumerate(names) if n != probe]
         expected = next((k for k, s in others if similarity(sigs[probe], s) >= NEAR_DUP_THRESHOLD), None)
-        assert first_similar(sigs[probe], others) == expected
-    some = sigs[names[0]]
-    # unusable candidates (missing, another size) are skipped, not compared; the first match wins
-    assert first_similar(some, [(1, None), (2, some[:8]), (3, some), (4, some)]) == 3
-    assert first_similar(some, []) is None and first_similar(b"", [(1, some)]) is None
-    assert any(first_similar(sigs[n], [(0, s) for m, s in sigs.items() if m != n]) is not None for n in names)
+        assert earliest_similar(sigs[probe], [k for k, _ in others], b"".join(s for _, s in others)) == expected
+    assert any(earliest_similar(sigs[n], [0] * (len(names) - 1), b"".join(s for m, s in sigs.items() if m != n))
+               is not None for n in names)
 
 
 def test_earliest_similar_takes_the_smallest_id_of_the_matches(texts: dict[str, str]) -> None:

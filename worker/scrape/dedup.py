@@ -93,14 +93,6 @@ def similarity(sig_a: bytes, sig_b: bytes) -> float:
     return float(np.count_nonzero(a == b)) / float(a.size)
 
 
-def first_similar(sig: bytes, candidates: Sequence[tuple[int, bytes | None]],
-                  threshold: float = NEAR_DUP_THRESHOLD) -> int | None:
-    """The smallest key among the candidates whose signature is at least ``threshold`` similar to ``sig``."""
-    size = len(sig)
-    usable = [(key, other) for key, other in candidates if other and len(other) == size]
-    return earliest_similar(sig, [key for key, _ in usable], b"".join(other for _, other in usable), threshold)
-
-
 def earliest_similar(sig: bytes, ids: Sequence[int], packed: bytes,
                      threshold: float = NEAR_DUP_THRESHOLD) -> int | None:
     """The smallest of ``ids`` whose signature (``packed``: one per id, in order, each as long as ``sig``)
