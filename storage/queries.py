@@ -176,7 +176,8 @@ def near_duplicate_window(session: Session, *, since: datetime, exclude_id: int,
     Why the DB-API cursor and one packed ``bytes``: at scale the window holds tens of thousands of
     rows (27,000 at 1,000,000 articles over three years), and building a SQLAlchemy row for each cost
     more than reading them (70 ms against 33 ms on SQLite); the packed signatures are compared in one
-    array operation (``worker.scrape.dedup.earliest_similar``).
+    array operation (``worker.scrape.dedup.earliest_similar``). No ORDER BY: sorting by id would make
+    SQLite scan the whole table instead of the first-seen index; the caller takes the smallest id.
     """
     conn = session.connection()
     dialect = conn.dialect
