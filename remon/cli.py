@@ -325,20 +325,50 @@ def extract(
 
 @app.command("eval")
 def eval_(
-    path: Annotated[Path, typer.Argument(help="A gold JSONL file (../shared/eval/dev.jsonl).")],
+    paths: Annotated[list[Path], typer.Argument(help="Gold JSONL files (../shared/eval/dev.jsonl dev2.jsonl).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    fold: Annotated[int | None, typer.Option("--fold", help="Score only this fold (0 … folds-1).")] = None,
+    exclude_fold: Annotated[int | None, typer.Option(
+        "--exclude-fold", help="Score every fold but this one (the folds you may read while writing rules).")] = None,
+    per_fold: Annotated[bool, typer.Option("--per-fold", help="One row of scores per fold.")] = False,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="How many folds (by a hash of the id).")] = 5,
+    findings: Annotated[int, typer.Option("--findings", min=0, help="How many misses / false hits to list.")] = 200,
+    calibration: Annotated[bool, typer.Option("--calibration", help="Print the confidence calibration table.")] = False,
 ) -> None:
-    """Score the extractor against a gold file: P/R/F1 by language, with misses and false hits."""
-    from worker.extract.analyze import analyze
-    from worker.extract.evaluate import evaluate, format_report, meets_targets
+    """Score the extractor against gold files: P/R/F1 by language, error classes, misses and false hits.
 
-    if not path.is_file():
-        typer.echo(f"remon: no such file: {path}", err=True)
+    The language of each passage is detected, as it would be for a new feed, not read from the gold line.
+    """
+    from worker.extract.analyze import analyze
+    from worker.extract.calibration import format_calibration
+    from worker.extract.evaluate import evaluate, format_report, load_jsonl, meets_targets
+    from worker.extract.folds import format_folds, select
+    from worker.extract.folds import per_fold as score_folds
+
+    for path in paths:
+        if not path.is_file():
+            typer.echo(f"remon: no such file: {path}", err=True)
+            raise typer.Exit(2)
+    if fold is not None and exclude_fold is not None:
+        typer.echo("remon: give --fold or --exclude-fold, not both", err=True)
         raise typer.Exit(2)
-    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    predicted = [analyze(g["text"], title=g.get("title"), language=g.get("lang")).to_dict() for g in gold]
+    for name, k in (("--fold", fold), ("--exclude-fold", exclude_fold)):
+        if k is not None and not 0 <= k < folds:
+            typer.echo(f"remon: {name} must be between 0 and {folds - 1}", err=True)
+            raise typer.Exit(2)
+    gold = [g for path in paths for g in load_jsonl(path)]
+    gold = select(gold, folds=folds, only=fold, exclude=exclude_fold)
+    predicted = [analyze(g["text"], title=g.get("title")).to_dict() for g in gold]
     report = evaluate(gold, predicted)
-    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) if as_json else format_report(report))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    elif per_fold:
+        typer.echo(format_folds(score_folds(gold, predicted, folds)))
+    else:
+        typer.echo(format_report(report, max_findings=findings))
+    if calibration and not as_json:
+        typer.echo("")
+        typer.echo(format_calibration(report.judged))
     failures = meets_targets(report)
     if failures:
         typer.echo("below target: " + "; ".join(failures), err=True)

@@ -122,3 +122,56 @@ def test_scores_edge_cases() -> None:
     assert Scores(fp=2).precision == 0.0
     assert Scores(fn=2).recall == 0.0
     assert Scores(tp=1, fp=1, fn=1).f1 == pytest.approx(0.5)
+
+
+# ----------------------------------------------------------------------------- error classes, folds, calibration
+
+from worker.extract.calibration import calibration_rows  # noqa: E402
+from worker.extract.folds import fold_of, per_fold, select  # noqa: E402
+
+CLASS_CASES = [
+    # (name, gold stats, predicted stats, the classes of misses + false hits)
+    ("missed", [stat(61)], [], ["number missed"]),
+    ("unit", [stat(61)], [stat(61, "percentage_points")], ["unit wrong", "unit wrong"]),
+    ("approx", [stat(61, approx=True)], [stat(61)], ["approx wrong", "approx wrong"]),
+    ("sign", [stat(-24.1, measure="export_change")], [stat(24.1, measure="export_change")],
+     ["sign wrong", "sign wrong"]),
+    ("out of scope", [], [stat(2025, "count")], ["out-of-scope number taken"]),
+    ("subject and measure", [stat(92)], [stat(92, subject="global", measure="share_of_global_refining")],
+     ["wrong subject", "wrong measure"]),
+]
+
+
+@pytest.mark.parametrize(("name", "g", "p", "classes"), CLASS_CASES, ids=[c[0] for c in CLASS_CASES])
+def test_statistic_error_classes(name: str, g: list[dict[str, Any]], p: list[dict[str, Any]],
+                                 classes: list[str]) -> None:
+    report = evaluate([gold("x", "en", g, [])], [pred(p, [])])
+    got = sorted(c for f in (*report.misses, *report.false_hits) for c in f.classes)
+    assert got == sorted(classes), name
+    assert "error classes:" in format_report(report)
+
+
+def test_stance_error_classes() -> None:
+    g = gold("x", "en", [], [("china", "tighten"), ("united_states", "press"), ("japan", "counter")])
+    p = pred([], [("china", "ease"), ("european_union", "press"), ("india", "negotiate")])
+    counts = evaluate([g], [p]).error_classes()[("stance", "en")]
+    assert counts == {"wrong position": 2, "wrong actor": 2, "stance missed": 1, "spurious stance": 1}
+
+
+def test_folds_are_fixed_by_the_id_and_partition_the_passages() -> None:
+    assert [fold_of(i) for i in ("p003", "e004", "z010")] == [fold_of(i) for i in ("p003", "e004", "z010")]
+    golds = [gold(f"id{i}", "en", [], []) for i in range(100)]
+    parts = [select(golds, only=k) for k in range(5)]
+    assert sum(len(x) for x in parts) == 100 and all(parts)
+    assert len(select(golds, exclude=2)) == 100 - len(parts[2])
+    reports = per_fold(golds, [pred([], []) for _ in golds])
+    assert [r.groups["all"].passages for r in reports] == [len(x) for x in parts]
+
+
+def test_calibration_bands_count_right_and_wrong() -> None:
+    g = gold("x", "en", [stat(61), stat(92)], [("china", "tighten")])
+    p = pred([{**stat(61), "confidence": 0.95}, {**stat(92, subject="global"), "confidence": 0.85}],
+             [("china", "tighten")])
+    rows = calibration_rows(evaluate([g], [p]).judged)
+    assert ("statistic", "0.9-1.0", 1, 1) in rows and ("statistic", "0.8-0.9", 1, 0) in rows
+    assert ("stance", "0.8-0.9", 1, 1) in rows

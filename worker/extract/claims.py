@@ -21,11 +21,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from worker.extract.resources import read_data
 from worker.extract.stances import DocumentActors
 from worker.extract.text import Prefilter, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
@@ -40,7 +38,6 @@ __all__ = [
     "unique_claims",
 ]
 
-_DATA = Path(__file__).with_name("data") / "stance_cues.yaml"
 
 SAME_CLAIM_MAX_DISTANCE = 12
 """Fingerprints at most this many bits apart (of 64) are the same claim."""
@@ -81,7 +78,7 @@ def _terms(entry: Any) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _model() -> _Model:
-    raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    raw = read_data("stance_cues.yaml")
     macros = {str(k): str(v) for k, v in raw["macros"].items()}
 
     def expand(p: str) -> str:

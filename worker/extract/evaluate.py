@@ -23,15 +23,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from worker.extract.error_classes import (
+    count_classes,
+    field_classes,
+    stance_class,
+    statistic_false_hit_class,
+    statistic_miss_class,
+)
+
 __all__ = [
     "GROUPS",
     "TARGETS",
     "EvalReport",
     "Finding",
     "GroupScores",
+    "Judged",
     "Scores",
     "evaluate",
     "evaluate_file",
+    "format_error_classes",
     "format_report",
     "load_jsonl",
     "meets_targets",
@@ -42,12 +52,13 @@ VALUE_TOLERANCE = 0.005
 FIELDS: tuple[str, ...] = ("subject", "material", "measure")
 
 TARGETS: dict[str, float] = {
-    "stats_quantity_f1": 0.95,
-    "stats_full_f1": 0.85,
-    "stance_f1": 0.80,
-    "relevance_accuracy": 0.95,
+    "stats_quantity_f1": 0.93,
+    "stats_full_f1": 0.82,
+    "stance_f1": 0.82,
+    "relevance_accuracy": 0.97,
 }
-"""Per language group (en and zh): the floor each score must reach."""
+"""Per language group (en and zh): the project's goal on text the rules were not written from
+(issue 14: each fold of dev+dev2 scored by rules written without reading it)."""
 
 
 # ----------------------------------------------------------------------------- values
@@ -124,9 +135,21 @@ class Finding:
     lang: str
     kind: str  # statistic | statistic_fields | stance | relevance
     what: str
+    classes: tuple[str, ...] = ()  # worker.extract.error_classes: why
 
-    def to_dict(self) -> dict[str, str]:
-        return {"passage": self.passage, "lang": self.lang, "kind": self.kind, "what": self.what}
+    def to_dict(self) -> dict[str, Any]:
+        return {"passage": self.passage, "lang": self.lang, "kind": self.kind, "what": self.what,
+                "classes": list(self.classes)}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One predicted item with its confidence and whether it was right (for calibration)."""
+
+    area: str  # statistic | stance
+    group: str  # en | zh
+    confidence: float | None
+    correct: bool
 
 
 @dataclass
@@ -136,12 +159,22 @@ class EvalReport:
     groups: dict[str, GroupScores]
     misses: list[Finding] = field(default_factory=list)
     false_hits: list[Finding] = field(default_factory=list)
+    judged: list[Judged] = field(default_factory=list)
+
+    def error_classes(self) -> dict[tuple[str, str], dict[str, int]]:
+        """Counts per (area, language group) of the classes behind every miss and false hit."""
+        triples = []
+        for f in (*self.misses, *self.false_hits):
+            area = "statistics" if f.kind.startswith("statistic") else f.kind
+            triples += [(area, _group(f.lang), c) for c in f.classes]
+        return {k: dict(v.most_common()) for k, v in count_classes(triples).items()}
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "groups": {k: v.to_dict() for k, v in self.groups.items()},
             "misses": [f.to_dict() for f in self.misses],
             "false_hits": [f.to_dict() for f in self.false_hits],
+            "error_classes": {f"{a}/{g}": c for (a, g), c in self.error_classes().items()},
             "targets": dict(TARGETS),
             "failures": meets_targets(self),
         }
@@ -242,25 +275,40 @@ def evaluate(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Eva
                           fn=len(gold_stats) - len(quantity))
         f_scores = Scores(tp=len(full), fp=len(pred_stats) - len(full), fn=len(gold_stats) - len(full))
         matched_pred = set(quantity.values())
+        loose_preds = [p for pi, p in enumerate(pred_stats) if pi not in matched_pred]
+        loose_gold = [g for gi, g in enumerate(gold_stats) if gi not in quantity]
         for gi, g in enumerate(gold_stats):
             if gi not in quantity:
-                report.misses.append(Finding(pid, lang, "statistic", _describe(g)))
+                report.misses.append(Finding(pid, lang, "statistic", _describe(g),
+                                             (statistic_miss_class(g, loose_preds),)))
             elif gi not in full:
                 got = pred_stats[quantity[gi]]
                 report.misses.append(Finding(pid, lang, "statistic_fields",
-                                             f"{_describe(g)} predicted as {_describe(got)}"))
-        for pi, p in enumerate(pred_stats):
-            if pi not in matched_pred:
-                report.false_hits.append(Finding(pid, lang, "statistic", _describe(p)))
+                                             f"{_describe(g)} predicted as {_describe(got)}",
+                                             tuple(field_classes(g, got))))
+        for p in loose_preds:
+            report.false_hits.append(Finding(pid, lang, "statistic", _describe(p),
+                                             (statistic_false_hit_class(p, loose_gold),)))
+        full_pred = set(full.values())
+        report.judged += [Judged("statistic", _group(lang), _float(p.get("confidence")), pi in full_pred)
+                          for pi, p in enumerate(pred_stats)]
 
         gold_pairs = _pairs(g_item.get("stances") or [])
         pred_pairs = _pairs(p_item.get("stances") or [])
         s_scores = Scores(tp=len(gold_pairs & pred_pairs), fp=len(pred_pairs - gold_pairs),
                           fn=len(gold_pairs - pred_pairs))
-        for actor, position in sorted(gold_pairs - pred_pairs):
-            report.misses.append(Finding(pid, lang, "stance", f"{actor} {position}"))
-        for actor, position in sorted(pred_pairs - gold_pairs):
-            report.false_hits.append(Finding(pid, lang, "stance", f"{actor} {position}"))
+        for pair in sorted(gold_pairs - pred_pairs):
+            report.misses.append(Finding(pid, lang, "stance", " ".join(pair),
+                                         (stance_class(pair, pred_pairs - gold_pairs, miss=True),)))
+        for pair in sorted(pred_pairs - gold_pairs):
+            report.false_hits.append(Finding(pid, lang, "stance", " ".join(pair),
+                                             (stance_class(pair, gold_pairs - pred_pairs, miss=False),)))
+        confidences: dict[tuple[str, str], float] = {}
+        for s in p_item.get("stances") or []:
+            key = (str(s.get("actor")), str(s.get("position")))
+            confidences[key] = max(confidences.get(key, 0.0), _float(s.get("confidence")) or 0.0)
+        report.judged += [Judged("stance", _group(lang), confidences.get(pair), pair in gold_pairs)
+                          for pair in sorted(pred_pairs)]
 
         gold_rel = bool(g_item.get("relevant"))
         pred_rel = bool(p_item.get("relevant"))
@@ -268,9 +316,11 @@ def evaluate(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Eva
                           fn=int(gold_rel and not pred_rel))
         score = p_item.get("relevance")
         if gold_rel and not pred_rel:
-            report.misses.append(Finding(pid, lang, "relevance", f"relevant passage scored {score}"))
+            report.misses.append(Finding(pid, lang, "relevance", f"relevant passage scored {score}",
+                                         ("relevant passage dropped",)))
         elif pred_rel and not gold_rel:
-            report.false_hits.append(Finding(pid, lang, "relevance", f"irrelevant passage scored {score}"))
+            report.false_hits.append(Finding(pid, lang, "relevance", f"irrelevant passage scored {score}",
+                                             ("irrelevant passage kept",)))
 
         for grp in groups:
             grp.passages += 1
@@ -321,6 +371,8 @@ def format_report(report: EvalReport, *, max_findings: int = 200) -> str:
     failures = meets_targets(report)
     lines.append("")
     lines.append("targets: " + ("all met" if not failures else "; ".join(failures)))
+    lines.append("")
+    lines.append(format_error_classes(report))
     for title, findings in (("misses", report.misses), ("false hits", report.false_hits)):
         lines.append("")
         lines.append(f"{title} ({len(findings)}):")
@@ -328,6 +380,22 @@ def format_report(report: EvalReport, *, max_findings: int = 200) -> str:
             lines.append(f"  {f.passage:10} {f.lang:8} {f.kind:17} {f.what}")
         if len(findings) > max_findings:
             lines.append(f"  … {len(findings) - max_findings} more")
+    return "\n".join(lines)
+
+
+def format_error_classes(report: EvalReport) -> str:
+    """Error classes with their counts, per area, English and Chinese side by side."""
+    counts = report.error_classes()
+    lines = ["error classes:", f"  {'area':12}{'class':30}{'en':>6}{'zh':>6}"]
+    for area in ("statistics", "stance", "relevance"):
+        names: dict[str, int] = {}
+        for grp in ("en", "zh"):
+            for cls, n in counts.get((area, grp), {}).items():
+                names[cls] = names.get(cls, 0) + n
+        for cls in sorted(names, key=lambda c: -names[c]):
+            en = counts.get((area, "en"), {}).get(cls, 0)
+            zh = counts.get((area, "zh"), {}).get(cls, 0)
+            lines.append(f"  {area:12}{cls:30}{en:>6}{zh:>6}")
     return "\n".join(lines)
 
 

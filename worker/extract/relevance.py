@@ -17,14 +17,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from worker.extract.resources import read_data
 
 __all__ = ["RELEVANCE_THRESHOLD", "is_relevant", "score_relevance"]
 
-_DATA = Path(__file__).with_name("data") / "relevance.yaml"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|[。！？!?；;\n]+")
 
 
@@ -63,7 +61,7 @@ def _compile(spec: dict[str, Any]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _model() -> _Model:
-    raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    raw = read_data("relevance.yaml")
     terms = [
         _Term(label=str(spec.get("label", spec["pattern"])), kind=kind, regex=_compile(spec),
               weight=float(spec["weight"]))

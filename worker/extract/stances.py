@@ -35,11 +35,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from worker.extract.resources import read_data
 from worker.extract.text import Prefilter, detect_language, split_sentences
 from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
 from worker.types import Stance
@@ -48,7 +46,6 @@ __all__ = ["POSITIONS", "extract_stances"]
 
 POSITIONS: tuple[str, ...] = ("tighten", "maintain", "ease", "press", "counter", "negotiate")
 
-_DATA = Path(__file__).with_name("data") / "stance_cues.yaml"
 _MACRO = re.compile(r"\{([A-Z0-9_]+)\}")
 _CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？]|\s[-–—]\s|—")
 _CONJ = re.compile(
@@ -146,7 +143,7 @@ def _by_lang(entry: Any) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _model() -> _Model:
-    raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    raw = read_data("stance_cues.yaml")
     macros = {str(k): str(v) for k, v in raw["macros"].items()}
     cues: list[_Cue] = []
     suppress: dict[str, frozenset[str]] = {}

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from worker.extract.resources import read_text
 
 __all__ = [
     "Sentence",
@@ -79,7 +80,7 @@ def _normalize_char(m: re.Match[str]) -> str:
 def _t2s_table() -> dict[int, str]:
     """Traditional→Simplified one-to-one character table (data/t2s.txt, derived from OpenCC)."""
     table: dict[int, str] = {}
-    raw = resources.files("worker.extract").joinpath("data/t2s.txt").read_text(encoding="utf-8")
+    raw = read_text("t2s.txt")
     for line in raw.splitlines():
         if len(line) == 2 and not line.startswith("#"):
             table[ord(line[0])] = line[1]

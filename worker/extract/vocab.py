@@ -22,12 +22,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from worker.errors import ConfigError
+from worker.extract.resources import read_data
 from worker.extract.text import normalize, to_simplified
 
 __all__ = ["AliasMatcher", "Match", "Vocabulary", "load_vocabulary", "prepare"]
@@ -294,14 +292,6 @@ class Vocabulary:
 # ----------------------------------------------------------------------------- loading
 
 
-def _read_yaml(name: str) -> dict[str, Any]:
-    raw = resources.files("worker.extract").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw) or {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{name} must be a mapping", resource=name)
-    return data
-
-
 def _aliases(entry: Any, where: str) -> list[str]:
     """``{en: [...], zh: [...]}`` or a plain list → one flat list of alias strings."""
     if entry is None:
@@ -342,10 +332,10 @@ def _merge(base: dict[str, list[str]], extra: Any, where: str) -> dict[str, list
 
 
 def _build(extra: Mapping[str, Any] | None) -> Vocabulary:
-    actors_raw = _read_yaml("actors.yaml")
-    materials_raw = _read_yaml("materials.yaml")
-    measures_raw = _read_yaml("measures.yaml")
-    cues_raw = _read_yaml("cues.yaml")
+    actors_raw = read_data("actors.yaml")
+    materials_raw = read_data("materials.yaml")
+    measures_raw = read_data("measures.yaml")
+    cues_raw = read_data("cues.yaml")
 
     ignored = tuple(_aliases(actors_raw.pop(_IGNORED, None), "actors._ignore"))
     actors = {str(k): _aliases(v, f"actors.{k}") for k, v in actors_raw.items()}
