@@ -1,0 +1,204 @@
+"""Per-document state of the statistics extractor and the span helpers every decision uses.
+
+``Document`` holds the text in matcher form (``vocab.prepare``), its sentences and the actor,
+material and cue matches, each found once per text; ``clause_of`` cuts the clause around a
+number; ``has_role`` tells whether an actor is introduced by a role marker ("to Germany",
+"on China", "输往德国"). Matches are kept in text order and looked up by binary search: a
+scan per number made long pages quadratic.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from worker.extract.numbers import Quantity
+from worker.extract.text import Sentence
+from worker.extract.vocab import Match, Vocabulary, prepare
+
+SHARE_MEASURES = (
+    "share_of_global_production",
+    "share_of_global_refining",
+    "share_of_global_reserves",
+    "share_of_magnet_production",
+    "share_of_global_exports",
+)
+
+
+GENERIC_MATERIALS = frozenset({"rare_earths", "critical_minerals"})
+
+
+MONEY = frozenset({"usd", "cny", "eur"})
+
+
+PRICES = frozenset({"usd_per_kg", "usd_per_tonne", "cny_per_kg", "cny_per_tonne"})
+
+
+CLAUSE_SPLIT = re.compile(r",(?!\d)|;|:|\u2014| - |\bwhereas\b|\bwhile\b|、(?=[^、]{0,3}(?:同比|环比))")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str = ""
+
+
+@dataclass
+class Document:
+    """Per-document state: matches and sentences in the matcher form of the text."""
+
+    text: str
+    prep: str
+    vocab: Vocabulary
+    sentences: list[Sentence]
+    actors: list[Match]
+    materials: list[Match]
+    cache: dict[str, list[Match]] = field(default_factory=dict)
+    quantities: list[Quantity] = field(default_factory=list)
+
+    def matches(self, kind: str, name: str) -> list[Match]:
+        """Matches of one cue list (``kind`` "cue") or measure (``kind`` "measure"), found once per text."""
+        key = f"{kind}:{name}"
+        found = self.cache.get(key)
+        if found is None:
+            if kind == "cue":
+                found = self.vocab.find_cues(name, self.prep, prepared=True)
+            else:
+                found = self.vocab.find_measure_cues(name, self.prep, prepared=True)
+            self.cache[key] = found
+        return found
+
+
+def clause_of(prep: str, sent: Sentence, q: Quantity) -> Span:
+    """The clause of ``sent`` that holds the number (between , ; : and "whereas")."""
+    start = sent.start
+    end = sent.end
+    for m in CLAUSE_SPLIT.finditer(prep, sent.start, sent.end):
+        if m.end() <= q.start:
+            start = m.end()
+        elif m.start() >= q.end:
+            end = m.start()
+            break
+    return Span(start, end, prep[start:end])
+
+
+def in_span(matches: Sequence[Match], start: int, end: int) -> list[Match]:
+    """The matches inside ``[start, end)``; ``matches`` are in text order (as the matcher gives them).
+
+    A binary search, not a scan: a scan per number made long pages quadratic (a 1 MB page of
+    figures took minutes).
+    """
+    i = bisect_left(matches, start, key=match_start)
+    out: list[Match] = []
+    while i < len(matches) and matches[i].start < end:
+        if matches[i].end <= end:
+            out.append(matches[i])
+        i += 1
+    return out
+
+
+def match_start(m: Match) -> int:
+    return m.start
+
+
+def cues_in(ctx: Document, name: str, start: int, end: int) -> list[Match]:
+    return in_span(ctx.matches("cue", name), start, end)
+
+
+def measure_cues_in(ctx: Document, measure: str, start: int, end: int) -> list[Match]:
+    return in_span(ctx.matches("measure", measure), start, end)
+
+
+def has_cue(ctx: Document, name: str, start: int, end: int) -> bool:
+    return bool(cues_in(ctx, name, start, end))
+
+
+def has_measure_cue(ctx: Document, measure: str, start: int, end: int) -> bool:
+    return bool(measure_cues_in(ctx, measure, start, end))
+
+
+def strong_actors(ctx: Document, start: int, end: int) -> list[Match]:
+    return [a for a in in_span(ctx.actors, start, end) if not a.weak]
+
+
+def is_cjk_text(s: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in s)
+
+
+def context_of(ctx: Document, si: int) -> tuple[Sentence, list[Match]]:
+    """The span whose cues count for a number, and the materials in reach.
+
+    "Over the first eight months, exports totalled 29,379 tons": when the sentence names no
+    material, the sentence before (which named it) is read together with it.
+    """
+    sent = ctx.sentences[si]
+    here = in_span(ctx.materials, sent.start, sent.end)
+    if here or si == 0:
+        return sent, here
+    prev = ctx.sentences[si - 1]
+    before = in_span(ctx.materials, prev.start, prev.end)
+    if not before:
+        return sent, here
+    return Sentence(ctx.text[prev.start : sent.end], prev.start, sent.end), before
+
+
+def topic_nearby(ctx: Document, sent: Sentence) -> bool:
+    """A material in the two sentences before or the one after (a bullet list, a lead paragraph)."""
+    idx = ctx.sentences.index(sent)
+    lo = ctx.sentences[max(0, idx - 2)].start
+    hi = ctx.sentences[min(len(ctx.sentences) - 1, idx + 1)].end
+    return bool(in_span(ctx.materials, lo, hi))
+
+
+ROLE_PATTERNS: dict[tuple[int, str], re.Pattern[str]] = {}
+
+
+def level_pattern(vocab: Vocabulary) -> re.Pattern[str]:
+    """A level marker ending the gap between a change verb and its number ("rose to", "降至"),
+    optionally followed by a hedge ("fell to about")."""
+    key = (id(vocab), "level_marker")
+    pat = ROLE_PATTERNS.get(key)
+    if pat is None:
+        words = sorted((prepare(w) for w in vocab.cues.get("level_marker", [])), key=len, reverse=True)
+        alts = [re.escape(w) if is_cjk_text(w) else r"\b" + re.escape(w) for w in words]
+        hedges = sorted((prepare(w) for w in vocab.cues.get("hedge_before", [])), key=len, reverse=True)
+        pat = re.compile(
+            r"(?:"
+            + "|".join(alts or ["(?!)"])
+            + r")\s*(?:(?:"
+            + "|".join(re.escape(h) for h in hedges)
+            + r")\s*)?"
+            r"(?:US\$|\$|€)?\s*$",
+            re.IGNORECASE,
+        )
+        ROLE_PATTERNS[key] = pat
+    return pat
+
+
+def role_pattern(vocab: Vocabulary, marker_list: str) -> re.Pattern[str]:
+    key = (id(vocab), marker_list)
+    pat = ROLE_PATTERNS.get(key)
+    if pat is None:
+        words = sorted((prepare(w) for w in vocab.cues.get(marker_list, [])), key=len, reverse=True)
+        alts = [re.escape(w) if is_cjk_text(w) else r"(?<![A-Za-z])" + re.escape(w) for w in words]
+        # a marker right before the actor, allowing "the"/"its" in between ("imports from the US")
+        pat = re.compile(
+            r"(?:" + "|".join(alts or ["(?!)"]) + r")\s*(?:(?:the|its|their)\s+)?$", re.IGNORECASE
+        )
+        if len(ROLE_PATTERNS) > 64:
+            ROLE_PATTERNS.clear()
+        ROLE_PATTERNS[key] = pat
+    return pat
+
+
+def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
+    """True when ``actor`` is introduced by one of the ``marker_list`` words ("on China", "输往德国")."""
+    before = ctx.prep[max(0, actor.start - 20) : actor.start]
+    if role_pattern(ctx.vocab, marker_list).search(before) is not None:
+        return True
+    # Chinese abbreviations carry their marker: "对美出口" (to the US), "对华关税" (on China)
+    marker = role_pattern(ctx.vocab, marker_list)
+    return is_cjk_text(actor.alias) and marker.search(actor.alias[:1]) is not None

@@ -1,0 +1,328 @@
+"""Measure: what a number measures, decided from its unit and the words that govern it.
+
+Ordered rules per unit (``measure_of``): for a percentage, tariff → import dependence →
+licences → quotas → changes (a rise/fall verb next to the number gives the sign) → shares (a
+"share" frame plus the nearest production / refining / reserves / magnet cue, the "of ..."
+phrase after the number first); for masses, the volume cue of the clause, then the sentence;
+for money, export/import value; per-mass prices are ``price``. Words: ``data/measures.yaml`` and
+``data/cues.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from worker.extract.numbers import Quantity
+from worker.extract.statistics.document import (
+    MONEY,
+    PRICES,
+    SHARE_MEASURES,
+    Document,
+    Span,
+    cues_in,
+    has_cue,
+    has_measure_cue,
+    has_role,
+    in_span,
+    is_cjk_text,
+    level_pattern,
+    match_start,
+    measure_cues_in,
+    strong_actors,
+    topic_nearby,
+)
+from worker.extract.statistics.scope import has_any_volume_cue, of_foreign_object
+from worker.extract.text import Sentence
+from worker.extract.vocab import Match
+
+NEAR_BEFORE = 40
+
+
+NEAR_AFTER = 16
+
+
+AFTER_ONLY = frozenset({"more", "less", "fewer"})
+
+
+def measure_of(
+    ctx: Document,
+    sent: Sentence,
+    clause: Span,
+    q: Quantity,
+    unit: str,
+    sent_materials: list[Match],
+    context_sent: Sentence,
+    licence_items: bool,
+) -> tuple[str | None, float]:
+    """``(measure, sign)``; measure ``""`` means the number is not a statistic after all."""
+    if unit == "count":
+        return ("licence_count" if licence_items else "other"), 1.0
+    if unit in {"percent", "percentage_points"}:
+        return percent_measure(ctx, sent, clause, q, sent_materials, context_sent)
+    if unit == "times":
+        return times_measure(ctx, sent, clause, q), 1.0
+    if unit in {"tonnes", "kg"}:
+        named_here = bool(in_span(ctx.materials, sent.start, sent.end))
+        if not named_here and not has_any_volume_cue(ctx, context_sent):
+            return "", 1.0
+        if of_foreign_object(ctx, q):
+            return "", 1.0  # "12 million tonnes of soybeans"
+        return volume_measure(ctx, sent, clause, q, unit, context_sent), 1.0
+    if unit in MONEY or unit == "other":
+        # an amount in a currency SCHEMA has no unit for (A$, HK$, 日元) keeps unit `other`;
+        # money needs the topic here, or an actor here and the topic just before ("The Pentagon's
+        # response ... a $2 billion package"); a carmaker's revenue in passing is not ours
+        named_here = bool(in_span(ctx.materials, sent.start, sent.end))
+        if not named_here and not (topic_nearby(ctx, sent) and strong_actors(ctx, sent.start, sent.end)):
+            return "", 1.0
+        return value_measure(ctx, sent, clause), 1.0
+    if unit in PRICES:
+        return "price", 1.0
+    return "", 1.0
+
+
+def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, Match] | None:
+    """Sign of a change verb right before ("fell 24%", "下滑5.2%") or after ("a 4% decline") the number."""
+    best: tuple[int, float, Match] | None = None
+    lo = max(clause.start, q.start - NEAR_BEFORE)
+    hi = min(clause.end, q.end + NEAR_AFTER)
+    for name, sign in (("up", 1.0), ("down", -1.0)):
+        for c in cues_in(ctx, name, lo, hi):
+            if c.end <= q.start and c.alias.lower() in AFTER_ONLY:
+                continue  # "more than 90%" is a hedge; "30% more" is a change
+            if c.end <= q.start:
+                gap = ctx.prep[c.end : q.start]
+                if re.search(r"\d", gap):
+                    continue  # another number is closer to the cue
+                # "rose to 15%", "降至538吨": a level, not a change
+                if level_pattern(ctx.vocab).search(gap):
+                    continue
+                dist = q.start - c.end
+            elif c.start >= q.end:
+                gap = ctx.prep[q.end : c.start]
+                if re.search(r"\d", gap) or len(gap.split()) > 2:
+                    continue
+                dist = c.start - q.end
+            else:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, sign, c)
+    return (best[1], best[2]) if best else None
+
+
+def percent_measure(
+    ctx: Document,
+    sent: Sentence,
+    clause: Span,
+    q: Quantity,
+    sent_materials: list[Match],
+    context_sent: Sentence,
+) -> tuple[str | None, float]:
+    """Measure and sign of a percentage; ``""`` means "not a statistic"."""
+    cs, ce = clause.start, clause.end
+    if has_measure_cue(ctx, "tariff_rate", cs, ce):
+        direction = nearest_direction(ctx, clause, q)
+        cut = direction is not None and direction[0] < 0
+        if not cut and has_cue(ctx, "down", cs, q.start):
+            cut = True
+        return "tariff_rate", (-1.0 if cut else 1.0)
+    if is_dependence(ctx, sent, clause, q) or possessor(ctx, clause, q) is not None:
+        return "import_dependence", 1.0
+    if (
+        has_measure_cue(ctx, "licence_count", cs, ce)
+        and has_cue(ctx, "licence_decision", cs, ce)
+        and not share_frame(ctx, clause, q)
+    ):
+        return "licence_count", 1.0
+    if (
+        has_cue(ctx, "licence_decision", sent.start, sent.end)
+        and has_measure_cue(ctx, "licence_count", sent.start, sent.end)
+        and not in_span(ctx.actors, cs, ce)
+        and not any(has_measure_cue(ctx, m, cs, ce) for m in SHARE_MEASURES)
+        and not has_cue(ctx, "up", cs, ce)
+        and not has_cue(ctx, "down", cs, ce)
+    ):
+        # "中方已批准部分许可申请，约占申请总数的四分之一": the share is of the applications
+        return "licence_count", 1.0
+    direction = nearest_direction(ctx, clause, q)
+    if has_measure_cue(ctx, "production_quota", sent.start, sent.end):
+        return "other", direction[0] if direction else 1.0
+    if direction is not None:
+        sign = direction[0]
+        if has_measure_cue(ctx, "price", cs, ce):
+            return "price_change", sign
+        if has_measure_cue(ctx, "export_volume", sent.start, sent.end):
+            return "export_change", sign
+        if has_measure_cue(ctx, "price", sent.start, sent.end):
+            return "price_change", sign
+        if context_sent.start < sent.start and has_measure_cue(
+            ctx, "export_volume", context_sent.start, sent.start
+        ):
+            return "export_change", sign
+        if not in_span(ctx.materials, sent.start, sent.end):
+            return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
+        return "other", sign
+    if share_frame(ctx, clause, q) or (
+        share_frame(ctx, Span(sent.start, sent.end), q)
+        and any(has_measure_cue(ctx, m, clause.start, clause.end) for m in SHARE_MEASURES[:4])
+    ):
+        sub = share_subtype(ctx, sent, clause, q)
+        if (
+            sub in SHARE_MEASURES
+            and is_cjk_text(ctx.prep[cs:ce])
+            and not has_cue(ctx, "global_marker", sent.start, sent.end)
+        ):
+            sub = "other"  # "占出口总量的26%": a share of China's own exports, not of the world's
+        if sub == "other" and not sent_materials and not has_measure_cue(ctx, "export_volume", cs, ce):
+            return "", 1.0
+        return sub, 1.0
+    if not sent_materials and not any(
+        has_measure_cue(ctx, m, sent.start, sent.end) for m in ("export_volume", "import_volume", "price")
+    ):
+        return "", 1.0
+    return "other", 1.0
+
+
+def possessor(ctx: Document, clause: Span, q: Quantity) -> Match | None:
+    """The actor whose supply a share is of: "China supplies 98% of the EU's magnets"."""
+    m = re.match(r"\s*of\s+(?:the\s+)?", ctx.prep[q.end : q.end + 12])
+    if not m:
+        return None
+    at = q.end + m.end()
+    i = bisect_left(ctx.actors, at, key=match_start)
+    actor = ctx.actors[i] if i < len(ctx.actors) and ctx.actors[i].start == at and not ctx.actors[i].weak else None
+    if actor is None or not ctx.prep.startswith("'s", actor.end):
+        return None
+    if not has_cue(ctx, "supply_verb", clause.start, q.start):
+        return None
+    return actor
+
+
+def is_dependence(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
+    """A dependence cue in the clause and an actor in the *source* role ("on China", 仰赖中国)."""
+    cues = measure_cues_in(ctx, "import_dependence", clause.start, clause.end)
+    own = re.match(r"\s*of\s+(?:its|their|the country's|the nation's)\b", ctx.prep[q.end : q.end + 24])
+    if own and any(
+        has_role(ctx, a, "source_marker") and a.start > q.end
+        for a in strong_actors(ctx, clause.start, clause.end)
+    ):
+        return True  # "Germany gets 65% of its rare earths from China"
+    if not cues:
+        # "India imports 90% of its magnets from China": an import verb and a source in the clause
+        if not has_measure_cue(ctx, "import_volume", clause.start, clause.end):
+            return False
+        return any(has_role(ctx, a, "source_marker") for a in strong_actors(ctx, clause.start, clause.end))
+    if any("import" in c.alias.lower() or "进口" in c.alias or "对外" in c.alias for c in cues):
+        return True  # "100% reliant on imports", "进口依存度": dependence on imports as such
+    return any(has_role(ctx, a, "source_marker") for a in strong_actors(ctx, sent.start, sent.end))
+
+
+def share_frame(ctx: Document, clause: Span, q: Quantity) -> bool:
+    """A share of a whole ("70% of global output", "占全球 80%"), not of one country's trade."""
+    after = ctx.prep[q.end : min(clause.end, q.end + 30)].lower()
+    if re.match(r"\s*of\s+(?:its|their|his|her)\b", after) and not re.match(
+        r"\s*of\s+its\s+processing", after
+    ):
+        possessive_of_other = True
+    else:
+        possessive_of_other = bool(re.match(r"\s*of\s+(?!the world)[a-z\-]+'s\b", after))
+    if possessive_of_other and not re.search(r"processing|refin|production|mining|supply", after):
+        return False
+    if has_cue(ctx, "share_frame", clause.start, clause.end):
+        return True
+    # "90% of rare earth refining takes place in China": the "of ..." phrase names an activity
+    if not possessive_of_other and re.match(r"\s*of\b", after):
+        hi = min(clause.end, q.end + 45)
+        return any(has_measure_cue(ctx, m, q.end, hi) for m in SHARE_MEASURES[:3])
+    return False
+
+
+def share_subtype(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> str | None:
+    """Nearest production / refining / reserves / magnet cue, the "of ..." phrase after the number first."""
+    cues: list[tuple[str, Match]] = []
+    for measure in SHARE_MEASURES:
+        for c in measure_cues_in(ctx, measure, sent.start, sent.end):
+            cues.append((measure, c))
+    in_clause = [(m, c) for m, c in cues if c.start >= clause.start and c.end <= clause.end]
+    following = sorted((c.start - q.end, m, c) for m, c in in_clause if c.start >= q.end)
+    if following:
+        # "mines 61% of the world's rare earths and refines 90%": a cue after a conjunction
+        # and a new verb belongs to the next number, not to this one
+        gap = ctx.prep[q.end : following[0][2].start]
+        if (re.search(r"\b(?:and|but|while)\s*$", gap) and not re.search(r"\bof\b", gap[-40:])) or (
+            re.search(r"\band\s+$", gap) and re.match(r"[a-z]+s\b", following[0][2].alias)
+        ):
+            following = []
+    if following:
+        _, first_measure, first_cue = following[0]
+        # "70-90% of rare earth mining and processing": two kinds of share at once
+        phrase_end = first_cue.end + 20
+        others = {m for d, m, c in following if c.start <= phrase_end and m != first_measure}
+        mixing = others - {"share_of_magnet_production", "share_of_global_exports"}
+        if (
+            mixing
+            and first_measure in {"share_of_global_production", "share_of_global_refining"}
+            and (mixing & {"share_of_global_production", "share_of_global_refining"})
+        ):
+            between = ctx.prep[first_cue.end : min(c.start for d, m, c in following if m in mixing)]
+            if re.fullmatch(r"\s*(?:and|or|&|,|和|及|与)\s*", between):
+                return None
+        return first_measure
+    preceding = sorted((q.start - c.end, m) for m, c in in_clause if c.end <= q.start)
+    if preceding:
+        return preceding[0][1]
+    near = sorted((min(abs(c.start - q.end), abs(q.start - c.end)), m) for m, c in cues)
+    if near:
+        return near[0][1]
+    return "other"
+
+
+def times_measure(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> str:
+    word = ctx.prep[q.start : q.end].lower()
+    verb = word.endswith("ed") or word.endswith("ing")
+    rose = bool(cues_in(ctx, "up", max(clause.start, q.start - 25), q.start))
+    compared = has_cue(ctx, "period_compare", q.end, min(clause.end, q.end + 30))
+    if verb or rose or compared or "倍" in word:
+        if has_measure_cue(ctx, "price", clause.start, clause.end):
+            return "price_change"
+        if has_measure_cue(ctx, "export_volume", sent.start, sent.end):
+            return "export_change"
+        if has_measure_cue(ctx, "price", sent.start, sent.end):
+            return "price_change"
+    return "other"
+
+
+def volume_measure(
+    ctx: Document, sent: Sentence, clause: Span, q: Quantity, unit: str, context_sent: Sentence
+) -> str:
+    before = ctx.prep[max(clause.start, q.start - 6) : q.start].lower()
+    if re.search(r"\bby\s*(?:about|around|some|nearly)?\s*$", before):
+        return "other"  # "lifted its mining by 15,000 tons": a change of a volume
+    if unit == "kg" and not has_measure_cue(ctx, "export_volume", clause.start, clause.end):
+        return "other"
+    if has_cue(ctx, "content", clause.start, clause.end):
+        return "other"
+    for span in ((clause.start, clause.end), (sent.start, sent.end), (context_sent.start, context_sent.end)):
+        for measure in (
+            "production_quota",
+            "export_volume",
+            "import_volume",
+            "reserves_volume",
+            "production_volume",
+        ):
+            if has_measure_cue(ctx, measure, *span):
+                return measure
+    return "other"
+
+
+def value_measure(ctx: Document, sent: Sentence, clause: Span) -> str:
+    for measure in ("export_value", "import_value"):
+        if has_measure_cue(ctx, measure, clause.start, clause.end):
+            return measure
+    # "their value fell 20% to $2.1 billion" in a sentence about exports
+    if has_cue(ctx, "value_word", clause.start, clause.end):
+        for measure, trade in (("export_value", "export_volume"), ("import_value", "import_volume")):
+            if has_measure_cue(ctx, trade, sent.start, sent.end):
+                return measure
+    return "other"

@@ -1,0 +1,161 @@
+"""Scope: is a number a statistic at all, and which unit does a bare number get?
+
+SCHEMA.md: years, dates, durations, announcement numbers, share prices, technical thresholds of
+other goods are not statistics; counts of licences and of controlled items are (unit ``count``);
+a nil export ("zero gallium") is a volume. Each rule below decides one of these by the words
+around the number (``data/cues.yaml``: ``exclude``, ``counted``, ``licence_items``, ``content``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from worker.extract.numbers import Quantity
+from worker.extract.statistics.document import Document, Span, cues_in, has_cue, has_measure_cue, is_cjk_text
+from worker.extract.text import Sentence
+from worker.extract.vocab import Match, prepare
+
+# Words after "tonnes of" that refer back to the minerals ("44 million tons of the elements")
+GENERIC_OBJECTS = frozenset(
+    re.findall(
+        r"\w+",
+        "elements element metal metals material materials products ore concentrate it them which these "
+        "those its their high heavy light key critical",
+    )
+)
+
+
+def unit_of(
+    ctx: Document, sent: Sentence, clause: Span, q: Quantity
+) -> tuple[str | None, Match | None, bool]:
+    """The SCHEMA unit, the counted noun of a count, and whether the count is of licences.
+
+    A bare number gets a unit only as a nil export ("zero gallium"), a count of licences or a
+    count of controlled items; ``unit`` None means "not a statistic" (a year, "Group 1").
+    """
+    if q.unit is not None:
+        return q.unit, None, False
+    if q.value == 0 and q.word and zero_export(ctx, sent, q):
+        return "tonnes", None, False
+    if licence_items(ctx, clause, q):
+        return "count", None, True
+    counted = counted_item(ctx, sent, clause, q)
+    return ("count", counted, False) if counted is not None else (None, None, False)
+
+
+def excluded(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
+    """Share prices, ownership thresholds, purity grades outside control rules, temperatures..."""
+    hits = cues_in(ctx, "exclude", clause.start, clause.end)
+    if not hits:
+        return False
+    unless = {prepare(w).lower() for w in ctx.vocab.cues.get("exclude_unless_control", [])}
+    for h in hits:
+        overruled = h.alias.lower() in unless or prepare(h.alias).lower() in unless
+        if overruled and has_cue(ctx, "control", sent.start, sent.end):
+            continue
+        return True
+    return False
+
+
+def zero_export(ctx: Document, sent: Sentence, q: Quantity) -> bool:
+    """ "zero germanium" / "exports at zero": a nil export volume."""
+    if not has_measure_cue(ctx, "export_volume", sent.start, sent.end):
+        return False
+    after = ctx.prep[q.end : q.end + 30]
+    before = ctx.prep[max(sent.start, q.start - 12) : q.start].lower()
+    follows_material = any(m.start - q.end <= 2 for m in ctx.materials if m.start >= q.end)
+    chinese_nil = ctx.prep[q.start : q.end] == "零"  # "出口量均为零": numbers.py only reads it after 为/至
+    return (
+        follows_material
+        or chinese_nil
+        or before.rstrip().endswith(" at")
+        or after.lstrip().startswith("tonne")
+    )
+
+
+def counted_item(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> Match | None:
+    """A bare count of controlled items ("seven rare earth elements", "5种中重稀土") in a control sentence."""
+    if q.value < 2 or q.value >= 1000 or q.value != int(q.value):
+        return None
+    if not has_cue(ctx, "control", sent.start, sent.end):
+        return None
+    before = ctx.prep[max(sent.start, q.start - 12) : q.start].lower()
+    if re.search(r"group of\s*$|第\s*$|no\.\s*$|number\s*$|\(\s*$", before):
+        return None
+    lead = ctx.prep[clause.start : q.start]
+    if not lead.strip() and clause.start > sent.start and ctx.prep[clause.start - 1] == ",":
+        # "gallium and germanium, two metals used in chipmaking": an apposition, not a count
+        prior = [m for m in ctx.materials if sent.start <= m.start and m.end <= clause.start]
+        if prior and not ctx.prep[prior[-1].end : clause.start - 1].strip():
+            return None
+    after_end = min(clause.end, q.end + 45)
+    counted = cues_in(ctx, "counted", q.end, after_end)
+    if not counted:
+        return None
+    first = counted[0]
+    gap = ctx.prep[q.end : first.start]
+    if is_cjk_text(first.alias):
+        if gap.strip():
+            return None
+    else:
+        # a few words between ("seven medium and heavy rare earth elements", "three types of")
+        if len(gap.split()) > 6 or re.search(r"[.,;:\d]", gap):
+            return None
+    return first
+
+
+def licence_items(ctx: Document, clause: Span, q: Quantity) -> bool:
+    """ "1,500 export licence applications", "发放了120张出口许可证": a count of licences."""
+    if q.value < 1 or q.value != int(q.value) or (1900 <= q.value <= 2100 and not q.word):
+        return False
+    hits = cues_in(ctx, "licence_items", q.end, min(clause.end, q.end + 60))
+    if not hits:
+        return False
+    gap = ctx.prep[q.end : hits[0].start]
+    # "approved 25 of the 100 licence applications": both numbers count licences
+    gap = re.sub(r"^\s+of\s+(?:the\s+)?[\d,]+(?=\s)", "", gap)
+    if is_cjk_text(hits[0].alias):
+        return len(gap.strip()) <= 2
+    return len(gap.split()) <= 2 and not re.search(r"[.,;:\d]", gap)
+
+
+def hedged(ctx: Document, sent: Sentence, q: Quantity) -> bool:
+    before_start = max(sent.start, q.start - 16)
+    for h in cues_in(ctx, "hedge_before", before_start, q.start):
+        gap = ctx.prep[h.end : q.start]
+        if gap.strip() in {"", "$", "US$"} or re.fullmatch(r"\s*(?:the|of|a|\$|US\$)?\s*", gap):
+            return True
+        # Chinese hedges the verb: "大约占全球的80%", "约为5000吨"
+        if is_cjk_text(h.alias) and re.fullmatch(r"\s*(?:占|为|达|是|达到|相当于)[^\d,.;:。]{0,4}?\s*", gap):
+            return True
+    after = ctx.prep[q.end : min(sent.end, q.end + 6)]
+    skip = len(after) - len(after.lstrip())
+    return any(h.start == q.end + skip for h in cues_in(ctx, "hedge_after", q.end, min(sent.end, q.end + 8)))
+
+
+def of_foreign_object(ctx: Document, q: Quantity) -> bool:
+    """A mass of something that is not a material: "12 million tonnes of soybeans"."""
+    m = re.match(r"\s*of\s+(?:the\s+)?([A-Za-z\-]+)", ctx.prep[q.end : q.end + 40])
+    if not m:
+        return False
+    obj_start = q.end + m.start(1)
+    for mm in ctx.materials:
+        if obj_start <= mm.start < obj_start + 25 and not re.search(
+            r"[,.;:()]", ctx.prep[obj_start : mm.start]
+        ):
+            return False
+    word = m.group(1).lower()
+    return word not in GENERIC_OBJECTS
+
+
+def has_any_volume_cue(ctx: Document, sent: Sentence) -> bool:
+    return any(
+        has_measure_cue(ctx, m, sent.start, sent.end)
+        for m in (
+            "export_volume",
+            "import_volume",
+            "production_volume",
+            "reserves_volume",
+            "production_quota",
+        )
+    )

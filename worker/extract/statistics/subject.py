@@ -1,0 +1,169 @@
+"""Subject: who holds the quantity, decided by the role the measure needs.
+
+The exporter, not the destination ("輸往德國"); the dependent, not the source ("relies on
+China"); the one who imposes a tariff, not its target ("tariffs on China"). The nearest such
+actor in the clause, then the sentence's subject (its first actor after any headline lead; in a
+relative clause or a subject-less Chinese clause, the actor just before), then for exports,
+shares, licences and controlled-item counts the domain default (``data/cues.yaml``
+``default_subject``: China).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from worker.extract.numbers import Quantity
+from worker.extract.statistics.document import (
+    SHARE_MEASURES,
+    Document,
+    Span,
+    has_cue,
+    has_measure_cue,
+    has_role,
+    in_span,
+    is_cjk_text,
+)
+from worker.extract.statistics.measure import possessor
+from worker.extract.vocab import Match
+
+FALLBACK_SUBJECT = "china"  # used when data/cues.yaml has no `default_subject`
+
+
+LEAD_SEPARATOR = re.compile(r" [-\u2013\u2014] |: ")
+
+
+def subject_for(
+    ctx: Document, si: int, clause: Span, q: Quantity, measure: str | None, unit: str
+) -> str | None:
+    sent = ctx.sentences[si]
+    if measure == "price_change":
+        return None
+    actors = in_span(ctx.actors, sent.start, sent.end)
+    strong = [a for a in actors if not a.weak]
+    lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
+
+    if measure == "tariff_rate":
+        for a in strong:
+            if not has_role(ctx, a, "target_marker"):
+                return a.key
+        return carried_actor(ctx, si)
+
+    if measure == "import_dependence":
+        owner = possessor(ctx, clause, q)
+        if owner is not None:
+            return owner.key
+        cands = [a for a in strong if not has_role(ctx, a, "source_marker")]
+        return nearest_actor(cands, clause, q, **lead) or carried_actor(ctx, si)
+
+    if measure in {"export_volume", "export_value", "export_change", "share_of_global_exports"}:
+        cands = [a for a in strong if not has_role(ctx, a, "destination_marker")]
+        return (
+            nearest_actor(cands, clause, q, clause_only=True)
+            or nearest_preceding(cands, q)
+            or default_subject(ctx)
+        )
+
+    if measure == "price":
+        return nearest_actor(strong, clause, q, **lead)
+
+    if measure == "licence_count":
+        return nearest_actor(strong, clause, q, **lead) or default_subject(ctx)
+
+    weak = [a for a in actors if a.weak]
+    if unit != "percent" and not in_span(strong, clause.start, clause.end):
+        # "68% of the global total of 350,000 tons": a world figure, not the sentence subject's
+        lead_in = [a for a in weak if clause.start <= a.start and a.end <= q.start and q.start - a.end <= 30]
+        if lead_in:
+            return lead_in[-1].key
+    found = nearest_actor(strong, clause, q, **lead)
+    if found:
+        return found
+    if weak and measure not in SHARE_MEASURES:
+        return weak[0].key
+    if measure in SHARE_MEASURES or unit == "count":
+        return default_subject(ctx)
+    carried = carried_actor(ctx, si)
+    if carried is None and (
+        has_measure_cue(ctx, "production_quota", sent.start, sent.end)
+        or has_cue(ctx, "control", sent.start, sent.end)
+    ):
+        return default_subject(ctx)  # quotas and control rules are set by the controlling state
+    return carried
+
+
+def default_subject(ctx: Document) -> str:
+    """The actor a share, export figure or control count belongs to when the text names none
+    (data/cues.yaml ``default_subject``: the controlling exporter this project watches)."""
+    listed = ctx.vocab.cues.get("default_subject") or [FALLBACK_SUBJECT]
+    return listed[0]
+
+
+def nearest_actor(
+    cands: Sequence[Match],
+    clause: Span,
+    q: Quantity,
+    *,
+    clause_only: bool = False,
+    sentence_text: str = "",
+    offset: int = 0,
+) -> str | None:
+    """Nearest preceding actor in the clause, else the first following; then the sentence's subject.
+
+    ``sentence_text``/``offset``: the sentence (matcher form) and where it starts, to skip a
+    headline or bullet lead before the number.
+    """
+    in_clause = [a for a in cands if a.start >= clause.start and a.end <= clause.end]
+    before = [a for a in in_clause if a.end <= q.start]
+    if before:
+        return before[-1].key
+    after = [a for a in in_clause if a.start >= q.end and not possessive_object(clause, a)]
+    if after:
+        return after[0].key
+    if clause_only:
+        return None
+    # outside its clause, the number belongs to the sentence's subject ("Lynas, the largest
+    # producer outside China, plans to produce 1,500 tonnes"), except in a relative clause or
+    # an apposition, which hangs on the actor just before it ("..., China, which holds 90%")
+    before = [a for a in cands if a.end <= q.start]
+    if before:
+        relative = re.match(r"\s*(?:which|that|who|whose|where|a|an)\b", clause.text)
+        if relative or is_cjk_text(clause.text):
+            # a relative clause hangs on the actor just before it; so does a Chinese clause
+            # without a subject of its own ("其中对美出口1.1万吨，占出口总量的26%")
+            return before[-1].key
+        # a headline or bullet lead ("Group 2: U.S. Industry Vulnerabilities - The F-35 relies
+        # on ...") is not the subject of what follows it
+        lead_end = max(
+            (m.end() for m in LEAD_SEPARATOR.finditer(sentence_text, 0, q.start - offset)), default=0
+        )
+        body = [a for a in before if a.start - offset >= lead_end]
+        return (body or before)[0].key
+    after = [a for a in cands if a.start >= q.end]
+    return after[0].key if after else None
+
+
+def possessive_object(clause: Span, actor: Match) -> bool:
+    """ "one-third of China's exports": the actor owns the whole, it does not hold the share."""
+    rel = actor.start - clause.start
+    before = clause.text[max(0, rel - 4) : rel]
+    after = clause.text[actor.end - clause.start : actor.end - clause.start + 2]
+    return before.endswith("of ") and after.startswith("'s")
+
+
+def nearest_preceding(cands: Sequence[Match], q: Quantity) -> str | None:
+    before = [a for a in cands if a.end <= q.start]
+    return before[-1].key if before else None
+
+
+def carried_actor(ctx: Document, si: int) -> str | None:
+    """The first actor of the nearest earlier sentence that names one (strong before weak)."""
+    if si == 0:
+        return None
+    ps = ctx.sentences[si - 1]
+    found = in_span(ctx.actors, ps.start, ps.end)
+    if found:
+        strong = [a for a in found if not a.weak]
+        return (strong or found)[0].key
+    return None
