@@ -94,6 +94,7 @@ class Statistic:
     sentence: str = ""
     start: int = 0
     end: int = 0
+    confidence: float = 0.5  # the chance the statistic is right in full (worker.extract.statistics.attribution)
 
     @property
     def metric_key(self) -> str | None:

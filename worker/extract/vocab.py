@@ -333,6 +333,8 @@ def _merge(base: dict[str, list[str]], extra: Any, where: str) -> dict[str, list
 
 def _build(extra: Mapping[str, Any] | None) -> Vocabulary:
     actors_raw = read_data("actors.yaml")
+    for key, entry in read_data("countries.yaml").items():
+        actors_raw.setdefault(key, entry)  # actors.yaml's own entry wins
     materials_raw = read_data("materials.yaml")
     measures_raw = read_data("measures.yaml")
     cues_raw = read_data("cues.yaml")

@@ -30,28 +30,46 @@ file; this module is the grammar.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from worker.extract.numbers import Quantity, find_quantities
+from worker.extract.statistics.attribution import RULES_CONFIDENCE, AttributionModel, default_model
+from worker.extract.statistics.candidates import (
+    Candidate,
+    material_candidates,
+    measure_features,
+    subject_candidates,
+    unit_family,
+)
 from worker.extract.statistics.document import MONEY, Document, clause_of, context_of
-from worker.extract.statistics.material import materials_for
+from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
 from worker.extract.statistics.period import period_of
 from worker.extract.statistics.scope import excluded, hedged, unit_of
-from worker.extract.statistics.subject import subject_for
+from worker.extract.statistics.subject import default_subject, subject_for
 from worker.extract.text import detect_language, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Statistic
 
-__all__ = ["extract_statistics"]
+__all__ = ["Traced", "extract_statistics"]
 
 
 def extract_statistics(
-    text: str, *, language: str | None = None, vocab: Vocabulary | None = None
+    text: str,
+    *,
+    language: str | None = None,
+    vocab: Vocabulary | None = None,
+    model: AttributionModel | None = None,
+    rules_only: bool = False,
+    trace: list[Traced] | None = None,
 ) -> list[Statistic]:
     """Statistics stated in ``text``, in text order, each with the span of its number.
 
     ``language`` ("en", "zh-Hans", "zh-Hant") is detected when not given; it only tunes
     a few preferences (Chinese states the material before the number). ``vocab`` defaults
-    to the packaged vocabulary (``load_vocabulary()``).
+    to the packaged vocabulary (``load_vocabulary()``). ``model`` weighs the candidates (the
+    packaged weights by default; ``rules_only`` leaves the rules alone); ``trace`` collects the
+    candidates of every number, for training the weights.
     """
     if not text or not text.strip():
         return []
@@ -69,6 +87,7 @@ def extract_statistics(
         actors=vocab.find_actors(prep, prepared=True),
         materials=materials,
     )
+    weights = None if rules_only else (model or default_model())
     out: list[Statistic] = []
     quantities = find_quantities(prep)
     ctx.quantities = quantities
@@ -78,13 +97,26 @@ def extract_statistics(
             qi += 1
         j = qi
         while j < len(quantities) and quantities[j].end <= sent.end:
-            out.extend(statistics_for(ctx, si, quantities[j], lang))
+            found = statistics_for(ctx, si, quantities[j], lang, weights, trace, len(out))
+            out.extend(found)
             j += 1
         qi = j
     return out
 
 
-def statistics_for(ctx: Document, si: int, q: Quantity, lang: str) -> list[Statistic]:
+@dataclass(frozen=True)
+class Traced:
+    """One number's decision, for training: where its statistics are in the output, and its candidates."""
+
+    first: int
+    count: int
+    measure_features: tuple[str, ...]
+    subjects: tuple[Candidate, ...]
+    materials: tuple[Candidate, ...]
+
+
+def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: AttributionModel | None = None,
+                   trace: list[Traced] | None = None, first: int = 0) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
     clause = clause_of(ctx.prep, sent, q)
@@ -97,13 +129,31 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str) -> list[Stati
     measure, sign = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
     if measure == "":
         return []
+    confidence = RULES_CONFIDENCE
+    weigh = model is not None or trace is not None  # candidates cost time: only when they are used
+    probability = 1.0
+    mfeats = measure_features(ctx, si, clause, q, unit, measure, sign, context_sent.start) if weigh else ()
+    if model is not None:
+        chosen, p = model.measure.classify(mfeats, model.allowed.get(unit_family(unit)))
+        measure, probability = chosen, probability * p
     if measure == "tariff_rate":
         materials: list[str | None] = [None]  # tariffs are on goods in general
     else:
         materials = materials_for(ctx, si, clause, q, measure, lang, count_match, unit in MONEY)
+    mcands = material_candidates(ctx, si, clause, q, measure, materials[0], dominant_material(ctx)) if weigh else []
+    if model is not None and len(materials) == 1 and measure != "tariff_rate":
+        mat, p = model.material.choose(mcands)
+        materials, probability = [mat], probability * p
     if measure == "share_of_global_production" and materials == ["rare_earth_magnets"]:
         measure = "share_of_magnet_production"
     subject = subject_for(ctx, si, clause, q, measure, unit)
+    scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx)) if weigh else []
+    if model is not None:
+        subject, p = model.subject.choose(scands)
+        probability *= p
+        confidence = model.confidence(probability)
+    if trace is not None:
+        trace.append(Traced(first, len(materials), mfeats, tuple(scands), tuple(mcands)))
     period = period_of(ctx, sent, clause, q)
     high = q.value_high * sign if q.value_high is not None else None
     return [
@@ -119,6 +169,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str) -> list[Stati
             sentence=sent.text,
             start=q.start,
             end=q.end,
+            confidence=confidence,
         )
         for mat in materials
     ]

@@ -202,3 +202,18 @@ def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
     # Chinese abbreviations carry their marker: "对美出口" (to the US), "对华关税" (on China)
     marker = role_pattern(ctx.vocab, marker_list)
     return is_cjk_text(actor.alias) and marker.search(actor.alias[:1]) is not None
+
+
+# A Chinese clause that opens with a predicate ("，为18.38亿元", "，达5000吨") has no topic of its own:
+# it comments on the clause before it ("第三季度稀土出口额环比减少7.5%，为18.38亿元").
+_ZH_PREDICATE_START = re.compile(r"\s*(?:为|达到|达|是|约为|约|共计|合计|计|至|占)")
+
+
+def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:
+    """``clause``, extended back over the clause before it when it is a Chinese comment without a topic."""
+    if clause.start <= sent.start or not _ZH_PREDICATE_START.match(clause.text):
+        return clause
+    start = sent.start
+    for m in CLAUSE_SPLIT.finditer(ctx.prep, sent.start, clause.start - 1):
+        start = m.end()
+    return Span(start, clause.end, ctx.prep[start : clause.end])

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import GENERIC_MATERIALS, SHARE_MEASURES, Document, Span, has_cue, in_span
+from worker.extract.statistics.phrase import parenthesised
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
 
@@ -35,6 +36,15 @@ def materials_for(
     paired = respectively(ctx, sent, q, in_sent)
     if paired is not None:
         return [paired]
+    inside = parenthesised(ctx, clause, q)
+    if inside is not None:
+        # "lithium (97%) and magnesium (93%)": the material named right before the parenthesis, or
+        # minerals in general when the words there name another mineral
+        named = in_span(ctx.materials, inside.start, inside.end)
+        if named:
+            return [named[-1].key]
+        if ctx.vocab.find_cues("other_minerals", inside.text, prepared=True):
+            return ["critical_minerals"]
 
     following = [m for m in in_clause if m.start >= q.end]
     preceding = [m for m in in_clause if m.end <= q.start]
@@ -71,7 +81,7 @@ def materials_for(
             # "NdPr, a rare earth pair that is key to magnets, is assured a price of $110/kg":
             # the specific material the sentence is about beats a generic or vague mention
             chosen = max(before, key=lambda m: (specificity(m), m.start))
-        elif after and not re.search(r"\d", ctx.prep[q.end : after[0].start]):
+        elif after and not re.search(r"\d|;|\b(?:while|whereas|but)\b", ctx.prep[q.end : after[0].start]):
             chosen = after[0]
     if chosen is None:
         weak_fallback: Match | None = None

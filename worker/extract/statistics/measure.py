@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import pairwise
 
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
@@ -31,7 +32,9 @@ from worker.extract.statistics.document import (
     measure_cues_in,
     strong_actors,
     topic_nearby,
+    with_topic,
 )
+from worker.extract.statistics.phrase import governing_phrase
 from worker.extract.statistics.scope import has_any_volume_cue, of_foreign_object
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
@@ -76,7 +79,7 @@ def measure_of(
         named_here = bool(in_span(ctx.materials, sent.start, sent.end))
         if not named_here and not (topic_nearby(ctx, sent) and strong_actors(ctx, sent.start, sent.end)):
             return "", 1.0
-        return value_measure(ctx, sent, clause), 1.0
+        return value_measure(ctx, sent, clause, q), 1.0
     if unit in PRICES:
         return "price", 1.0
     return "", 1.0
@@ -91,6 +94,9 @@ def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, 
         for c in cues_in(ctx, name, lo, hi):
             if c.end <= q.start and c.alias.lower() in AFTER_ONLY:
                 continue  # "more than 90%" is a hedge; "30% more" is a change
+            if any(f.start <= c.start and c.end <= f.end and f.end - f.start > c.end - c.start
+                   for f in cues_in(ctx, "share_frame", c.start - 12, c.end + 2)):
+                continue  # "makes up 55%": the word belongs to a share verb, it is no change
             if c.end <= q.start:
                 gap = ctx.prep[c.end : q.start]
                 if re.search(r"\d", gap):
@@ -127,7 +133,12 @@ def percent_measure(
         if not cut and has_cue(ctx, "down", cs, q.start):
             cut = True
         return "tariff_rate", (-1.0 if cut else 1.0)
-    if is_dependence(ctx, sent, clause, q) or possessor(ctx, clause, q) is not None:
+    if is_dependence(ctx, sent, clause, q) and no_dependent(ctx, sent, clause, q):
+        # "About 85% of processed rare earths come from China": a share of an activity, held by the source
+        return share_subtype(ctx, sent, clause, q), 1.0
+    if (is_dependence(ctx, sent, clause, q) and not phrase_is_global(ctx, clause, q)) or (
+        possessor(ctx, clause, q) is not None or phrase_owner(ctx, clause, q) is not None
+    ):
         return "import_dependence", 1.0
     if (
         has_measure_cue(ctx, "licence_count", cs, ce)
@@ -163,6 +174,13 @@ def percent_measure(
         if not in_span(ctx.materials, sent.start, sent.end):
             return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
         return "other", sign
+    if phrase_share(ctx, clause, q) is not None and (has_cue(ctx, "share_frame", cs, ce) or is_dependence(
+            ctx, sent, clause, q)):
+        # "90% of the lithium refined worldwide comes from China", "加工占百分之九十"
+        sub = share_subtype(ctx, sent, clause, q)
+        if whole_is_own(ctx, sent, clause, q):
+            sub = "other"  # "占出口总量的26%": a share of China's own exports, not of the world's
+        return sub, 1.0
     if share_frame(ctx, clause, q) or (
         share_frame(ctx, Span(sent.start, sent.end), q)
         and any(has_measure_cue(ctx, m, clause.start, clause.end) for m in SHARE_MEASURES[:4])
@@ -238,14 +256,97 @@ def share_frame(ctx: Document, clause: Span, q: Quantity) -> bool:
     return False
 
 
+# In a governing phrase, the more specific activity wins: "production of processed rare earths" and
+# "精炼产量" are refining (SCHEMA: refined supply is refining), "magnet output" is magnets.
+PHRASE_SHARES = (
+    "share_of_global_refining",
+    "share_of_magnet_production",
+    "share_of_global_reserves",
+    "share_of_global_production",
+    "share_of_global_exports",
+)
+
+
+CONJUNCTION = re.compile(r"\s*(?:and|or|&|,|和|及|与|、)\s*")
+
+
+def phrase_share(ctx: Document, clause: Span, q: Quantity) -> str | None:
+    """The share measure named by the number's governing phrase, or None.
+
+    Two activities joined by a conjunction ("70-90% of mining and processing") name no one share.
+    """
+    phrase = governing_phrase(ctx, clause, q)
+    if phrase is None:
+        return None
+    named = [(m, measure_cues_in(ctx, m, phrase.start, phrase.end)) for m in PHRASE_SHARES]
+    named = [(m, c) for m, c in named if c]
+    if not named:
+        return None
+    spans = sorted((c.start, c.end, m) for m, cues in named for c in cues)
+    for (_, end_a, m_a), (start_b, _, m_b) in pairwise(spans):
+        if m_a != m_b and start_b >= end_a and CONJUNCTION.fullmatch(ctx.prep[end_a:start_b]):
+            return None
+    return named[0][0]
+
+
+def whole_is_own(ctx: Document, sent: Sentence | Span, clause: Span, q: Quantity) -> bool:
+    """A Chinese share of a whole named after 占 without the world: a part of the holder's own total.
+
+    "占出口总量的26%" is 26% of China's own exports; "在开采上占70%" and "占全球产量的70%" are
+    shares of the world's activity (the activity named before 占, or the world named after it).
+    """
+    phrase = governing_phrase(ctx, clause, q)
+    if phrase is None or not is_cjk_text(phrase.text) or has_cue(ctx, "global_marker", sent.start, sent.end):
+        return False
+    at = phrase.text.find("占")
+    return at >= 0 and any(has_measure_cue(ctx, m, phrase.start + at, phrase.end) for m in PHRASE_SHARES)
+
+
+def no_dependent(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
+    """ "N% of <activity> comes from China" with nobody who depends: no possessor in the phrase ("of its",
+    "of Japan's"), no actor before the number but the source, and the phrase names an activity."""
+    phrase = governing_phrase(ctx, clause, q)
+    if phrase is None or phrase_share(ctx, clause, q) is None:
+        return False
+    if re.search(r"\b(?:its|their|our|his|her)\b|'s\b|’s\b", phrase.text) or strong_actors(
+            ctx, phrase.start, phrase.end):
+        return False
+    return not any(not has_role(ctx, a, "source_marker") and a.end <= q.start
+                   for a in strong_actors(ctx, sent.start, sent.end))
+
+
+def phrase_is_global(ctx: Document, clause: Span, q: Quantity) -> bool:
+    """The governing phrase is about the world ("of the globe's output", "全球…产量")."""
+    phrase = governing_phrase(ctx, clause, q)
+    return phrase is not None and has_cue(ctx, "global_marker", phrase.start, phrase.end)
+
+
+def phrase_owner(ctx: Document, clause: Span, q: Quantity) -> Match | None:
+    """The actor who owns the whole the number is a part of ("占中国稀土进口量的38%", "of Japan's imports")."""
+    phrase = governing_phrase(ctx, clause, q)
+    if phrase is None or not has_measure_cue(ctx, "import_volume", phrase.start, phrase.end):
+        return None
+    if nearest_direction(ctx, clause, q) is not None:
+        return None  # "美国的锗进口将减少五分之一": a change of the imports, not a share of them
+    owners = [a for a in strong_actors(ctx, phrase.start, phrase.end) if not has_role(ctx, a, "source_marker")]
+    return owners[0] if owners else None
+
+
 def share_subtype(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> str | None:
-    """Nearest production / refining / reserves / magnet cue, the "of ..." phrase after the number first."""
+    """The governing phrase's share first; else the nearest production / refining / reserves / magnet cue."""
+    named = phrase_share(ctx, clause, q)
+    if named is not None:
+        return named
     cues: list[tuple[str, Match]] = []
     for measure in SHARE_MEASURES:
         for c in measure_cues_in(ctx, measure, sent.start, sent.end):
             cues.append((measure, c))
     in_clause = [(m, c) for m, c in cues if c.start >= clause.start and c.end <= clause.end]
-    following = sorted((c.start - q.end, m, c) for m, c in in_clause if c.start >= q.end)
+    phrase = governing_phrase(ctx, clause, q)
+    phrase_end = phrase.end if phrase is not None and phrase.start >= q.end else clause.end
+    # "mines 50% of the world's lithium and Chile refines 25%": a cue past the number's own phrase
+    # belongs to the next clause
+    following = sorted((c.start - q.end, m, c) for m, c in in_clause if q.end <= c.start < phrase_end)
     if following:
         # "mines 61% of the world's rare earths and refines 90%": a cue after a conjunction
         # and a new verb belongs to the next number, not to this one
@@ -316,13 +417,22 @@ def volume_measure(
     return "other"
 
 
-def value_measure(ctx: Document, sent: Sentence, clause: Span) -> str:
+def value_measure(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> str:
+    """export_value / import_value for an amount of money the trade governs, else ``other``."""
+    span = with_topic(ctx, sent, clause)
     for measure in ("export_value", "import_value"):
-        if has_measure_cue(ctx, measure, clause.start, clause.end):
+        if has_measure_cue(ctx, measure, span.start, span.end):
             return measure
+    # a trade verb or noun before the amount in its clause: "imported into the United States at $160
+    # million", "美国共进口2434万美元的锗", "同期美国自中国进口的锑为374万美元"
+    trade = [(c.end, measure) for trade_cue, measure in (("export_volume", "export_value"),
+                                                         ("import_volume", "import_value"))
+             for c in measure_cues_in(ctx, trade_cue, span.start, q.start)]
+    if trade and not has_measure_cue(ctx, "tariff_rate", span.start, span.end):
+        return max(trade)[1]
     # "their value fell 20% to $2.1 billion" in a sentence about exports
     if has_cue(ctx, "value_word", clause.start, clause.end):
-        for measure, trade in (("export_value", "export_volume"), ("import_value", "import_volume")):
-            if has_measure_cue(ctx, trade, sent.start, sent.end):
+        for measure, trade_cue in (("export_value", "export_volume"), ("import_value", "import_volume")):
+            if has_measure_cue(ctx, trade_cue, sent.start, sent.end):
                 return measure
     return "other"

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from worker.extract.names import find_names
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     SHARE_MEASURES,
@@ -24,8 +25,12 @@ from worker.extract.statistics.document import (
     has_role,
     in_span,
     is_cjk_text,
+    measure_cues_in,
+    role_pattern,
+    strong_actors,
 )
-from worker.extract.statistics.measure import possessor
+from worker.extract.statistics.measure import phrase_owner, possessor
+from worker.extract.text import Sentence
 from worker.extract.vocab import Match
 
 FALLBACK_SUBJECT = "china"  # used when data/cues.yaml has no `default_subject`
@@ -34,34 +39,78 @@ FALLBACK_SUBJECT = "china"  # used when data/cues.yaml has no `default_subject`
 LEAD_SEPARATOR = re.compile(r" [-\u2013\u2014] |: ")
 
 
+# Roles that disqualify an actor from holding a quantity, per measure family (SCHEMA: "the subject is
+# whoever holds the share"): where the figures come from, a compound modifier ("a U.S. magnet
+# plant"), the other side of a comparison; for exports the destination and a place ("buyers in
+# Japan"), for imports and dependence the source, for tariffs the target.
+_EXCLUDED_ROLES: dict[str, tuple[str, ...]] = {
+    "export": ("destination_marker", "locative_marker"),
+    "import": ("source_marker",),
+    "dependence": ("source_marker",),
+    "tariff": ("target_marker",),
+}
+_ANY_MEASURE_ROLES = ("data_source_marker", "comparison_marker")
+_FAMILY = {
+    "export_volume": "export", "export_value": "export", "export_change": "export",
+    "share_of_global_exports": "export", "import_volume": "import", "import_value": "import",
+    "import_dependence": "dependence", "tariff_rate": "tariff",
+}  # fmt: skip
+_MODIFIER = re.compile(r"\s[a-z][a-z-]+")
+
+
+def is_modifier(ctx: Document, actor: Match) -> bool:
+    """ "a U.S. magnet plant", "a General Atomics drone": an actor between an indefinite article and
+    the noun it modifies is not the head of its noun phrase."""
+    before = ctx.prep[max(0, actor.start - 4) : actor.start]
+    return bool(re.search(r"(?:^|\s)(?:a|an)\s$", before, re.IGNORECASE)) and bool(
+        _MODIFIER.match(ctx.prep, actor.end))
+
+
+def eligible(ctx: Document, actors: list[Match], measure: str | None) -> list[Match]:
+    """The actors whose role in the sentence lets them hold a quantity of ``measure``."""
+    roles = _ANY_MEASURE_ROLES + _EXCLUDED_ROLES.get(_FAMILY.get(measure or "", ""), ())
+    return [a for a in actors if not is_modifier(ctx, a) and not any(has_role(ctx, a, r) for r in roles)]
+
+
+def price_market(ctx: Document, clause: Span, q: Quantity) -> str | None:
+    """The market whose price changed: the actor that modifies the price noun ("Chinese antimony prices",
+    "European prices", "prices in Europe", "欧洲市场的镝价"), or None when the text does not say."""
+    for cue in measure_cues_in(ctx, "price", clause.start, clause.end):
+        for a in strong_actors(ctx, clause.start, clause.end):
+            gap = ctx.prep[a.end : cue.start] if a.end <= cue.start else ""
+            if a.end <= cue.start and len(gap) <= 25 and not re.search(r"[,;:.]|\b(?:and|or|to|from)\b", gap):
+                return a.key
+            after = ctx.prep[cue.end : a.start] if a.start >= cue.end else ""
+            if a.start >= cue.end and re.fullmatch(r"\s*(?:in|on)\s+(?:the\s+)?", after):
+                return a.key
+    return None
+
+
 def subject_for(
     ctx: Document, si: int, clause: Span, q: Quantity, measure: str | None, unit: str
 ) -> str | None:
     sent = ctx.sentences[si]
     if measure == "price_change":
-        return None
+        return price_market(ctx, clause, q)
     actors = in_span(ctx.actors, sent.start, sent.end)
-    strong = [a for a in actors if not a.weak]
+    strong = eligible(ctx, [a for a in actors if not a.weak], measure)
     lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
 
     if measure == "tariff_rate":
         for a in strong:
-            if not has_role(ctx, a, "target_marker"):
-                return a.key
+            return a.key
         return carried_actor(ctx, si)
 
     if measure == "import_dependence":
-        owner = possessor(ctx, clause, q)
+        owner = possessor(ctx, clause, q) or phrase_owner(ctx, clause, q)
         if owner is not None:
             return owner.key
-        cands = [a for a in strong if not has_role(ctx, a, "source_marker")]
-        return nearest_actor(cands, clause, q, **lead) or carried_actor(ctx, si)
+        return nearest_actor(strong, clause, q, **lead) or carried_actor(ctx, si)
 
     if measure in {"export_volume", "export_value", "export_change", "share_of_global_exports"}:
-        cands = [a for a in strong if not has_role(ctx, a, "destination_marker")]
         return (
-            nearest_actor(cands, clause, q, clause_only=True)
-            or nearest_preceding(cands, q)
+            nearest_actor(strong, clause, q, clause_only=True)
+            or nearest_preceding(strong, q)
             or default_subject(ctx)
         )
 
@@ -77,6 +126,9 @@ def subject_for(
         lead_in = [a for a in weak if clause.start <= a.start and a.end <= q.start and q.start - a.end <= 30]
         if lead_in:
             return lead_in[-1].key
+    named = organisation(ctx, sent, clause, q, strong)
+    if named is not None:
+        return named or None  # "" : two organisations hold it jointly
     found = nearest_actor(strong, clause, q, **lead)
     if found:
         return found
@@ -91,6 +143,29 @@ def subject_for(
     ):
         return default_subject(ctx)  # quotas and control rules are set by the controlling state
     return carried
+
+
+def organisation(ctx: Document, sent: Sentence, clause: Span, q: Quantity, strong: list[Match]) -> str | None:
+    """An organisation the vocabulary does not know, heading the sentence before the number, when no
+    known actor holds that place ("Vulcan Elements will build a plant with a capacity of 10,000 tonnes").
+
+    None: no such name; "": two organisations named together hold it jointly (no one subject)."""
+    if any(a.end <= q.start or clause.start <= a.start < clause.end for a in strong):
+        return None
+    cues = ctx.vocab.cues
+    known = [(a.start, a.end) for a in ctx.actors]
+    names = find_names(ctx.prep, known, frozenset(cues.get("not_names", [])), sent.start, q.start,
+                       titles=frozenset(cues.get("person_titles", [])))
+    source = role_pattern(ctx.vocab, "data_source_marker")
+    names = [n for n in names if not source.search(ctx.prep[max(0, n.start - 20) : n.start])]
+    if not names:
+        return None
+    if _JOINED.search(ctx.prep, max(sent.start, names[0].start - 40), names[0].start):
+        return ""  # "Vulcan Elements and ReElement Technologies will expand …": a joint figure
+    return names[0].key
+
+
+_JOINED = re.compile(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+(?:and|&|together with)\s+$")
 
 
 def default_subject(ctx: Document) -> str:

@@ -1,0 +1,132 @@
+"""Attribution of statistics by sentence structure, one table per error class, English and Chinese.
+
+Every sentence here was written for this test (none is a gold passage); each row gives the
+statistics the sentence must yield as ``(value, unit, approx, subject, material, measure)``.
+The classes follow docs/extraction.md: wrong measure (the governing phrase decides), wrong
+subject (roles decide: data source, destination, compound modifier, unknown organisation,
+market of a price), wrong material (parenthesised figures, element groups, new materials).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.extract.names import find_names, name_key
+from worker.extract.statistics import extract_statistics
+
+Row = tuple[float, str, bool, str | None, str | None, str | None]
+
+
+def _rows(text: str) -> list[Row]:
+    return [(round(s.value, 2), s.unit, s.approx, s.subject, s.material, s.measure) for s in extract_statistics(text)]
+
+
+MEASURE_BY_PHRASE: list[tuple[str, list[Row]]] = [
+    # the more specific activity in the governing phrase wins: refined output is refining
+    ("Among critical minerals, Indonesia's processed nickel makes up 55% of global production of refined nickel.",
+     [(55, "percent", False, "indonesia", "nickel", "share_of_global_refining")]),
+    ("在关键矿产中，印尼镍产量占全球精炼镍产量的55%。",
+     [(55, "percent", False, "indonesia", "nickel", "share_of_global_refining")]),
+    # each conjunct has its own phrase: a verb after "and" belongs to the next number
+    ("Australia mines 50% of the world's tungsten and Chile refines 25% of it, while Argentina holds 20% of reserves.",
+     [(50, "percent", False, "australia", "tungsten", "share_of_global_production"),
+      (25, "percent", False, "chile", "tungsten", "share_of_global_refining"),
+      (20, "percent", False, "argentina", "tungsten", "share_of_global_reserves")]),
+    ("中国在稀土开采上占六成、冶炼分离占85%、永磁体制造占90%。",
+     [(60, "percent", True, "china", "rare_earths", "share_of_global_production"),
+      (85, "percent", False, "china", "rare_earths", "share_of_global_refining"),
+      (90, "percent", False, "china", "rare_earth_magnets", "share_of_magnet_production")]),
+    # a parenthesised figure belongs to the words before it
+    ("China dominates rare earth refining (70-95%) as well as magnet making.",
+     [(70, "percent", False, "china", "rare_earths", "share_of_global_refining")]),
+    # "N% of <activity> comes from X": a world share held by the source, when nobody depends
+    ("About 85% of processed rare earths come from China, the agency said.",
+     [(85, "percent", True, "china", "rare_earths", "share_of_global_refining")]),
+    ("全球约60%的石墨产量来自中国。",
+     [(60, "percent", True, "china", "graphite", "share_of_global_production")]),
+    # ... but a possessor or a dependent makes it dependence
+    ("Japan gets 60% of its rare earths from China.",
+     [(60, "percent", False, "japan", "rare_earths", "import_dependence")]),
+    ("缅甸占中国稀土进口量的40%。",
+     [(40, "percent", False, "myanmar", "rare_earths", "import_dependence")]),
+    # the verb family of dependence
+    ("Korea leaned on Chinese suppliers for 80% of its graphite.",
+     [(80, "percent", False, "south_korea", "graphite", "import_dependence")]),
+    # money governed by a trade verb is a trade value; a Chinese comment clause keeps its topic
+    ("Japan imported $1.2 billion of rare earths last year.",
+     [(1.2e9, "usd", False, "japan", "rare_earths", "import_value")]),
+    ("日本去年进口了5亿美元的稀土。",
+     [(5e8, "usd", False, "japan", "rare_earths", "import_value")]),
+    ("前三季度稀土出口额同比下降5%，为30亿元。",
+     [(-5, "percent", False, "china", "rare_earths", "export_change"),
+      (3e9, "cny", False, "china", "rare_earths", "export_value")]),
+    # capacity is a production volume
+    ("Vulcan Elements will build a U.S. magnet plant with a capacity of 8,000 tonnes of rare earth magnets a year.",
+     [(8000, "tonnes", False, "vulcan_elements", "rare_earth_magnets", "production_volume")]),
+]
+
+SUBJECT_BY_ROLE: list[tuple[str, list[Row]]] = [
+    # where the figures come from is not who holds them
+    ("According to Japanese customs data, China exported 4,000 tonnes of rare earth magnets in March.",
+     [(4000, "tonnes", False, "china", "rare_earth_magnets", "export_volume")]),
+    # an unknown organisation heading the sentence; two named together hold it jointly (no one subject)
+    ("Arafura Resources and Iluka Resources will supply 5,000 tonnes of rare earth oxides together.",
+     [(5000, "tonnes", False, None, "rare_earth_oxides", "other")]),
+    # the market of a price is the actor that modifies the price noun
+    ("Chinese antimony prices fell 12% in May, while prices in Europe jumped 35%.",
+     [(-12, "percent", False, "china", "antimony", "price_change"),
+      (35, "percent", False, "european_union", "antimony", "price_change")]),
+    ("欧洲市场的镓价上涨30%。",
+     [(30, "percent", False, "european_union", "gallium", "price_change")]),
+    # a list of holders: each figure goes with the country right before it
+    ("俄罗斯储量35万吨、玻利维亚31万吨、吉尔吉斯斯坦26万吨的锑储量位居其后。",
+     [(350000, "tonnes", False, "russia", "antimony", "reserves_volume"),
+      (310000, "tonnes", False, "bolivia", "antimony", "reserves_volume"),
+      (260000, "tonnes", False, "kyrgyzstan", "antimony", "reserves_volume")]),
+]
+
+MATERIALS: list[tuple[str, list[Row]]] = [
+    # elements without a key count by their group; cobalt and lithium have keys of their own
+    ("Gadolinium and holmium exports rose to 300 tonnes, while cerium prices were $2 per kilogram.",
+     [(300, "tonnes", False, "china", "heavy_rare_earths", "export_volume"),
+      (2, "usd_per_kg", False, None, "light_rare_earths", "price")]),
+    ("Like rare earths, Congo's cobalt exports dropped 20% to 25,000 tonnes, and lithium prices rose 15%.",
+     [(-20, "percent", False, "drc", "cobalt", "export_change"),
+      (25000, "tonnes", False, "drc", "cobalt", "export_volume"),
+      (15, "percent", False, None, "lithium", "price_change")]),
+    # a parenthesised figure takes the mineral before it; a mineral without a key is minerals in general
+    ("Japan relies on China for its dysprosium (90%) and magnesium (55%) supplies.",
+     [(90, "percent", False, "japan", "dysprosium", "import_dependence"),
+      (55, "percent", False, "japan", "critical_minerals", "import_dependence")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MEASURE_BY_PHRASE, ids=[t[:40] for t, _ in MEASURE_BY_PHRASE])
+def test_measure_by_governing_phrase(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), SUBJECT_BY_ROLE, ids=[t[:40] for t, _ in SUBJECT_BY_ROLE])
+def test_subject_by_role(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), MATERIALS, ids=[t[:40] for t, _ in MATERIALS])
+def test_materials(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+NAMES = [
+    ("Vulcan Elements said it would build a plant.", ["vulcan_elements"]),
+    ("Bajaj Auto cut output in July. Later, Bajaj said supply had improved.", ["bajaj_auto", "bajaj_auto"]),
+    ("Commerce Minister Wang Wentao said the rules stand.", []),  # a person, by the title
+    ("Production fell in May.", []),  # a capitalised word opening a sentence is not a name
+    ("ReElement Technologies will expand its plant.", ["reelement_technologies"]),
+]
+
+
+@pytest.mark.parametrize(("text", "keys"), NAMES)
+def test_unknown_organisations(text: str, keys: list[str]) -> None:
+    titles = frozenset({"Minister", "Director", "President"})
+    assert [n.key for n in find_names(text, [], frozenset({"Later", "The"}), titles=titles)] == keys
+    assert name_key("Neo Performance Materials") == "neo_performance_materials"

@@ -1,0 +1,83 @@
+"""Organisations and programmes the vocabulary does not know, named in English text.
+
+SCHEMA.md keys companies and programmes by their name in lower_snake_case (``mp_materials``,
+``vulcan_elements``); no word list can hold every company in the news, so a name is recognised
+by its form: a run of capitalised words ("Vulcan Elements", "Bajaj Auto", "Iluka Resources") that
+is used as a name — it heads a clause followed by a verb ("Vulcan Elements said", "Bajaj has
+cut") or possesses something ("Neo's plant"). A single capitalised word opening a sentence
+counts only when the document also writes it capitalised mid-sentence (so it is a proper noun,
+not "Production fell"). A short form takes the longest name the document gives it ("Bajaj" →
+``bajaj_auto`` after "Bajaj Auto"). Words that open sentences or dates are never names
+(``data/cues.yaml`` ``not_names``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Name", "find_names", "name_key"]
+
+_WORD = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)"
+_RUN = re.compile(rf"(?<![\w'’.-])({_WORD}(?:[ -](?:{_WORD}|&)){{0,5}})(?![\w-])")
+_CORPORATE_TAIL = re.compile(r"(?:\s+(?:Inc|Corp|Corporation|Ltd|Limited|Co|Company|Plc|LLC|SA|AG|NV|SE))+$")
+# what follows a name used as a clause's subject or as a possessor
+_USED_AS_NAME = re.compile(
+    r"\s*(?:'s\b|’s\b|,?\s*(?:said|says|say|will|would|has|have|had|is|was|plans|planned|expects|expected|"
+    r"announced|agreed|signed|reported|builds|built|produces|produced|makes|made|cut|cuts|aims|hopes|"
+    r"[a-z]+ed\b|[a-z]{3,}s\b))"
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    """An unknown organisation named in the text: its key and its span."""
+
+    key: str
+    start: int
+    end: int
+    text: str
+
+
+def name_key(text: str) -> str:
+    """ "Vulcan Elements" → ``vulcan_elements`` (SCHEMA: companies and programmes in lower_snake_case)."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def find_names(text: str, known: Iterable[tuple[int, int]], not_names: frozenset[str],
+               start: int = 0, end: int | None = None, titles: frozenset[str] = frozenset()) -> list[Name]:
+    """Unknown organisation names in ``text[start:end]`` (spans in ``known`` are actors already).
+
+    A run holding a person's title ("IEA Executive Director Fatih Birol", ``titles``) names a
+    person, not an organisation."""
+    stop = len(text) if end is None else end
+    taken = sorted(known)
+    capitalised_inside = {m.group(1) for m in _RUN.finditer(text) if not _opens_sentence(text, m.start())}
+    longest: dict[str, str] = {}
+    for m in _RUN.finditer(text):
+        words = _CORPORATE_TAIL.sub("", m.group(1)).split()
+        if len(words) > 1 and not any(w in titles for w in words):
+            longest.setdefault(words[0], " ".join(words))
+    out: list[Name] = []
+    for m in _RUN.finditer(text, start, stop):
+        raw = _CORPORATE_TAIL.sub("", m.group(1))
+        words = raw.split()
+        if not words or words[0] in not_names or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        if titles and any(w in titles for w in words):
+            continue
+        if not _USED_AS_NAME.match(text, m.end()):
+            continue
+        if len(words) == 1 and _opens_sentence(text, m.start()) and raw not in capitalised_inside:
+            continue
+        full = longest.get(words[0], raw) if len(words) == 1 else raw
+        out.append(Name(name_key(full), m.start(), m.start() + len(raw), raw))
+    return out
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    j = at - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in ".!?:\n\"“‘'-•–—("
