@@ -101,6 +101,37 @@ MATERIALS: list[tuple[str, list[Row]]] = [
 ]
 
 
+SCOPE_AND_SIGN: list[tuple[str, list[Row]]] = [
+    # a stated tariff level is a level, a cut "to" a rate too; each rate to the one who levies it
+    ("Under the truce, US tariffs on Chinese goods were cut to 30% and Chinese levies on rare earth products to 10%.",
+     [(30, "percent", False, "united_states", None, "tariff_rate"),
+      (10, "percent", False, "china", None, "tariff_rate")]),
+    ("Washington slapped a 25% duty on Chinese graphite anodes.",
+     [(25, "percent", False, "united_states", None, "tariff_rate")]),
+    # a change verb governs every number of a list after it; the verb family of falls
+    ("镓和锑的出口分别减少9%和8%。",
+     [(-9, "percent", False, "china", "gallium", "export_change"),
+      (-8, "percent", False, "china", "antimony", "export_change")]),
+    ("Germanium exports fell 12% and 9% in the two quarters, after a 97% collapse in gallium shipments.",
+     [(-12, "percent", False, "china", "germanium", "export_change"),
+      (-9, "percent", False, "china", "germanium", "export_change"),
+      (-97, "percent", False, "china", "gallium", "export_change")]),
+    # an export quota limits exports, it is no production quota
+    ("Congo set cobalt export quotas at 18,000 tonnes, a critical minerals move.",
+     [(18000, "tonnes", False, "drc", "cobalt", "other")]),
+    # a mass of feedstock is a mass of the topic; money for an organisation named in the sentence counts
+    ("Lynas will process up to 6,000 tons of rare earth feedstock a year.",
+     [(6000, "tonnes", True, "lynas", "rare_earths", "other")]),
+    ("Magnet maker Arnold Magnetics will receive a $45 million loan to expand rare earth magnet capacity.",
+     [(45e6, "usd", False, "arnold_magnetics", "rare_earth_magnets", "other")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SCOPE_AND_SIGN, ids=[t[:40] for t, _ in SCOPE_AND_SIGN])
+def test_scope_and_sign(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), MEASURE_BY_PHRASE, ids=[t[:40] for t, _ in MEASURE_BY_PHRASE])
 def test_measure_by_governing_phrase(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

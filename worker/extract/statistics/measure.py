@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from itertools import pairwise
 
+from worker.extract.names import find_names
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     MONEY,
@@ -77,12 +78,17 @@ def measure_of(
         # money needs the topic here, or an actor here and the topic just before ("The Pentagon's
         # response ... a $2 billion package"); a carmaker's revenue in passing is not ours
         named_here = bool(in_span(ctx.materials, sent.start, sent.end))
-        if not named_here and not (topic_nearby(ctx, sent) and strong_actors(ctx, sent.start, sent.end)):
+        if not named_here and not (topic_nearby(ctx, sent) and (
+                strong_actors(ctx, sent.start, sent.end) or names_in(ctx, sent))):
             return "", 1.0
         return value_measure(ctx, sent, clause, q), 1.0
     if unit in PRICES:
         return "price", 1.0
     return "", 1.0
+
+
+# "减少9%和8%", "fell 12% and 9%": a change verb governs every number of a list after it
+NUMBER_LIST = re.compile(r"\s*(?:[\d.,]+\s*(?:%|percent|per cent)?\s*(?:和|与|及|、|,|and|or)\s*)+")
 
 
 def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, Match] | None:
@@ -99,8 +105,8 @@ def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, 
                 continue  # "makes up 55%": the word belongs to a share verb, it is no change
             if c.end <= q.start:
                 gap = ctx.prep[c.end : q.start]
-                if re.search(r"\d", gap):
-                    continue  # another number is closer to the cue
+                if re.search(r"\d", gap) and not NUMBER_LIST.fullmatch(gap):
+                    continue  # another number is closer to the cue (unless the verb governs a list)
                 # "rose to 15%", "降至538吨": a level, not a change
                 if level_pattern(ctx.vocab).search(gap):
                     continue
@@ -127,7 +133,12 @@ def percent_measure(
 ) -> tuple[str | None, float]:
     """Measure and sign of a percentage; ``""`` means "not a statistic"."""
     cs, ce = clause.start, clause.end
-    if has_measure_cue(ctx, "tariff_rate", cs, ce):
+    if has_measure_cue(ctx, "tariff_rate", cs, ce) or (
+            has_measure_cue(ctx, "tariff_rate", sent.start, sent.end) and has_cue(ctx, "rate_word", cs, ce)):
+        # only an explicit cut is a negative change: "cut tariffs by 10 points"; "cut to 30%", "from
+        # 57%" and "a 25% duty" state levels
+        if level_pattern(ctx.vocab).search(ctx.prep[max(cs, q.start - 12) : q.start]):
+            return "tariff_rate", 1.0
         direction = nearest_direction(ctx, clause, q)
         cut = direction is not None and direction[0] < 0
         if not cut and has_cue(ctx, "down", cs, q.start):
@@ -413,8 +424,16 @@ def volume_measure(
             "production_volume",
         ):
             if has_measure_cue(ctx, measure, *span):
+                if measure == "production_quota" and export_quota(ctx, *span):
+                    return "other"  # an export quota limits exports, not output
                 return measure
     return "other"
+
+
+def export_quota(ctx: Document, start: int, end: int) -> bool:
+    """ "export quotas", "出口配额": a quota on exports (SCHEMA's production_quota is about output)."""
+    return any(re.search(r"(?:export|出口)\s*$", ctx.prep[max(start, c.start - 8) : c.start], re.IGNORECASE)
+               for c in measure_cues_in(ctx, "production_quota", start, end))
 
 
 def value_measure(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> str:
@@ -436,3 +455,10 @@ def value_measure(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> s
             if has_measure_cue(ctx, trade_cue, sent.start, sent.end):
                 return measure
     return "other"
+
+
+def names_in(ctx: Document, sent: Sentence) -> bool:
+    """An organisation the vocabulary does not know is named in the sentence (``worker.extract.names``)."""
+    cues = ctx.vocab.cues
+    return bool(find_names(ctx.prep, [(a.start, a.end) for a in ctx.actors], frozenset(cues.get("not_names", [])),
+                           sent.start, sent.end, titles=frozenset(cues.get("person_titles", []))))

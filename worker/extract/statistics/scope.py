@@ -16,13 +16,6 @@ from worker.extract.text import Sentence
 from worker.extract.vocab import Match, prepare
 
 # Words after "tonnes of" that refer back to the minerals ("44 million tons of the elements")
-GENERIC_OBJECTS = frozenset(
-    re.findall(
-        r"\w+",
-        "elements element metal metals material materials products ore concentrate it them which these "
-        "those its their high heavy light key critical",
-    )
-)
 
 
 def unit_of(
@@ -145,7 +138,7 @@ def of_foreign_object(ctx: Document, q: Quantity) -> bool:
         ):
             return False
     word = m.group(1).lower()
-    return word not in GENERIC_OBJECTS
+    return word not in {w.lower() for w in ctx.vocab.cues.get("generic_objects", [])}
 
 
 def has_any_volume_cue(ctx: Document, sent: Sentence) -> bool:

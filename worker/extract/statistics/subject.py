@@ -97,9 +97,12 @@ def subject_for(
     lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
 
     if measure == "tariff_rate":
-        for a in strong:
-            return a.key
-        return carried_actor(ctx, si)
+        # the one who imposes: the nearest before the number in its clause ("US tariffs were cut to 30%
+        # and Chinese levies to 10%"), else the sentence's subject ("Trump threatened Beijing with …")
+        before = [a for a in strong if clause.start <= a.start and a.end <= q.start]
+        if before:
+            return before[-1].key
+        return strong[0].key if strong else carried_actor(ctx, si)
 
     if measure == "import_dependence":
         owner = possessor(ctx, clause, q) or phrase_owner(ctx, clause, q)
