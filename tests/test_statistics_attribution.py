@@ -127,6 +127,31 @@ SCOPE_AND_SIGN: list[tuple[str, list[Row]]] = [
 ]
 
 
+OUT_OF_SCOPE_AND_RATES: list[tuple[str, list[Row]]] = [
+    # the value of other goods, share prices and counts of announcements are not ours
+    ("The US threatened tariffs on $200 billion of Chinese goods, though rare earths were spared.", []),
+    ("美国拟对约2000亿美元的中国输美商品加征关税，但稀土不在清单之列。", []),
+    ("MP Materials股价周四大涨逾50%，收报45.23美元，稀土概念股走强。", []),
+    ("商务部连续发布六项公告，对五种稀土实施出口管制。",
+     [(5, "count", False, "china", "rare_earths", "other")]),
+    # a rate-of-fall noun keeps its sign when the rate narrows
+    ("今年前七个月稀土磁铁出口的年减幅已由上半年的18.9%缩小到15%。",
+     [(-18.9, "percent", False, "china", "rare_earth_magnets", "export_change"),
+      (-15, "percent", False, "china", "rare_earth_magnets", "export_change")]),
+    # a fall of imports is a change, held by the importer, not the source
+    ("与去年相比，美国自中国进口的锑减少了三分之一。",
+     [(-33.33, "percent", True, "united_states", "antimony", "other")]),
+    # a change verb followed by 至 and words is a level
+    ("我国稀土储量占比已骤降至世界的40%。",
+     [(40, "percent", False, "china", "rare_earths", "share_of_global_reserves")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OUT_OF_SCOPE_AND_RATES, ids=[t[:30] for t, _ in OUT_OF_SCOPE_AND_RATES])
+def test_out_of_scope_and_rates(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), SCOPE_AND_SIGN, ids=[t[:40] for t, _ in SCOPE_AND_SIGN])
 def test_scope_and_sign(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

@@ -77,6 +77,8 @@ def measure_of(
         # an amount in a currency SCHEMA has no unit for (A$, HK$, 日元) keeps unit `other`;
         # money needs the topic here, or an actor here and the topic just before ("The Pentagon's
         # response ... a $2 billion package"); a carmaker's revenue in passing is not ours
+        if buys_goods(ctx, clause, q):
+            return "", 1.0  # "tariffs on $300 billion of Chinese goods": the value of other goods
         named_here = bool(in_span(ctx.materials, sent.start, sent.end))
         if not named_here and not (topic_nearby(ctx, sent) and (
                 strong_actors(ctx, sent.start, sent.end) or names_in(ctx, sent))):
@@ -89,6 +91,9 @@ def measure_of(
 
 # "减少9%和8%", "fell 12% and 9%": a change verb governs every number of a list after it
 NUMBER_LIST = re.compile(r"\s*(?:[\d.,]+\s*(?:%|percent|per cent)?\s*(?:和|与|及|、|,|and|or)\s*)+")
+
+
+LEVEL_INSIDE = re.compile(r"\s*(?:至|到)[^\d,;:。，；]{0,8}$")
 
 
 def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, Match] | None:
@@ -107,8 +112,8 @@ def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, 
                 gap = ctx.prep[c.end : q.start]
                 if re.search(r"\d", gap) and not NUMBER_LIST.fullmatch(gap):
                     continue  # another number is closer to the cue (unless the verb governs a list)
-                # "rose to 15%", "降至538吨": a level, not a change
-                if level_pattern(ctx.vocab).search(gap):
+                # "rose to 15%", "降至538吨", "骤降至不足世界的50%": a level, not a change
+                if level_pattern(ctx.vocab).search(gap) or LEVEL_INSIDE.match(gap):
                     continue
                 dist = q.start - c.end
             elif c.start >= q.end:
@@ -121,6 +126,31 @@ def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, 
             if best is None or dist < best[0]:
                 best = (dist, sign, c)
     return (best[1], best[2]) if best else None
+
+
+def change_measure(ctx: Document, sent: Sentence, clause: Span, context_sent: Sentence,
+                   sign: float) -> tuple[str | None, float]:
+    """A signed change: of a price, of exports, else ``other`` (or not ours without a material)."""
+    cs, ce = clause.start, clause.end
+    if has_measure_cue(ctx, "price", cs, ce):
+        return "price_change", sign
+    if has_measure_cue(ctx, "export_volume", sent.start, sent.end):
+        return "export_change", sign
+    if has_measure_cue(ctx, "price", sent.start, sent.end):
+        return "price_change", sign
+    if context_sent.start < sent.start and has_measure_cue(ctx, "export_volume", context_sent.start, sent.start):
+        return "export_change", sign
+    if not in_span(ctx.materials, sent.start, sent.end):
+        return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
+    return "other", sign
+
+
+def rate_noun_sign(ctx: Document, clause: Span, q: Quantity) -> float | None:
+    """The sign a rate-of-change noun before the number gives it ("年减幅缩小到15%": −15), or None."""
+    for name, sign in (("fall_rate", -1.0), ("rise_rate", 1.0)):
+        if cues_in(ctx, name, max(clause.start, q.start - 30), q.start):
+            return sign
+    return None
 
 
 def percent_measure(
@@ -144,12 +174,18 @@ def percent_measure(
         if not cut and has_cue(ctx, "down", cs, q.start):
             cut = True
         return "tariff_rate", (-1.0 if cut else 1.0)
-    if is_dependence(ctx, sent, clause, q) and no_dependent(ctx, sent, clause, q):
+    rate_sign = rate_noun_sign(ctx, clause, q)
+    if rate_sign is not None:
+        return change_measure(ctx, sent, clause, context_sent, rate_sign)
+    if nearest_direction(ctx, clause, q) is None and is_dependence(ctx, sent, clause, q) and no_dependent(
+            ctx, sent, clause, q):
         # "About 85% of processed rare earths come from China": a share of an activity, held by the source
         return share_subtype(ctx, sent, clause, q), 1.0
-    if (is_dependence(ctx, sent, clause, q) and not phrase_is_global(ctx, clause, q)) or (
-        possessor(ctx, clause, q) is not None or phrase_owner(ctx, clause, q) is not None
+    if nearest_direction(ctx, clause, q) is None and (
+        (is_dependence(ctx, sent, clause, q) and not phrase_is_global(ctx, clause, q))
+        or possessor(ctx, clause, q) is not None or phrase_owner(ctx, clause, q) is not None
     ):
+        # "自中国进口的锑减少了三分之一" is a change of the imports, not a dependence
         return "import_dependence", 1.0
     if (
         has_measure_cue(ctx, "licence_count", cs, ce)
@@ -171,20 +207,7 @@ def percent_measure(
     if has_measure_cue(ctx, "production_quota", sent.start, sent.end):
         return "other", direction[0] if direction else 1.0
     if direction is not None:
-        sign = direction[0]
-        if has_measure_cue(ctx, "price", cs, ce):
-            return "price_change", sign
-        if has_measure_cue(ctx, "export_volume", sent.start, sent.end):
-            return "export_change", sign
-        if has_measure_cue(ctx, "price", sent.start, sent.end):
-            return "price_change", sign
-        if context_sent.start < sent.start and has_measure_cue(
-            ctx, "export_volume", context_sent.start, sent.start
-        ):
-            return "export_change", sign
-        if not in_span(ctx.materials, sent.start, sent.end):
-            return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
-        return "other", sign
+        return change_measure(ctx, sent, clause, context_sent, direction[0])
     if phrase_share(ctx, clause, q) is not None and (has_cue(ctx, "share_frame", cs, ce) or is_dependence(
             ctx, sent, clause, q)):
         # "90% of the lithium refined worldwide comes from China", "加工占百分之九十"
@@ -462,3 +485,14 @@ def names_in(ctx: Document, sent: Sentence) -> bool:
     cues = ctx.vocab.cues
     return bool(find_names(ctx.prep, [(a.start, a.end) for a in ctx.actors], frozenset(cues.get("not_names", [])),
                            sent.start, sent.end, titles=frozenset(cues.get("person_titles", []))))
+
+
+def buys_goods(ctx: Document, clause: Span, q: Quantity) -> bool:
+    """An amount of money whose own phrase names goods that are not minerals ("$300 billion of Chinese
+    goods", "3000亿美元的中国输美商品")."""
+    after = ctx.prep[q.end : min(clause.end, q.end + 30)]
+    stop = re.search(r"[,;:.，。；]", after)
+    end = q.end + (stop.start() if stop else len(after))
+    if not re.match(r"\s*(?:of|worth of|in|的)", after):
+        return False
+    return bool(cues_in(ctx, "goods_words", q.end, end)) and not in_span(ctx.materials, q.end, end)

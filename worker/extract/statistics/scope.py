@@ -86,6 +86,8 @@ def counted_item(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> Ma
     if not counted:
         return None
     first = counted[0]
+    if cues_in(ctx, "not_counted", q.end, min(after_end, first.end + 6)):
+        return None  # "六项公告": a count of announcements, not of controlled items
     gap = ctx.prep[q.end : first.start]
     if is_cjk_text(first.alias):
         if gap.strip():

@@ -93,7 +93,9 @@ def subject_for(
     if measure == "price_change":
         return price_market(ctx, clause, q)
     actors = in_span(ctx.actors, sent.start, sent.end)
-    strong = eligible(ctx, [a for a in actors if not a.weak], measure)
+    # a clause about imports makes its source a source whatever the measure ("自中国进口的锑减少了三分之一")
+    about_imports = measure not in _FAMILY and has_measure_cue(ctx, "import_volume", clause.start, clause.end)
+    strong = eligible(ctx, [a for a in actors if not a.weak], "import_volume" if about_imports else measure)
     lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
 
     if measure == "tariff_rate":
