@@ -33,14 +33,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from worker.extract.numbers import Quantity, find_quantities
-from worker.extract.statistics.attribution import RULES_CONFIDENCE, AttributionModel, default_model
 from worker.extract.statistics.candidates import (
     Candidate,
     material_candidates,
     measure_features,
     subject_candidates,
-    unit_family,
 )
+from worker.extract.statistics.confidence import RULES_CONFIDENCE, ConfidenceModel, default_model, evidence
 from worker.extract.statistics.document import MONEY, Document, clause_of, context_of
 from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
@@ -59,7 +58,7 @@ def extract_statistics(
     *,
     language: str | None = None,
     vocab: Vocabulary | None = None,
-    model: AttributionModel | None = None,
+    model: ConfidenceModel | None = None,
     rules_only: bool = False,
     trace: list[Traced] | None = None,
 ) -> list[Statistic]:
@@ -67,9 +66,9 @@ def extract_statistics(
 
     ``language`` ("en", "zh-Hans", "zh-Hant") is detected when not given; it only tunes
     a few preferences (Chinese states the material before the number). ``vocab`` defaults
-    to the packaged vocabulary (``load_vocabulary()``). ``model`` weighs the candidates (the
-    packaged weights by default; ``rules_only`` leaves the rules alone); ``trace`` collects the
-    candidates of every number, for training the weights.
+    to the packaged vocabulary (``load_vocabulary()``). ``model`` judges each statistic's
+    confidence (the packaged weights by default; ``rules_only``: no weights, the flat rules
+    confidence); ``trace`` collects every number's evidence, for training the weights.
     """
     if not text or not text.strip():
         return []
@@ -87,7 +86,7 @@ def extract_statistics(
         actors=vocab.find_actors(prep, prepared=True),
         materials=materials,
     )
-    weights = None if rules_only else (model or default_model())
+    judge = None if rules_only else (model or default_model())
     out: list[Statistic] = []
     quantities = find_quantities(prep)
     ctx.quantities = quantities
@@ -97,7 +96,7 @@ def extract_statistics(
             qi += 1
         j = qi
         while j < len(quantities) and quantities[j].end <= sent.end:
-            found = statistics_for(ctx, si, quantities[j], lang, weights, trace, len(out))
+            found = statistics_for(ctx, si, quantities[j], lang, judge, trace, len(out))
             out.extend(found)
             j += 1
         qi = j
@@ -106,16 +105,16 @@ def extract_statistics(
 
 @dataclass(frozen=True)
 class Traced:
-    """One number's decision, for training: where its statistics are in the output, and its candidates."""
+    """One number's decision, for training: where its statistics are in the output, and its evidence."""
 
     first: int
     count: int
-    measure_features: tuple[str, ...]
+    evidence: tuple[str, ...]
     subjects: tuple[Candidate, ...]
     materials: tuple[Candidate, ...]
 
 
-def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: AttributionModel | None = None,
+def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: ConfidenceModel | None = None,
                    trace: list[Traced] | None = None, first: int = 0) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
@@ -129,31 +128,23 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Attrib
     measure, sign = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
     if measure == "":
         return []
-    confidence = RULES_CONFIDENCE
-    weigh = model is not None or trace is not None  # candidates cost time: only when they are used
-    probability = 1.0
-    mfeats = measure_features(ctx, si, clause, q, unit, measure, sign, context_sent.start) if weigh else ()
-    if model is not None:
-        chosen, p = model.measure.classify(mfeats, model.allowed.get(unit_family(unit)))
-        measure, probability = chosen, probability * p
     if measure == "tariff_rate":
         materials: list[str | None] = [None]  # tariffs are on goods in general
     else:
         materials = materials_for(ctx, si, clause, q, measure, lang, count_match, unit in MONEY)
-    mcands = material_candidates(ctx, si, clause, q, measure, materials[0], dominant_material(ctx)) if weigh else []
-    if model is not None and len(materials) == 1 and measure != "tariff_rate":
-        mat, p = model.material.choose(mcands)
-        materials, probability = [mat], probability * p
     if measure == "share_of_global_production" and materials == ["rare_earth_magnets"]:
         measure = "share_of_magnet_production"
     subject = subject_for(ctx, si, clause, q, measure, unit)
-    scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx)) if weigh else []
-    if model is not None:
-        subject, p = model.subject.choose(scands)
-        probability *= p
-        confidence = model.confidence(probability)
-    if trace is not None:
-        trace.append(Traced(first, len(materials), mfeats, tuple(scands), tuple(mcands)))
+    confidence = RULES_CONFIDENCE
+    if model is not None or trace is not None:  # the evidence costs time: only when it is used
+        mfeats = measure_features(ctx, si, clause, q, unit, measure, sign, context_sent.start)
+        mcands = material_candidates(ctx, si, clause, q, measure, materials[0], dominant_material(ctx))
+        scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx))
+        seen = evidence(mfeats, subject, scands, materials[0], mcands)
+        if model is not None:
+            confidence = model.confidence(seen)
+        if trace is not None:
+            trace.append(Traced(first, len(materials), seen, tuple(scands), tuple(mcands)))
     period = period_of(ctx, sent, clause, q)
     high = q.value_high * sign if q.value_high is not None else None
     return [

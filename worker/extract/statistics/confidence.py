@@ -1,0 +1,95 @@
+"""Confidence: the chance that a statistic is right in full (value, unit, hedge, subject, material, measure).
+
+The rules decide; this module says how much to trust each decision, so that the alert policy
+can send at once what is confident and hold the rest for a second source. The evidence is what
+the rules chose and how: the chosen subject's and material's candidate features (in the clause
+or only in the sentence, introduced by which role, carried from an earlier sentence, the
+document's default — ``candidates.py``), the measure's cues and unit, and how many other
+candidates there were. A logistic model over these features, learned from the gold folds by
+``scripts/train_attribution.py`` and calibrated (isotonic) on predictions for folds the weights
+were not trained on, turns them into a probability; ``data/attribution_model.json`` ships both.
+Re-ranking the candidates with learned weights was tried and did not beat the rules on held-out
+folds (docs/extraction.md), so the weights only judge, they do not choose.
+
+Without the weights file every statistic gets ``RULES_CONFIDENCE``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from worker.extract.resources import read_text
+from worker.extract.statistics.candidates import Candidate
+
+__all__ = ["MODEL_FILE", "RULES_CONFIDENCE", "ConfidenceModel", "default_model", "evidence"]
+
+MODEL_FILE = "attribution_model.json"
+RULES_CONFIDENCE = 0.5
+
+
+def evidence(measure_features: Sequence[str], subject: str | None, subjects: Sequence[Candidate],
+             material: str | None, materials: Sequence[Candidate]) -> tuple[str, ...]:
+    """The features a confidence is judged on: the chosen candidates' own, the measure's, the ambiguity."""
+    out = [f"m:{f}" for f in measure_features if "&" not in f and not f.startswith(("before:", "after:"))]
+    for prefix, key, cands in (("s", subject, subjects), ("t", material, materials)):
+        chosen = next((c for c in cands if c.key == key), None)
+        if chosen is not None:
+            out += [f"{prefix}:{f}" for f in chosen.features if "|" not in f]
+        others = sum(1 for c in cands if c.key is not None and c.key != key and "rule_far" not in c.features)
+        out.append(f"{prefix}:others={min(others, 3)}")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """Logistic weights over ``evidence`` features and the calibration map of their probability."""
+
+    weights: Mapping[str, float]
+    bias: float
+    calibration: tuple[tuple[float, float], ...] = ()
+
+    def raw(self, features: Iterable[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def confidence(self, features: Iterable[str]) -> float:
+        """The calibrated chance of being right."""
+        raw = self.raw(features)
+        points = self.calibration
+        if not points:
+            return round(raw, 3)
+        xs = [p[0] for p in points]
+        i = bisect_right(xs, raw)
+        if i == 0:
+            return round(points[0][1], 3)
+        if i >= len(points):
+            return round(points[-1][1], 3)
+        (x0, y0), (x1, y1) = points[i - 1], points[i]
+        t = 0.0 if x1 == x0 else (raw - x0) / (x1 - x0)
+        return round(y0 + t * (y1 - y0), 3)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ConfidenceModel:
+        return cls(weights={str(k): float(v) for k, v in data["weights"].items()}, bias=float(data["bias"]),
+                   calibration=tuple((float(x), float(y)) for x, y in data.get("calibration") or []))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-5},
+                "bias": round(self.bias, 5),
+                "calibration": [[round(x, 4), round(y, 4)] for x, y in self.calibration]}
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ConfidenceModel | None:
+    """The packaged weights, or None when the package ships none."""
+    try:
+        raw = read_text(MODEL_FILE)
+    except FileNotFoundError:
+        return None
+    return ConfidenceModel.from_dict(json.loads(raw))
