@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Name", "find_names", "name_key"]
+__all__ = ["Name", "NameFinder", "find_names", "name_key"]
 
 _WORD = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]{2,}[a-z]?)"
 _RUN = re.compile(rf"(?<![\w'’.-])({_WORD}(?:[ -](?:{_WORD}|&)){{0,5}})(?![\w-])")
@@ -45,35 +45,51 @@ def name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
+class NameFinder:
+    """The names of one text: what the whole text says (which words are capitalised mid-sentence, the
+    longest name each first word starts) is read once; ``find`` then looks in any span of it."""
+
+    def __init__(self, text: str, not_names: frozenset[str], titles: frozenset[str] = frozenset()) -> None:
+        self.text = text
+        self.not_names = not_names
+        self.titles = titles
+        runs = list(_RUN.finditer(text))
+        self.capitalised_inside = {m.group(1) for m in runs if not _opens_sentence(text, m.start())}
+        self.longest: dict[str, str] = {}
+        for m in runs:
+            words = _CORPORATE_TAIL.sub("", m.group(1)).split()
+            if len(words) > 1 and not any(w in titles for w in words):
+                self.longest.setdefault(words[0], " ".join(words))
+
+    def find(self, known: Iterable[tuple[int, int]], start: int = 0, end: int | None = None) -> list[Name]:
+        """Unknown organisation names in ``text[start:end]`` (spans in ``known`` are actors already)."""
+        text = self.text
+        stop = len(text) if end is None else end
+        taken = sorted(known)
+        out: list[Name] = []
+        for m in _RUN.finditer(text, start, stop):
+            raw = _CORPORATE_TAIL.sub("", m.group(1))
+            words = raw.split()
+            if not words or words[0] in self.not_names or any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            if self.titles and any(w in self.titles for w in words):
+                continue
+            if not _USED_AS_NAME.match(text, m.end()):
+                continue
+            if len(words) == 1 and _opens_sentence(text, m.start()) and raw not in self.capitalised_inside:
+                continue
+            full = self.longest.get(words[0], raw) if len(words) == 1 else raw
+            out.append(Name(name_key(full), m.start(), m.start() + len(raw), raw))
+        return out
+
+
 def find_names(text: str, known: Iterable[tuple[int, int]], not_names: frozenset[str],
                start: int = 0, end: int | None = None, titles: frozenset[str] = frozenset()) -> list[Name]:
-    """Unknown organisation names in ``text[start:end]`` (spans in ``known`` are actors already).
+    """Unknown organisation names in ``text[start:end]`` (one-off; ``NameFinder`` reads a text once).
 
     A run holding a person's title ("IEA Executive Director Fatih Birol", ``titles``) names a
     person, not an organisation."""
-    stop = len(text) if end is None else end
-    taken = sorted(known)
-    capitalised_inside = {m.group(1) for m in _RUN.finditer(text) if not _opens_sentence(text, m.start())}
-    longest: dict[str, str] = {}
-    for m in _RUN.finditer(text):
-        words = _CORPORATE_TAIL.sub("", m.group(1)).split()
-        if len(words) > 1 and not any(w in titles for w in words):
-            longest.setdefault(words[0], " ".join(words))
-    out: list[Name] = []
-    for m in _RUN.finditer(text, start, stop):
-        raw = _CORPORATE_TAIL.sub("", m.group(1))
-        words = raw.split()
-        if not words or words[0] in not_names or any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        if titles and any(w in titles for w in words):
-            continue
-        if not _USED_AS_NAME.match(text, m.end()):
-            continue
-        if len(words) == 1 and _opens_sentence(text, m.start()) and raw not in capitalised_inside:
-            continue
-        full = longest.get(words[0], raw) if len(words) == 1 else raw
-        out.append(Name(name_key(full), m.start(), m.start() + len(raw), raw))
-    return out
+    return NameFinder(text, not_names, titles).find(known, start, end)
 
 
 def _opens_sentence(text: str, at: int) -> bool:

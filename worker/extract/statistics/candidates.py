@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from worker.extract.names import find_names
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     GENERIC_MATERIALS,
@@ -158,11 +157,6 @@ def _actor_roles(doc: Document, a: Match) -> list[str]:
     return roles or ["no_role"]
 
 
-def _not_names(doc: Document) -> frozenset[str]:
-    """Capitalised words that open a sentence or a date, not a name (``data/cues.yaml`` ``not_names``)."""
-    return frozenset(doc.vocab.cues.get("not_names", []))
-
-
 def subject_candidates(
     doc: Document, si: int, clause: Span, q: Quantity, measure: str | None, rule_pick: str | None,
     default: str,
@@ -196,7 +190,7 @@ def subject_candidates(
         if key == rule_pick:
             feats.append("rule")
         out.append(Candidate(key, _crossed(feats, family)))
-    names = find_names(doc.prep, [(a.start, a.end) for a in actors], _not_names(doc), sent.start, sent.end)
+    names = doc.names(sent.start, sent.end)
     for n in names:
         key = n.key
         if key in best or any(c.key == key for c in out):

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from worker.extract.names import Name, NameFinder
 from worker.extract.numbers import Quantity
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match, Vocabulary, prepare
@@ -58,6 +59,17 @@ class Document:
     materials: list[Match]
     cache: dict[str, list[Match]] = field(default_factory=dict)
     quantities: list[Quantity] = field(default_factory=list)
+    _names: NameFinder | None = None
+    _known: list[tuple[int, int]] = field(default_factory=list)
+
+    def names(self, start: int, end: int) -> list[Name]:
+        """Organisations the vocabulary does not know, named in ``[start, end)`` (``worker.extract.names``)."""
+        if self._names is None:
+            cues = self.vocab.cues
+            self._names = NameFinder(self.prep, frozenset(cues.get("not_names", [])),
+                                     frozenset(cues.get("person_titles", [])))
+            self._known = [(a.start, a.end) for a in self.actors]
+        return self._names.find(self._known, start, end)
 
     def matches(self, kind: str, name: str) -> list[Match]:
         """Matches of one cue list (``kind`` "cue") or measure (``kind`` "measure"), found once per text."""

@@ -14,7 +14,6 @@ import re
 from bisect import bisect_left
 from itertools import pairwise
 
-from worker.extract.names import find_names
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     MONEY,
@@ -482,9 +481,7 @@ def value_measure(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> s
 
 def names_in(ctx: Document, sent: Sentence) -> bool:
     """An organisation the vocabulary does not know is named in the sentence (``worker.extract.names``)."""
-    cues = ctx.vocab.cues
-    return bool(find_names(ctx.prep, [(a.start, a.end) for a in ctx.actors], frozenset(cues.get("not_names", [])),
-                           sent.start, sent.end, titles=frozenset(cues.get("person_titles", []))))
+    return bool(ctx.names(sent.start, sent.end))
 
 
 def buys_goods(ctx: Document, clause: Span, q: Quantity) -> bool:

@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from worker.extract.names import find_names
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     SHARE_MEASURES,
@@ -157,10 +156,7 @@ def organisation(ctx: Document, sent: Sentence, clause: Span, q: Quantity, stron
     None: no such name; "": two organisations named together hold it jointly (no one subject)."""
     if any(a.end <= q.start or clause.start <= a.start < clause.end for a in strong):
         return None
-    cues = ctx.vocab.cues
-    known = [(a.start, a.end) for a in ctx.actors]
-    names = find_names(ctx.prep, known, frozenset(cues.get("not_names", [])), sent.start, q.start,
-                       titles=frozenset(cues.get("person_titles", [])))
+    names = ctx.names(sent.start, q.start)
     source = role_pattern(ctx.vocab, "data_source_marker")
     names = [n for n in names if not source.search(ctx.prep[max(0, n.start - 20) : n.start])]
     if not names:
