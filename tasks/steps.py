@@ -23,6 +23,7 @@ from tasks import persist
 from tasks.runtime import Runtime
 from worker.errors import FetchError, RemonError, ScrapeError
 from worker.extract.analyze import analyze
+from worker.extract.vocab import load_vocabulary
 from worker.fetch.client import fetch
 from worker.fetch.decode import decode_html
 from worker.scrape.article import extract_page
@@ -152,7 +153,7 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
             log.info("article %s is a copy of %s", article_id, original, extra={"article_id": article_id})
             return []
     analysis = analyze(page.text, title=page.title, language=page.language,
-                       vocab=None, relevance_min=rt.watch.thresholds.relevance_min)
+                       vocab=load_vocabulary(rt.watch.vocab), relevance_min=rt.watch.thresholds.relevance_min)
     with session_scope(rt.db_url) as session:
         alert_ids = persist.article_analysed(session, rt, article_id=article_id, page=page,
                                              text_hash=text_hash, sig=sig, analysis=analysis)

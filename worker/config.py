@@ -220,9 +220,17 @@ def load_watch_file(path: Path) -> WatchConfig:
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"watch file {path} is not valid: {exc}", code="config.watch_syntax") from exc
     try:
-        return WatchConfig.model_validate(data or {})
+        watch = WatchConfig.model_validate(data or {})
     except ValidationError as exc:
         raise ConfigError(_readable(exc, str(path)), code="config.watch_invalid") from exc
+    if watch.vocab:
+        from worker.extract.vocab import load_vocabulary  # the extractor's tables are read only when extended
+
+        try:
+            load_vocabulary(watch.vocab)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc.message}", code="config.watch_invalid") from exc
+    return watch
 
 
 def _readable(exc: ValidationError, where: str) -> str:

@@ -1,0 +1,60 @@
+"""The watch file's ``vocab:`` section reaches the pipeline (it was documented and ignored).
+
+Through the real path: a local site serves a feed and an article, the watch file adds an actor
+alias and a material alias the packaged vocabulary does not have, ``remon poll --once``
+analyses the article, and the stored statistic carries the watch file's keys. A malformed
+``vocab:`` entry is bad configuration: one line naming the file, exit 2.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.servers import Site, remon_env, rss, run_remon
+
+pytestmark = [pytest.mark.slow]
+
+ARTICLE = (
+    "<html><head><meta charset='utf-8'><title>Kestrel Metals expands</title></head><body><article>"
+    "<h1>Kestrel Metals expands rare earth output</h1>"
+    "<p>Rare earth export controls imposed by China have pushed buyers to new suppliers.</p>"
+    "<p>Kestrel Metals now produces 12% of the world's xenotime concentrate, the rare earth ore it mines.</p>"
+    "<p>China still refines most rare earths, and its controls remain in place.</p>"
+    "</article></body></html>"
+).encode()
+
+
+def test_watch_file_vocab_reaches_the_stored_statistics(tmp_path: Path, site: Site) -> None:
+    site.pages["/article"] = ("text/html; charset=utf-8", ARTICLE)
+    site.pages["/feed"] = ("application/rss+xml", rss([{"title": "Kestrel Metals expands",
+                                                         "link": f"{site.base}/article",
+                                                         "published": "2026-11-30T08:00:00Z"}]))
+    watch = tmp_path / "watch.yaml"
+    watch.write_text(
+        f"sources:\n  - url: {site.base}/feed\n    name: Test wire\n"
+        "vocab:\n"
+        "  actors: {kestrel: {en: [Kestrel Metals]}}\n"
+        "  materials: {heavy_rare_earths: {en: [xenotime concentrate]}}\n",
+        encoding="utf-8",
+    )
+    env = remon_env(tmp_path, REMON_CONFIG=str(watch))
+    run_remon(env, "init")
+    run_remon(env, "poll", "--once")
+    con = sqlite3.connect(tmp_path / "data" / "remon.db")
+    try:
+        rows = con.execute("SELECT value, subject, material, measure FROM statistics").fetchall()
+    finally:
+        con.close()
+    assert (12.0, "kestrel", "heavy_rare_earths", "share_of_global_production") in rows, rows
+
+
+def test_a_bad_vocab_entry_is_bad_configuration(tmp_path: Path) -> None:
+    watch = tmp_path / "watch.yaml"
+    watch.write_text("vocab:\n  actors: {kestrel: {en: [yes]}}\n", encoding="utf-8")
+    proc = run_remon(remon_env(tmp_path, REMON_CONFIG=str(watch)), "init", check=False)
+    assert proc.returncode == 2
+    assert str(watch) in proc.stderr and "quote it" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
