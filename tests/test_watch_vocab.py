@@ -18,13 +18,13 @@ from tests.servers import Site, remon_env, rss, run_remon
 pytestmark = [pytest.mark.slow]
 
 ARTICLE = (
-    "<html><head><meta charset='utf-8'><title>Kestrel Metals expands</title></head><body><article>"
-    "<h1>Kestrel Metals expands rare earth output</h1>"
-    "<p>Rare earth export controls imposed by China have pushed buyers to new suppliers.</p>"
-    "<p>Kestrel Metals now produces 12% of the world's xenotime concentrate, the rare earth ore it mines.</p>"
-    "<p>China still refines most rare earths, and its controls remain in place.</p>"
-    "</article></body></html>"
-).encode()
+    b"<html><head><meta charset='utf-8'><title>Kestrel Metals expands</title></head><body><article>"
+    b"<h1>Kestrel Metals expands rare earth output</h1>"
+    b"<p>Rare earth export controls imposed by China have pushed buyers to new suppliers.</p>"
+    b"<p>Kestrel Metals now produces 12% of the world's xenotime concentrate, the rare earth ore it mines.</p>"
+    b"<p>China still refines most rare earths, and its controls remain in place.</p>"
+    b"</article></body></html>"
+)
 
 
 def test_watch_file_vocab_reaches_the_stored_statistics(tmp_path: Path, site: Site) -> None:
