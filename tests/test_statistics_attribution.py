@@ -147,6 +147,40 @@ OUT_OF_SCOPE_AND_RATES: list[tuple[str, list[Row]]] = [
 ]
 
 
+ROLES_AND_OBJECTS: list[tuple[str, list[Row]]] = [
+    # licences granted belong to the granting state; whoever reports it after the number is no holder
+    ("Only a third of the rare earth export licence applications filed since April have been granted, "
+     "the chamber of commerce said.",
+     [(33.33, "percent", True, "china", "rare_earths", "licence_count")]),
+    # "the globe's" is the world: a world share held by the source
+    ("Over 70% of the globe's rare earth output comes from China, which also holds 40% of reserves.",
+     [(70, "percent", True, "china", "rare_earths", "share_of_global_production"),
+      (40, "percent", False, "china", "rare_earths", "share_of_global_reserves")]),
+    # the change verbs of Chinese reporting; the destination is no exporter
+    ("大陆7月稀土磁铁出口暴增75%，对美国的出口量比6月激增60%。",
+     [(75, "percent", False, "china", "rare_earth_magnets", "export_change"),
+      (60, "percent", False, "china", "rare_earth_magnets", "export_change")]),
+    # what the change verb governs decides the measure; the agent of "forced X to cut" holds it
+    ("Export restrictions on rare earth magnets forced Nova Motors to cut scooter production by 40%.",
+     [(-40, "percent", False, "nova_motors", "rare_earth_magnets", "other")]),
+    # the owner of the whole is not the holder of the part
+    ("It could meet up to 20% of Japan's demand for rare earth magnets.",
+     [(20, "percent", True, None, "rare_earth_magnets", "other")]),
+    # imports and exports together are neither; the other side of a deal is no holder
+    ("两国进出口合计约3万吨稀土。", [(30000, "tonnes", True, "china", "rare_earths", "other")]),
+    ("美国与澳大利亚签下50亿美元的稀土协议。", [(5e9, "usd", False, "united_states", "rare_earths", "other")]),
+    # "由 A 升至 B": A is where the change started, B where it ended; both levels of the share
+    ("钕产品占出口的比重由2.5%升至6%。",
+     [(2.5, "percent", False, "china", "neodymium", "other"),
+      (6, "percent", False, "china", "neodymium", "other")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROLES_AND_OBJECTS, ids=[t[:30] for t, _ in ROLES_AND_OBJECTS])
+def test_roles_and_objects(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), OUT_OF_SCOPE_AND_RATES, ids=[t[:30] for t, _ in OUT_OF_SCOPE_AND_RATES])
 def test_out_of_scope_and_rates(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

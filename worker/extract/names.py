@@ -24,9 +24,13 @@ _RUN = re.compile(rf"(?<![\w'’.-])({_WORD}(?:[ -](?:{_WORD}|&)){{0,5}})(?![\w-
 _CORPORATE_TAIL = re.compile(r"(?:\s+(?:Inc|Corp|Corporation|Ltd|Limited|Co|Company|Plc|LLC|SA|AG|NV|SE))+$")
 # what follows a name used as a clause's subject or as a possessor
 _USED_AS_NAME = re.compile(
-    r"\s*(?:'s\b|’s\b|,?\s*(?:said|says|say|will|would|has|have|had|is|was|plans|planned|expects|expected|"
-    r"announced|agreed|signed|reported|builds|built|produces|produced|makes|made|cut|cuts|aims|hopes|"
-    r"[a-z]+ed\b|[a-z]{3,}s\b))"
+    r"\s*(?:'s\b|’s\b|,?\s*(?:said|says|say|will|would|can|could|may|might|must|should|has|have|had|is|was|"
+    r"plans|planned|expects|expected|announced|agreed|signed|reported|builds|built|produces|produced|makes|made|"
+    r"cut|cuts|aims|hopes|received|receives|secured|raised|won|supplies|supplied|operates|owns|mines|mined|"
+    r"sells|sold|ships|shipped|buys|bought|invested|invests|opened|opens|launched|completed|started|began|"
+    r"recovered|reached|expanded|expands|recorded|posted|obtained|exported|imported|processed|refines|refined|"
+    r"intends|wants|needs|gets|got|became|becomes|employs|holds|held|controls|controlled|accounts|accounted|"
+    r"to\s+(?!the\b|a\b|an\b)[a-z]+)\b)"
 )
 
 

@@ -92,6 +92,7 @@ def measure_of(
 NUMBER_LIST = re.compile(r"\s*(?:[\d.,]+\s*(?:%|percent|per cent)?\s*(?:和|与|及|、|,|and|or)\s*)+")
 
 
+FROM_LEVEL = re.compile(r"(?:由|从|\bfrom)\s*(?:about\s+|约)?$", re.IGNORECASE)
 LEVEL_INSIDE = re.compile(r"\s*(?:至|到)[^\d,;:。，；]{0,8}$")
 
 
@@ -107,6 +108,8 @@ def nearest_direction(ctx: Document, clause: Span, q: Quantity) -> tuple[float, 
             if any(f.start <= c.start and c.end <= f.end and f.end - f.start > c.end - c.start
                    for f in cues_in(ctx, "share_frame", c.start - 12, c.end + 2)):
                 continue  # "makes up 55%": the word belongs to a share verb, it is no change
+            if c.start >= q.end and FROM_LEVEL.search(ctx.prep[max(clause.start, q.start - 6) : q.start]):
+                continue  # "由1.7%升至4.3%", "from 98% to 94%": the starting level, not a change
             if c.end <= q.start:
                 gap = ctx.prep[c.end : q.start]
                 if re.search(r"\d", gap) and not NUMBER_LIST.fullmatch(gap):
@@ -142,6 +145,21 @@ def change_measure(ctx: Document, sent: Sentence, clause: Span, context_sent: Se
     if not in_span(ctx.materials, sent.start, sent.end):
         return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
     return "other", sign
+
+
+def changed_noun(ctx: Document, clause: Span, q: Quantity, verb: Match) -> str | None:
+    """The measure named by what the change verb governs, between the verb and the number ("cut scooter
+    production by 40%": output, not exports; "prices rose 5%"), or None when nothing is named there."""
+    if verb.end > q.start:
+        return None
+    span = (verb.end, q.start)
+    if has_measure_cue(ctx, "price", *span):
+        return "price_change"
+    if has_measure_cue(ctx, "export_volume", *span):
+        return "export_change"
+    if any(has_measure_cue(ctx, m, *span) for m in ("production_volume", "import_volume", "reserves_volume")):
+        return "other"
+    return None
 
 
 def rate_noun_sign(ctx: Document, clause: Span, q: Quantity) -> float | None:
@@ -206,6 +224,9 @@ def percent_measure(
     if has_measure_cue(ctx, "production_quota", sent.start, sent.end):
         return "other", direction[0] if direction else 1.0
     if direction is not None:
+        governed = changed_noun(ctx, clause, q, direction[1])
+        if governed is not None:
+            return governed, direction[0]
         return change_measure(ctx, sent, clause, context_sent, direction[0])
     if phrase_share(ctx, clause, q) is not None and (has_cue(ctx, "share_frame", cs, ce) or is_dependence(
             ctx, sent, clause, q)):
@@ -435,8 +456,8 @@ def volume_measure(
         return "other"  # "lifted its mining by 15,000 tons": a change of a volume
     if unit == "kg" and not has_measure_cue(ctx, "export_volume", clause.start, clause.end):
         return "other"
-    if has_cue(ctx, "content", clause.start, clause.end):
-        return "other"
+    if has_cue(ctx, "content", clause.start, clause.end) or has_cue(ctx, "trade_total", clause.start, clause.end):
+        return "other"  # per-unit content; imports and exports counted together
     for span in ((clause.start, clause.end), (sent.start, sent.end), (context_sent.start, context_sent.end)):
         for measure in (
             "production_quota",

@@ -19,6 +19,7 @@ from worker.extract.statistics.document import (
     SHARE_MEASURES,
     Document,
     Span,
+    cues_in,
     has_cue,
     has_measure_cue,
     has_role,
@@ -48,7 +49,7 @@ _EXCLUDED_ROLES: dict[str, tuple[str, ...]] = {
     "dependence": ("source_marker",),
     "tariff": ("target_marker",),
 }
-_ANY_MEASURE_ROLES = ("data_source_marker", "comparison_marker")
+_ANY_MEASURE_ROLES = ("data_source_marker", "comparison_marker", "comitative_marker")
 _FAMILY = {
     "export_volume": "export", "export_value": "export", "export_change": "export",
     "share_of_global_exports": "export", "import_volume": "import", "import_value": "import",
@@ -65,10 +66,25 @@ def is_modifier(ctx: Document, actor: Match) -> bool:
         _MODIFIER.match(ctx.prep, actor.end))
 
 
-def eligible(ctx: Document, actors: list[Match], measure: str | None) -> list[Match]:
-    """The actors whose role in the sentence lets them hold a quantity of ``measure``."""
+def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantity | None = None) -> list[Match]:
+    """The actors whose role in the sentence lets them hold a quantity of ``measure`` (number ``q``)."""
     roles = _ANY_MEASURE_ROLES + _EXCLUDED_ROLES.get(_FAMILY.get(measure or "", ""), ())
-    return [a for a in actors if not is_modifier(ctx, a) and not any(has_role(ctx, a, r) for r in roles)]
+    return [a for a in actors if not is_modifier(ctx, a) and not any(has_role(ctx, a, r) for r in roles)
+            and not owns_the_whole(ctx, a) and not (q is not None and reports_after(ctx, a, q))]
+
+
+def owns_the_whole(ctx: Document, actor: Match) -> bool:
+    """ "15% of the EU's demand", "of China's exports": the actor owns the whole the number is part of."""
+    return bool(re.search(r"\bof\s+(?:the\s+)?$", ctx.prep[max(0, actor.start - 8) : actor.start])) and (
+        ctx.prep.startswith(("'s", "’s"), actor.end))
+
+
+def reports_after(ctx: Document, actor: Match, q: Quantity) -> bool:
+    """ "…have been granted, CLEPA said": an actor after the number that only reports it."""
+    if actor.start < q.end:
+        return False
+    return bool(cues_in(ctx, "reporting_verb", actor.end, actor.end + 12)) and not re.search(
+        r"[a-z]", ctx.prep[actor.end : cues_in(ctx, "reporting_verb", actor.end, actor.end + 12)[0].start])
 
 
 def price_market(ctx: Document, clause: Span, q: Quantity) -> str | None:
@@ -93,8 +109,13 @@ def subject_for(
         return price_market(ctx, clause, q)
     actors = in_span(ctx.actors, sent.start, sent.end)
     # a clause about imports makes its source a source whatever the measure ("自中国进口的锑减少了三分之一")
-    about_imports = measure not in _FAMILY and has_measure_cue(ctx, "import_volume", clause.start, clause.end)
-    strong = eligible(ctx, [a for a in actors if not a.weak], "import_volume" if about_imports else measure)
+    family_of = measure
+    if measure not in _FAMILY:  # a clause about trade gives its roles whatever the measure
+        if has_measure_cue(ctx, "import_volume", clause.start, clause.end):
+            family_of = "import_volume"
+        elif has_measure_cue(ctx, "export_volume", clause.start, clause.end):
+            family_of = "export_volume"
+    strong = eligible(ctx, [a for a in actors if not a.weak], family_of, q)
     lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
 
     if measure == "tariff_rate":
@@ -122,6 +143,8 @@ def subject_for(
         return nearest_actor(strong, clause, q, **lead)
 
     if measure == "licence_count":
+        if has_cue(ctx, "licence_grant", clause.start, clause.end):
+            return default_subject(ctx)  # a share or count of licences granted: the controlling state's
         return nearest_actor(strong, clause, q, **lead) or default_subject(ctx)
 
     weak = [a for a in actors if a.weak]
@@ -140,6 +163,8 @@ def subject_for(
         return weak[0].key
     if measure in SHARE_MEASURES or unit == "count":
         return default_subject(ctx)
+    if family_of == "export_volume":
+        return default_subject(ctx)  # a figure of a clause about exports: the exporter the text follows
     carried = carried_actor(ctx, si)
     if carried is None and (
         has_measure_cue(ctx, "production_quota", sent.start, sent.end)
@@ -154,9 +179,10 @@ def organisation(ctx: Document, sent: Sentence, clause: Span, q: Quantity, stron
     known actor holds that place ("Vulcan Elements will build a plant with a capacity of 10,000 tonnes").
 
     None: no such name; "": two organisations named together hold it jointly (no one subject)."""
-    if any(a.end <= q.start or clause.start <= a.start < clause.end for a in strong):
+    if any(clause.start <= a.start < clause.end and a.start >= q.end for a in strong):
         return None
-    names = ctx.names(sent.start, q.start)
+    last_known = max((a.end for a in strong if a.end <= q.start), default=sent.start)
+    names = [n for n in ctx.names(sent.start, q.start) if n.start >= last_known]
     source = role_pattern(ctx.vocab, "data_source_marker")
     names = [n for n in names if not source.search(ctx.prep[max(0, n.start - 20) : n.start])]
     if not names:
