@@ -29,7 +29,7 @@ from worker.extract.statistics.document import (
     role_pattern,
     strong_actors,
 )
-from worker.extract.statistics.measure import phrase_owner, possessor
+from worker.extract.statistics.measure import phrase_owner, possessor, whole_is_own
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
 
@@ -109,8 +109,14 @@ def subject_for(
         return price_market(ctx, clause, q)
     actors = in_span(ctx.actors, sent.start, sent.end)
     # a clause about imports makes its source a source whatever the measure ("自中国进口的锑减少了三分之一")
+    if measure not in _FAMILY and whole_is_own(ctx, sent, clause, q):
+        # a part of the exports ("其中对美出口1.1万吨，占出口总量的26%") is held by the destination named
+        # before it, else by the exporter
+        takers = [a for a in actors if not a.weak and a.end <= q.start and has_role(ctx, a, "destination_marker")]
+        return takers[-1].key if takers else default_subject(ctx)
     family_of = measure
-    if measure not in _FAMILY:  # a clause about trade gives its roles whatever the measure
+    if measure not in _FAMILY:
+        # a clause about trade gives its roles whatever the measure
         if has_measure_cue(ctx, "import_volume", clause.start, clause.end):
             family_of = "import_volume"
         elif has_measure_cue(ctx, "export_volume", clause.start, clause.end):
