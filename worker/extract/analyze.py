@@ -51,7 +51,7 @@ def analyze(
         relevant=True,
         relevance=score,
         matched_terms=terms,
-        statistics=tuple(extract_statistics(body, language=lang, vocab=vocab)),
+        statistics=tuple(extract_statistics(body, language=lang, vocab=vocab, on_topic=True)),
         stances=tuple(extract_stances(headed, language=lang, vocab=vocab)),
         claims=tuple(extract_claims(headed, language=lang, vocab=vocab)),
     )

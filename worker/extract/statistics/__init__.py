@@ -61,6 +61,7 @@ def extract_statistics(
     model: ConfidenceModel | None = None,
     rules_only: bool = False,
     trace: list[Traced] | None = None,
+    on_topic: bool = False,
 ) -> list[Statistic]:
     """Statistics stated in ``text``, in text order, each with the span of its number.
 
@@ -69,13 +70,16 @@ def extract_statistics(
     to the packaged vocabulary (``load_vocabulary()``). ``model`` judges each statistic's
     confidence (the packaged weights by default; ``rules_only``: no weights, the flat rules
     confidence); ``trace`` collects every number's evidence, for training the weights.
+    ``on_topic``: the caller has judged the text relevant (``analyze`` does), so a battery metal
+    alone (cobalt, lithium) is topic enough; otherwise a text that names no strong material
+    yields nothing.
     """
     if not text or not text.strip():
         return []
     vocab = vocab or load_vocabulary()
     prep = prepare(text)
     materials = vocab.find_materials(prep, prepared=True)
-    if not any(not m.weak for m in materials):
+    if not materials or not (on_topic or any(not m.weak for m in materials)):
         return []
     lang = language or detect_language(text)
     ctx = Document(

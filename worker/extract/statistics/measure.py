@@ -458,6 +458,10 @@ def volume_measure(
         return "other"
     if has_cue(ctx, "content", clause.start, clause.end) or has_cue(ctx, "trade_total", clause.start, clause.end):
         return "other"  # per-unit content; imports and exports counted together
+    if PER_YEAR.match(ctx.prep, q.end) and not any(
+            has_measure_cue(ctx, m, clause.start, clause.end)
+            for m in ("export_volume", "import_volume", "production_quota", "reserves_volume")):
+        return "production_volume"  # "can make 2,000 tonnes per year", "年产5000吨": a rate of output
     for span in ((clause.start, clause.end), (sent.start, sent.end), (context_sent.start, context_sent.end)):
         for measure in (
             "production_quota",
@@ -471,6 +475,9 @@ def volume_measure(
                     return "other"  # an export quota limits exports, not output
                 return measure
     return "other"
+
+
+PER_YEAR = re.compile(r"\s*(?:a|per|each|every)\s+year\b|\s*/\s*(?:year|yr|y)\b|\s*annually\b|\s*(?:/年|每年)")
 
 
 def export_quota(ctx: Document, start: int, end: int) -> bool:
