@@ -39,8 +39,8 @@ from worker.extract.statistics.candidates import (
     measure_features,
     subject_candidates,
 )
-from worker.extract.statistics.confidence import RULES_CONFIDENCE, ConfidenceModel, default_model, evidence
 from worker.extract.statistics.document import MONEY, Document, clause_of, context_of
+from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, default_model, evidence
 from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
 from worker.extract.statistics.period import period_of
@@ -58,7 +58,7 @@ def extract_statistics(
     *,
     language: str | None = None,
     vocab: Vocabulary | None = None,
-    model: ConfidenceModel | None = None,
+    model: LearnedWeights | None = None,
     rules_only: bool = False,
     trace: list[Traced] | None = None,
     on_topic: bool = False,
@@ -67,9 +67,10 @@ def extract_statistics(
 
     ``language`` ("en", "zh-Hans", "zh-Hant") is detected when not given; it only tunes
     a few preferences (Chinese states the material before the number). ``vocab`` defaults
-    to the packaged vocabulary (``load_vocabulary()``). ``model`` judges each statistic's
-    confidence (the packaged weights by default; ``rules_only``: no weights, the flat rules
-    confidence); ``trace`` collects every number's evidence, for training the weights.
+    to the packaged vocabulary (``load_vocabulary()``). ``model`` holds the learned weights that
+    choose the subject and judge each statistic's confidence (the packaged ones by default;
+    ``rules_only``: no weights, the rules alone and their flat confidence); ``trace`` collects
+    every number's evidence, for training the weights.
     ``on_topic``: the caller has judged the text relevant (``analyze`` does), so a battery metal
     alone (cobalt, lithium) is topic enough; otherwise a text that names no strong material
     yields nothing.
@@ -118,7 +119,7 @@ class Traced:
     materials: tuple[Candidate, ...]
 
 
-def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: ConfidenceModel | None = None,
+def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: LearnedWeights | None = None,
                    trace: list[Traced] | None = None, first: int = 0) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
@@ -144,9 +145,11 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Confid
         mfeats = measure_features(ctx, si, clause, q, unit, measure, sign, context_sent.start)
         mcands = material_candidates(ctx, si, clause, q, measure, materials[0], dominant_material(ctx))
         scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx))
+        if model is not None and model.subject is not None:
+            subject = model.subject.choose(scands)
         seen = evidence(mfeats, subject, scands, materials[0], mcands)
         if model is not None:
-            confidence = model.confidence(seen)
+            confidence = model.confidence.confidence(seen)
         if trace is not None:
             trace.append(Traced(first, len(materials), seen, tuple(scands), tuple(mcands)))
     period = period_of(ctx, sent, clause, q)

@@ -1,17 +1,19 @@
-"""Confidence: the chance that a statistic is right in full (value, unit, hedge, subject, material, measure).
+"""The learned part of attribution: who holds a number among the candidates, and how sure to be.
 
-The rules decide; this module says how much to trust each decision, so that the alert policy
-can send at once what is confident and hold the rest for a second source. The evidence is what
-the rules chose and how: the chosen subject's and material's candidate features (in the clause
-or only in the sentence, introduced by which role, carried from an earlier sentence, the
-document's default — ``candidates.py``), the measure's cues and unit, and how many other
-candidates there were. A logistic model over these features, learned from the gold folds by
-``scripts/train_attribution.py`` and calibrated (isotonic) on predictions for folds the weights
-were not trained on, turns them into a probability; ``data/attribution_model.json`` ships both.
-Re-ranking the candidates with learned weights was tried and did not beat the rules on held-out
-folds (docs/extraction.md), so the weights only judge, they do not choose.
+Both are small logistic models over general features, learned from the gold folds by
+``scripts/train_attribution.py`` (deterministic) and shipped in ``data/attribution_model.json``:
 
-Without the weights file every statistic gets ``RULES_CONFIDENCE``.
+- *subject ranker*: a score per subject candidate (``candidates.py``: place and role in the
+  sentence, whether the rules chose it); the best one holds the number. It is what the trainer
+  compares with the rules on held-out folds; it did not beat them end to end (docs/extraction.md),
+  so the shipped file holds none and the rules decide subjects, materials and measures.
+- *confidence*: the chance that a statistic is right in full. The evidence is what was chosen
+  and how: the chosen subject's and material's candidate features, the measure's cues and unit,
+  and how many other candidates there were; the probability is calibrated (isotonic) on
+  predictions for folds the weights were not trained on, so the alert policy can send at once
+  what is confident and hold the rest for a second source.
+
+Without the weights file the rules decide alone and every statistic gets ``RULES_CONFIDENCE``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 from worker.extract.resources import read_text
 from worker.extract.statistics.candidates import Candidate
 
-__all__ = ["MODEL_FILE", "RULES_CONFIDENCE", "ConfidenceModel", "default_model", "evidence"]
+__all__ = ["MODEL_FILE", "RULES_CONFIDENCE", "ConfidenceModel", "LearnedWeights", "SubjectRanker", "default_model",
+           "evidence"]
 
 MODEL_FILE = "attribution_model.json"
 RULES_CONFIDENCE = 0.5
@@ -85,11 +88,45 @@ class ConfidenceModel:
                 "calibration": [[round(x, 4), round(y, 4)] for x, y in self.calibration]}
 
 
+@dataclass(frozen=True)
+class SubjectRanker:
+    """A linear score per subject candidate; the best candidate holds the number."""
+
+    weights: Mapping[str, float]
+
+    def choose(self, candidates: Sequence[Candidate]) -> str | None:
+        scores = [sum(self.weights.get(f, 0.0) for f in c.features) for c in candidates]
+        return candidates[max(range(len(candidates)), key=lambda i: (scores[i], -i))].key
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-5}}
+
+
+@dataclass(frozen=True)
+class LearnedWeights:
+    """What ``data/attribution_model.json`` holds: the subject ranker (optional) and the confidence judge."""
+
+    confidence: ConfidenceModel
+    subject: SubjectRanker | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LearnedWeights:
+        ranker = data.get("subject_ranker")
+        return cls(confidence=ConfidenceModel.from_dict(data["confidence"]),
+                   subject=SubjectRanker({str(k): float(v) for k, v in ranker["weights"].items()}) if ranker else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"confidence": self.confidence.to_dict()}
+        if self.subject is not None:
+            out["subject_ranker"] = self.subject.to_dict()
+        return out
+
+
 @lru_cache(maxsize=1)
-def default_model() -> ConfidenceModel | None:
+def default_model() -> LearnedWeights | None:
     """The packaged weights, or None when the package ships none."""
     try:
         raw = read_text(MODEL_FILE)
     except FileNotFoundError:
         return None
-    return ConfidenceModel.from_dict(json.loads(raw))
+    return LearnedWeights.from_dict(json.loads(raw))
