@@ -40,7 +40,7 @@ from worker.extract.statistics import Traced, extract_statistics
 from worker.extract.statistics.learned import ConfidenceModel, LearnedWeights, SubjectRanker
 
 OUT = Path(__file__).resolve().parents[1] / "worker" / "extract" / "data" / "attribution_model.json"
-C = 3.0  # L2 strength (inverse) of the confidence judge: little data, many features
+C = 0.3  # L2 strength (inverse) of the confidence judge: little data, many features
 RANKER_C = 0.5
 BANDS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.01)
 

@@ -130,7 +130,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
     if unit is None:
         return []
     context_sent, sent_materials = context_of(ctx, si)
-    measure, sign = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
+    measure, sign, rule = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
     if measure == "":
         return []
     if measure == "tariff_rate":
@@ -147,7 +147,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
         scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx))
         if model is not None and model.subject is not None:
             subject = model.subject.choose(scands)
-        seen = evidence(mfeats, subject, scands, materials[0], mcands)
+        seen = evidence(mfeats, subject, scands, materials[0], mcands, rule)
         if model is not None:
             confidence = model.confidence.confidence(seen)
         if trace is not None:

@@ -29,7 +29,7 @@ from worker.extract.statistics.document import (
     role_pattern,
     strong_actors,
 )
-from worker.extract.statistics.measure import phrase_owner, possessor, whole_is_own
+from worker.extract.statistics.shares import phrase_owner, possessor, whole_is_own
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
 
