@@ -45,7 +45,7 @@ from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
 from worker.extract.statistics.period import period_of
 from worker.extract.statistics.scope import excluded, hedged, unit_of
-from worker.extract.statistics.subject import default_subject, subject_for
+from worker.extract.statistics.subject import SubjectCase, default_subject, subject_rule
 from worker.extract.text import detect_language, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Statistic
@@ -139,7 +139,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
         materials = materials_for(ctx, si, clause, q, measure, lang, count_match, unit in MONEY)
     if measure == "share_of_global_production" and materials == ["rare_earth_magnets"]:
         measure = "share_of_magnet_production"
-    subject = subject_for(ctx, si, clause, q, measure, unit)
+    subject, held_by = subject_rule(SubjectCase(ctx, si, clause, q, measure, unit))
     confidence = RULES_CONFIDENCE
     if model is not None or trace is not None:  # the evidence costs time: only when it is used
         mfeats = measure_features(ctx, si, clause, q, unit, measure, sign, context_sent.start)
@@ -147,7 +147,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
         scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx))
         if model is not None and model.subject is not None:
             subject = model.subject.choose(scands)
-        seen = evidence(mfeats, subject, scands, materials[0], mcands, rule)
+        seen = evidence(mfeats, subject, scands, materials[0], mcands, (rule, held_by))
         if model is not None:
             confidence = model.confidence.confidence(seen)
         if trace is not None:

@@ -37,12 +37,12 @@ RULES_CONFIDENCE = 0.5
 
 
 def evidence(measure_features: Sequence[str], subject: str | None, subjects: Sequence[Candidate],
-             material: str | None, materials: Sequence[Candidate], decided_by: str = "") -> tuple[str, ...]:
-    """The features a confidence is judged on: the rule that chose the measure, the chosen candidates'
-    own features, the measure's cues, the ambiguity."""
+             material: str | None, materials: Sequence[Candidate], decided_by: tuple[str, str] = ("", "")
+             ) -> tuple[str, ...]:
+    """The features a confidence is judged on: the rules that chose the measure and the subject, the
+    chosen candidates' own features, the measure's cues, the ambiguity."""
     out = [f"m:{f}" for f in measure_features if "&" not in f and not f.startswith(("before:", "after:"))]
-    if decided_by:
-        out.append(f"rule:{decided_by}")
+    out += [f"rule:{decided_by[0]}", f"held:{decided_by[1]}"]
     for prefix, key, cands in (("s", subject, subjects), ("t", material, materials)):
         chosen = next((c for c in cands if c.key == key), None)
         if chosen is not None:
