@@ -184,8 +184,16 @@ def score_relevance(text: str, *, title: str | None = None, vocab: object | None
 
 def _spelling(doc: str, m: re.Match[str]) -> str:
     """The term as the text writes it (the title's or body's own characters), spaces collapsed;
-    each word lower-cased unless it is an acronym (REE, NdFeB)."""
-    return " ".join(w if any(ch.isupper() for ch in w[1:]) else w.lower() for w in doc[m.start():m.end()].split())
+    lower-cased, but for the case-sensitive terms (REE) and chemists' mixed case (NdFeB, SmCo)."""
+    words = doc[m.start():m.end()].split()
+    if not m.re.flags & re.IGNORECASE:
+        return " ".join(words)
+    return " ".join(w if _mixed_case(w) else w.lower() for w in words)
+
+
+def _mixed_case(word: str) -> bool:
+    tail = word[1:]
+    return any(ch.isupper() for ch in tail) and any(ch.islower() for ch in tail)
 
 
 def is_relevant(score: float, minimum: float | None = None) -> bool:
