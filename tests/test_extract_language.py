@@ -14,8 +14,10 @@ from worker.extract.language import (
     detect_language,
     is_read,
     language_name,
+    reading_language,
     unread_reason,
 )
+from worker.extract.text import detect_language as text_detect_language
 
 # (expected, text): headlines (short) and news sentences (long), topic words included, since the
 # topic's jargon (NdPr, dysprosium, MP Materials) is what a detector has seen least
@@ -125,6 +127,16 @@ def test_a_long_english_page_with_a_foreign_quote_stays_english() -> None:
             "\"Wir müssen unabhängiger werden\", she told reporters in Berlin, adding that the government would "
             "fund new refining capacity for rare earths and lithium over the next five years. ") * 3
     assert detect_language(text) == "en"
+
+
+def test_the_extractors_choice_of_rules_stays_by_script() -> None:
+    """``text.detect_language`` (what the extractors call when not told) picks en / zh-Hans / zh-Hant
+    by script, as before; only ``analyze`` asks the detector whether remon reads the text at all."""
+    for lang, text in CASES:
+        expected = lang if lang in READ else reading_language(text)
+        assert text_detect_language(text) == reading_language(text) == expected
+    assert reading_language("Die Bundesregierung will die Abhängigkeit verringern.") == "en"
+    assert detect_language("Die Bundesregierung will die Abhängigkeit verringern.") == "de"
 
 
 def test_chinese_script_split_is_the_character_table() -> None:

@@ -5,7 +5,11 @@ remon has rules for English, Simplified and Traditional Chinese (``data/language
 rules over them invents numbers and stances, so :func:`detect_language` names their language and
 the façade (``analyze``) stores them as not read, with :func:`unread_reason`.
 
-How the decision is made, cheapest first (it runs on every page):
+:func:`reading_language` is the old, script-only choice between the rule sets (``en`` /
+``zh-Hans`` / ``zh-Hant``) that the extractors make when they are not told the language
+(``worker.extract.text.detect_language`` is that function).
+
+How :func:`detect_language` decides, cheapest first (it runs on every page):
 
 1. **Script** (the whole text, two regex counts, as before this module existed): when Chinese
    characters dominate (:func:`is_chinese`: a Han character weighs four Latin letters, so an
@@ -68,6 +72,7 @@ __all__ = [
     "is_chinese",
     "is_read",
     "language_name",
+    "reading_language",
     "unread_reason",
 ]
 
@@ -128,13 +133,16 @@ def chinese_script(text: str) -> str:
     return "zh-Hant" if trad > simp else "zh-Hans"
 
 
-@lru_cache(maxsize=8)
+def reading_language(text: str) -> str:
+    """The rules a text is read with, by script alone: ``"zh-Hans"`` / ``"zh-Hant"`` when Chinese
+    characters dominate, else ``"en"`` (no detector: for the extractors, called on text already
+    known to be in a language remon reads)."""
+    return chinese_script(text) if is_chinese(text) else "en"
+
+
 def detect_language(text: str) -> str:
     """``"en"``, ``"zh-Hans"``, ``"zh-Hant"``, or the ISO 639 code of a language remon does not read
-    (``"id"``, ``"ja"``, ``"de"`` …). Empty or too short to tell: ``"en"``. See the module doc.
-
-    Remembers its last few texts: the extractors, called without a language, ask about the same
-    document one after the other."""
+    (``"id"``, ``"ja"``, ``"de"`` …). Empty or too short to tell: ``"en"``. See the module doc."""
     if is_chinese(text):
         cjk = len(_CJK_RE.findall(text))
         if len(_KANA_HANGUL_RE.findall(text)) * 20 <= cjk:  # Han only: the script decides

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from worker.extract.language import detect_language, is_chinese
+from worker.extract.language import is_chinese, reading_language
 from worker.extract.resources import read_text
 
 __all__ = [
@@ -108,8 +108,19 @@ def _t2s_regex() -> tuple[re.Pattern[str], dict[int, str]]:
 
 # ----------------------------------------------------------------------------- language
 
-# language decisions live in worker.extract.language; ``detect_language`` and ``is_chinese`` are
-# re-exported above for the extractors that import them from here
+# language decisions live in worker.extract.language; ``is_chinese`` is re-exported above for the
+# extractors that import it from here
+
+
+def detect_language(text: str) -> str:
+    """``"en"``, ``"zh-Hans"`` or ``"zh-Hant"``: the rules the extractors read ``text`` with, by script
+    (:func:`worker.extract.language.reading_language`), as before the language module existed.
+
+    Whether remon reads a text at all (Indonesian, Japanese, German …) is decided once per article
+    by :func:`worker.extract.language.detect_language`, in ``analyze``; the extractors, called on
+    text that passed it (or directly, in tests and benchmarks), need only this cheap choice."""
+    return reading_language(text)
+
 
 
 def _is_cjk(ch: str) -> bool:
