@@ -74,5 +74,7 @@ def _with_title(body: str, title: str | None) -> str:
 
 
 def warm_up() -> None:
-    """Compile every vocabulary and cue table now rather than on the first article."""
+    """Compile every vocabulary and cue table, and load the language model, now rather than on the
+    first article."""
     analyze("China imposed export controls on rare earths, the ministry said. 中方表示将实施稀土出口管制。")
+    detect_language("The commerce ministry said licences would be required for every shipment from December.")
