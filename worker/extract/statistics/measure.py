@@ -126,6 +126,15 @@ def _tariff(c: PercentCase) -> tuple[str | None, float] | None:
     return "tariff_rate", (-1.0 if cut else 1.0)
 
 
+def _rule_threshold(c: PercentCase) -> tuple[str | None, float] | None:
+    """A threshold inside a control rule ("products whose Chinese rare earth content reaches 0.1%", a
+    99.99% purity grade) is SCHEMA's ``other``, whatever trade words surround it."""
+    ctx, sent = c.ctx, c.sent
+    if has_cue(ctx, "control", sent.start, sent.end) and has_cue(ctx, "threshold_word", c.clause.start, c.clause.end):
+        return "other", 1.0
+    return None
+
+
 def _rate_noun(c: PercentCase) -> tuple[str | None, float] | None:
     """A rate-of-change noun before the number gives the sign ("年减幅缩小到15%": −15)."""
     sign = rate_noun_sign(c.ctx, c.clause, c.q)
@@ -222,6 +231,7 @@ def _no_topic(c: PercentCase) -> tuple[str | None, float] | None:
 
 PERCENT_RULES: tuple[tuple[str, PercentRule], ...] = (
     ("tariff", _tariff),
+    ("rule threshold", _rule_threshold),
     ("rate noun", _rate_noun),
     ("world share from source", _world_share_from_source),
     ("dependence", _dependence),

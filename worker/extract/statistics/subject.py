@@ -71,8 +71,22 @@ def is_modifier(ctx: Document, actor: Match) -> bool:
 def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantity | None = None) -> list[Match]:
     """The actors whose role in the sentence lets them hold a quantity of ``measure`` (number ``q``)."""
     roles = _ANY_MEASURE_ROLES + _EXCLUDED_ROLES.get(_FAMILY.get(measure or "", ""), ())
-    return [a for a in actors if not is_modifier(ctx, a) and not any(has_role(ctx, a, r) for r in roles)
-            and not owns_the_whole(ctx, a) and not (q is not None and reports_after(ctx, a, q))]
+    out: list[Match] = []
+    barred: Match | None = None
+    for a in actors:
+        # a conjunct shares the role of the one before it ("to Germany and France", "比越南（15.4%）和法国")
+        conjunct = barred is not None and _CONJUNCT.fullmatch(ctx.prep[barred.end : a.start]) is not None
+        if conjunct or is_modifier(ctx, a) or any(has_role(ctx, a, r) for r in roles) or owns_the_whole(ctx, a) or (
+                q is not None and reports_after(ctx, a, q)):
+            barred = a
+            continue
+        barred = None
+        out.append(a)
+    return out
+
+
+# what may stand between two conjuncts: a parenthesised figure, a comma, "and", "和", "、"
+_CONJUNCT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:,|，|、|and|or|&|和|与|及|以及)\s*(?:the\s+)?")
 
 
 def owns_the_whole(ctx: Document, actor: Match) -> bool:
