@@ -1,0 +1,162 @@
+"""Who takes which position on export controls: ``extract_stances``.
+
+A stance is an (actor, position) pair with the sentence that states it, position one of
+``tighten maintain ease press counter negotiate`` (SCHEMA.md "Stances"). The extractor is a
+small, explainable rule system in four decisions, each a module with an ordered table of named
+rules whose words live in ``data/stances/``:
+
+1. ``cues``: verb families joined to their objects find what a sentence says ("threatened a
+   100% tariff" → counter, "agreed to suspend the curbs" → ease, "urged Beijing to lift" →
+   press), in English (every inflection) and Chinese; overlapping cues resolve by suppression.
+2. ``polarity``: is it said as a fact? Conditions, concessions, negation, hypotheticals,
+   intentions and time mentions drop or change a cue.
+3. ``actors`` / ``agent``: who is the agent? Places, modifiers and objects of prepositions are
+   not; the nearest agent-role mention decides, else a passive agent, a pronoun's antecedent, a
+   subject after a fronted clause, or for control positions the default controller. Who may
+   hold which position follows SCHEMA's conventions (companies only press; China answering
+   with its own controls is tighten; another government's own mineral controls are counter).
+4. ``confidence``: a number that means "right this often", from the cue and the weaknesses of
+   the reading (headline, hedged report, weak actor).
+
+The model is compiled once (``stance_model``; a watch file's ``vocab: {stance_cues: …}``
+extends its tables); a call is a few regex scans per sentence, narrowed by a literal prefilter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from worker.extract.stances.actors import (
+    DocumentActors,
+    Mention,
+    Resolved,
+    parties,
+    permitted,
+    sentence_mentions,
+    top_two,
+    with_controller,
+)
+from worker.extract.stances.agent import resolve
+from worker.extract.stances.clauses import clause_text
+from worker.extract.stances.cues import find_hits
+from worker.extract.stances.model import StanceModel, stance_model
+from worker.extract.stances.polarity import SentenceFacts, judge
+from worker.extract.text import detect_language, split_sentences
+from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
+from worker.types import Stance
+
+__all__ = ["POSITIONS", "DocumentActors", "StanceModel", "extract_stances", "stance_model"]
+
+POSITIONS: tuple[str, ...] = ("tighten", "maintain", "ease", "press", "counter", "negotiate")
+
+_MINERAL, _CONTROL = 0, 1
+
+Trace = list[tuple[str, str, str, str]]
+
+
+def extract_stances(text: str, *, language: str | None = None, vocab: Vocabulary | None = None,
+                    extra: Mapping[str, Any] | None = None) -> list[Stance]:
+    """Actors' positions on export controls stated in ``text``, one per (actor, position).
+
+    The highest-confidence evidence sentence is kept for each pair; pairs come in order of
+    first mention. ``language`` only decides how wide a hedge window is (words vs characters);
+    English and Chinese cues are both searched, so mixed-language passages work. ``extra`` is a
+    watch file's ``vocab:`` section (its ``stance_cues`` extend the tables).
+    """
+    return extract_with_trace(text, language=language, vocab=vocab, model=stance_model(extra), trace=None)
+
+
+def _whole_line(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] in "\r\n") and (end >= len(text) or text[end] in "\r\n")
+
+
+def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | None, model: StanceModel,
+                       trace: Trace | None) -> list[Stance]:
+    """``extract_stances`` with an optional ``trace`` of (position, cue text, outcome, sentence)."""
+    if not text or not text.strip():
+        return []
+    vocab = vocab or load_vocabulary()
+    roles, conf = model.roles, model.confidence
+    zh = (language or detect_language(text)).startswith("zh")
+    prepared = prepare(text)
+    doc_actors = DocumentActors(vocab, prepared)
+    doc_mentions = [Mention((m.key,), m.start, m.end) for m in doc_actors.actors if not m.weak]
+    both = top_two(doc_mentions, roles)
+    controller_present = any(roles.default_controller in m.actors for m in doc_mentions)
+    scope = model.cues.prefilter.scope(prepared)  # which cues this document can match at all
+    sentence_scope = model.sentence_filter.scope(prepared)
+
+    best: dict[tuple[str, str], Stance] = {}
+    seen_in: dict[tuple[str, str], set[int]] = {}
+    prev_actor: str | None = None
+    for n, sentence in enumerate(split_sentences(text)):
+        sent = prepared[sentence.start:sentence.end]
+        live = frozenset(sentence_scope.candidates(sentence.start, sentence.end))
+        mentions = sentence_mentions(sent, doc_actors.in_sentence(sentence.start, sentence.end, sent),
+                                     roles, both, live, model.first_pair)
+        hits = find_hits(sent, model.cues, scope.candidates(sentence.start, sentence.end))
+        if hits:
+            facts = SentenceFacts(
+                sent=sent, zh=zh, mention_starts=[m.start for m in mentions], hits=hits,
+                has_mineral=_MINERAL in live and bool(model.topic_mineral.search(sent)),
+                has_control=_CONTROL in live and bool(model.topic_control.search(sent)),
+                mineral=model.topic_mineral,
+            )
+            context = set()
+            if conf.headline(sentence.text, _whole_line(text, sentence.start, sentence.end)):
+                context.add("headline")
+            if conf.hedged.search(sent):
+                context.add("hedged")
+            for hit in hits:
+                verdict = judge(model.polarity, facts, hit)
+                cue_text = sent[hit.start:hit.end]
+                if verdict.position is None:
+                    if trace is not None:
+                        trace.append((hit.cue.position, cue_text, verdict.reason, sentence.text))
+                    continue
+                position = verdict.position
+                # another government's control positions need a mineral in the cue's own clause
+                clause_mineral = bool(model.topic_mineral.search(clause_text(sent, hit.start, hit.end)))
+                resolved = resolve(sent, hit, mentions, prev_actor, roles, position, clause_mineral)
+                found = parties(sent, hit, mentions, roles) if position == "negotiate" else []
+                if not resolved and found:  # "talks between Trump and Xi"
+                    resolved = [Resolved(tuple(a for m in found for a in m.actors), "party")]
+                if not resolved and trace is not None:
+                    trace.append((position, cue_text, "no actor", sentence.text))
+                for res in resolved:
+                    if res.source == "default" and not controller_present:
+                        continue
+                    actors = list(res.actors)
+                    if hit.cue.parties:
+                        actors += [a for m in found for a in m.actors]
+                    final_position = position
+                    flags = set(verdict.flags) | context
+                    if position == "negotiate":
+                        involved = set(actors) | {a for m in found for a in m.actors}
+                        if not involved & roles.controllers and not with_controller(sent, mentions, roles):
+                            if not clause_mineral:
+                                continue
+                            final_position = "counter"  # a supply deal between others: an answer
+                            flags.add("remapped")
+                    value = conf.score(hit.cue.weight, res.source, flags)
+                    for actor in dict.fromkeys(actors):
+                        final = permitted(actor, final_position, clause_mineral, roles)
+                        if hit.cue.nominal and actor not in roles.controllers:
+                            final = None
+                        if trace is not None:
+                            trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value})",
+                                          sentence.text))
+                        if final is None:
+                            continue
+                        key = (actor, final)
+                        seen_in.setdefault(key, set()).add(n)
+                        if key not in best or value > best[key].confidence:
+                            best[key] = Stance(actor=actor, position=final, confidence=value,
+                                               sentence=sentence.text)
+        named = [m for m in mentions if not m.implicit and len(m.actors) == 1]
+        if named:
+            prev_actor = named[0].actors[0]
+    return [Stance(actor=s.actor, position=s.position,
+                   confidence=conf.corroborated(s.confidence, len(seen_in[k])), sentence=s.sentence)
+            for k, s in best.items()]

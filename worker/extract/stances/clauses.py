@@ -1,0 +1,85 @@
+"""Clauses inside a sentence: where a cue's subject, hedges and negations are looked for.
+
+A sentence is cut at clause punctuation (commas, semicolons, colons, dashes, in both scripts).
+That is crude grammar but it is the grammar news sentences follow: "Beijing, which …, said
+it would lift the curbs" keeps its subject across a relative clause (handled in ``actors``),
+"If China reimposes curbs, Japan will stockpile" puts the condition in its own clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["CLAUSE_BREAK", "clause_bounds", "clause_end", "clause_start", "clause_text", "in_parens", "window"]
+
+CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？]|\s[-–—]\s|—")
+_CLOSE = re.compile(r"\s*[)）]")
+
+
+def clause_start(sent: str, pos: int) -> int:
+    """Start of the clause containing ``pos``."""
+    start = 0
+    for m in CLAUSE_BREAK.finditer(sent, 0, pos):
+        start = m.end()
+    return start
+
+
+def clause_end(sent: str, pos: int) -> int:
+    """End of the clause containing ``pos`` (the next break, or the sentence end)."""
+    nxt = CLAUSE_BREAK.search(sent, pos)
+    return nxt.start() if nxt else len(sent)
+
+
+def clause_text(sent: str, start: int, end: int) -> str:
+    """The clause around the span ``[start, end)``."""
+    return sent[clause_start(sent, start):clause_end(sent, end)]
+
+
+def clause_bounds(sent: str, pos: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of every clause up to the one containing ``pos``."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in CLAUSE_BREAK.finditer(sent):
+        bounds.append((start, m.start()))
+        start = m.end()
+        if start > pos:
+            return bounds
+    bounds.append((start, len(sent)))
+    return bounds
+
+
+def window(sent: str, start: int, zh: bool, masked: Sequence[tuple[int, int]] = ()) -> str:
+    """The few words (10) or characters (12) before ``start`` inside its clause: where hedges bind.
+
+    Spans in ``masked`` (other cues overlapping this one) are blanked: in "refused U.S.
+    requests to relax", "refused" negates Beijing's answer, not the US request.
+    """
+    begin = clause_start(sent, start)
+    chars = list(sent[begin:start])
+    for s, e in masked:
+        if s < start < e or (s < start and e > start):
+            for i in range(max(s, begin), min(e, start)):
+                chars[i - begin] = " "
+    prefix = "".join(chars)
+    if zh:
+        return prefix[-12:]
+    words = prefix.split()
+    return " ".join(words[-10:]) + (" " if words else "")
+
+
+def in_parens(sent: str, pos: int, end: int | None = None) -> bool:
+    """Inside a parenthetical list ("the G7 (the United States, Canada, …)"); an acronym gloss
+    that is nothing but the mention ("the German association (VDA)") does not count."""
+    depth = 0
+    opened = -1
+    for i, ch in enumerate(sent[:pos]):
+        if ch in "(（":
+            depth += 1
+            opened = i
+        elif ch in ")）" and depth:
+            depth -= 1
+    if depth <= 0:
+        return False
+    gloss = end is not None and opened >= 0 and _CLOSE.match(sent, end) and not sent[opened + 1:pos].strip()
+    return not gloss
