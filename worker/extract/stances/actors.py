@@ -200,8 +200,18 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
+    place_end = -1
+
     def agentive(s: int, e: int) -> bool:
-        return not _is_place(sent, s, roles) and not _modifies_non_agent(sent, e, roles)
+        """Not a place (nor a name listed with a place: "in Australia, Canada and the U.S."),
+        not a modifier of a company or a thing."""
+        nonlocal place_end
+        if _is_place(sent, s, roles) or (place_end >= 0 and roles.conjunction.match(sent[place_end:s])
+                                         and sent[place_end:s].strip()):
+            place_end = e
+            return False
+        place_end = -1
+        return not _modifies_non_agent(sent, e, roles)
 
     for k, (actors, regex) in enumerate(roles.pairs):
         if first_pair + k in live:

@@ -86,8 +86,9 @@ def _passive(q: _Ask) -> list[Resolved] | None:
     if by is None:
         return None
     for m in q.outside:
-        if m.start >= q.hit.end and m.start - q.hit.end <= by.end() + 2 and q.ok(m):
-            return [Resolved(m.actors, "passive")]
+        if m.start >= q.hit.end and m.start - q.hit.end <= by.end() + 2:
+            # the agent after "by" decides, whether or not it may hold the position
+            return [Resolved(m.actors, "passive")] if q.ok(m) else []
     return None
 
 

@@ -49,13 +49,19 @@ def clause_bounds(sent: str, pos: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def window(sent: str, start: int, zh: bool, masked: Sequence[tuple[int, int]] = ()) -> str:
+def window(sent: str, start: int, zh: bool, masked: Sequence[tuple[int, int]] = (),
+           openers: re.Pattern[str] | None = None) -> str:
     """The few words (10) or characters (12) before ``start`` inside its clause: where hedges bind.
 
     Spans in ``masked`` (other cues overlapping this one) are blanked: in "refused U.S.
-    requests to relax", "refused" negates Beijing's answer, not the US request.
+    requests to relax", "refused" negates Beijing's answer, not the US request. A word of
+    ``openers`` ("now that", "because", "因为") starts a clause without punctuation: the window
+    begins after it.
     """
     begin = clause_start(sent, start)
+    if openers is not None:
+        for m in openers.finditer(sent, begin, start):
+            begin = m.end()
     chars = list(sent[begin:start])
     for s, e in masked:
         if s < start < e or (s < start and e > start):

@@ -71,6 +71,8 @@ class Polarity:
     other_goods_positions: frozenset[str]
     response: re.Pattern[str]
     purpose: re.Pattern[str]
+    openers: re.Pattern[str]
+    alternative: re.Pattern[str]
     demand_positions: frozenset[str]
 
 
@@ -99,6 +101,8 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         other_goods_positions=frozenset((raw.get("other_goods") or {}).get("positions") or ()),
         response=union(by_lang(raw.get("response"))),
         purpose=union(by_lang(raw.get("purpose"))),
+        openers=union(by_lang(raw.get("clause_openers"))),
+        alternative=union(by_lang(raw.get("alternative"))),
         demand_positions=frozenset(raw.get("demand_positions") or ()),
     )
 
@@ -200,7 +204,7 @@ def _background(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Ver
 
 def _purpose(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     """The aim of a deal or a plan ("a framework to restore the flow") is not an act."""
-    if position in pol.demand_positions and pol.purpose.search(window(f.sent, hit.start, f.zh, _masked(f, hit))):
+    if position in pol.demand_positions and pol.purpose.search(_win(pol, f, hit)):
         return Verdict(None, "aim of a deal")
     return None
 
@@ -220,10 +224,16 @@ def _masked(f: SentenceFacts, hit: Hit) -> list[tuple[int, int]]:
     return [(o.start, o.end) for o in f.hits if o.cue.position != hit.cue.position]
 
 
+def _win(pol: Polarity, f: SentenceFacts, hit: Hit) -> str:
+    return window(f.sent, hit.start, f.zh, _masked(f, hit), pol.openers)
+
+
 def _negation(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    if pol.alternative.search(f.sent[hit.start:hit.end + 12]):
+        return Verdict(None, "alternative")  # "准予或不予许可": a procedure, not a decision
     if hit.cue.negation_ok:
         return None
-    win = window(f.sent, hit.start, f.zh, _masked(f, hit))
+    win = _win(pol, f, hit)
     if not pol.negation.search(win):
         return None
     if position in pol.negated:  # "has not lifted", "is not planning to ease"
@@ -232,7 +242,7 @@ def _negation(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdi
 
 
 def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
-    win = window(f.sent, hit.start, f.zh, _masked(f, hit))
+    win = _win(pol, f, hit)
     span = f.sent[hit.start:hit.end]
     if pol.modality.search(win) or (position != "press" and pol.modality.search(span)):
         return Verdict(None, "hypothetical")
@@ -248,7 +258,7 @@ def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> V
 def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     if position in pol.allow_intent:
         return None
-    win = window(f.sent, hit.start, f.zh, _masked(f, hit))
+    win = _win(pol, f, hit)
     nxt = CLAUSE_BREAK.search(f.sent, hit.end)
     rest = f.sent[hit.end:nxt.start() if nxt else len(f.sent)]
     span = f.sent[hit.start:hit.end]
