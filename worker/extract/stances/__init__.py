@@ -29,7 +29,6 @@ from typing import Any
 
 from worker.extract.stances.actors import (
     DocumentActors,
-    Mention,
     Resolved,
     parties,
     permitted,
@@ -81,9 +80,8 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
     zh = (language or detect_language(text)).startswith("zh")
     prepared = prepare(text)
     doc_actors = DocumentActors(vocab, prepared)
-    doc_mentions = [Mention((m.key,), m.start, m.end) for m in doc_actors.actors if not m.weak]
-    both = top_two(doc_mentions, roles)
-    controller_present = any(roles.default_controller in m.actors for m in doc_mentions)
+    both = top_two(prepared, doc_actors.actors, roles)
+    controller_present = any(m.key == roles.default_controller for m in doc_actors.actors)
     scope = model.cues.prefilter.scope(prepared)  # which cues this document can match at all
     sentence_scope = model.sentence_filter.scope(prepared)
 
@@ -134,11 +132,13 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
                     flags = set(verdict.flags) | context
                     if position == "negotiate":
                         involved = set(actors) | {a for m in found for a in m.actors}
-                        if not involved & roles.controllers and not with_controller(sent, mentions, roles):
-                            if not clause_mineral:
+                        if not involved & roles.controllers and not with_controller(sent, hit, mentions, roles):
+                            if not (clause_mineral and hit.cue.supply_deal):
                                 continue
                             final_position = "counter"  # a supply deal between others: an answer
                             flags.add("remapped")
+                        elif "off topic" in verdict.flags and len(involved & roles.governments) < 2:
+                            continue  # talks without a topic word count between governments only
                     value = conf.score(hit.cue.weight, res.source, flags)
                     for actor in dict.fromkeys(actors):
                         final = permitted(actor, final_position, clause_mineral, roles)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from worker.extract.stances.clauses import clause_end
+from worker.extract.stances.clauses import clause_end, clause_start
 from worker.extract.stances.cues import Hit
 from worker.extract.stances.polarity import by_lang, union
 from worker.extract.vocab import Match, Vocabulary, prepare
@@ -58,6 +58,7 @@ class Resolved:
 @dataclass(frozen=True)
 class Roles:
     object_en: re.Pattern[str]
+    object_en_list: re.Pattern[str]
     object_zh: re.Pattern[str]
     any_prep: re.Pattern[str]
     control_object: re.Pattern[str]
@@ -77,6 +78,8 @@ class Roles:
     agent_heads_en: frozenset[str]
     agent_heads_zh: re.Pattern[str]
     ignore_aliases: frozenset[str]
+    object_alias: re.Pattern[str]
+    temporal_frame: re.Pattern[str]
     pairs: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
     both_sides: re.Pattern[str]
     pronoun: re.Pattern[str]
@@ -100,6 +103,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
     agent_heads = raw.get("agent_heads") or {}
     return Roles(
         object_en=re.compile(str((raw.get("object_before") or {}).get("en") or r"(?!x)x"), re.IGNORECASE),
+        object_en_list=re.compile(str((raw.get("object_before") or {}).get("en_list") or r"(?!x)x"), re.IGNORECASE),
         object_zh=re.compile(prepare(str((raw.get("object_before") or {}).get("zh") or r"(?!x)x"))),
         any_prep=_one(raw, "any_prep_before"),
         control_object=_one(raw, "control_object_before"),
@@ -119,6 +123,8 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         agent_heads_en=frozenset(str(h).lower() for h in agent_heads.get("en") or ()),
         agent_heads_zh=union(sorted((str(h) for h in agent_heads.get("zh") or ()), key=len, reverse=True)),
         ignore_aliases=frozenset(prepare(str(a)).lower() for a in raw.get("ignore_aliases") or ()),
+        object_alias=_one(raw, "object_alias"),
+        temporal_frame=_one(raw, "temporal_frame"),
         pairs=tuple((tuple(str(a) for a in p["actors"]), union(by_lang(p))) for p in raw.get("pairs") or ()),
         both_sides=union(by_lang(raw.get("both_sides"))),
         pronoun=union(by_lang(shared.get("pronouns"))),
@@ -163,8 +169,12 @@ class DocumentActors:
 # ----------------------------------------------------------------------------- roles
 
 
-def _is_place(sent: str, start: int, roles: Roles) -> bool:
-    return bool(roles.locative.search(sent, max(0, start - 16), start))
+def _is_place(sent: str, start: int, end: int, roles: Roles) -> bool:
+    """"in Geneva", "在日内瓦", but not the subject of a time frame ("在我国限制出口之后")."""
+    marker = roles.locative.search(sent, max(0, start - 16), start)
+    if marker is None:
+        return False
+    return not (marker.group().endswith("在") and roles.temporal_frame.match(sent, end))
 
 
 def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
@@ -206,7 +216,7 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
         """Not a place (nor a name listed with a place: "in Australia, Canada and the U.S."),
         not a modifier of a company or a thing."""
         nonlocal place_end
-        if _is_place(sent, s, roles) or (place_end >= 0 and roles.conjunction.match(sent[place_end:s])
+        if _is_place(sent, s, e, roles) or (place_end >= 0 and roles.conjunction.match(sent[place_end:s])
                                          and sent[place_end:s].strip()):
             place_end = e
             return False
@@ -227,8 +237,8 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
             continue  # "特斯拉中国", "Tesla China": a company's arm, not the country
         if match.weak or match.key in roles.never or not free(match.start, match.end):
             continue
-        if match.alias.lower() in roles.ignore_aliases:
-            continue
+        if match.alias.lower() in roles.ignore_aliases or roles.object_alias.match(match.alias):
+            continue  # too loose for a stance, or an object by its own marker ("对美")
         taken.append((match.start, match.end))
         if agentive(match.start, match.end):
             found.append(Mention((match.key,), match.start, match.end))
@@ -249,9 +259,17 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
     return found
 
 
-def top_two(mentions: Iterable[Mention], roles: Roles) -> tuple[str, ...]:
-    """The two governments a document names most: who "both sides" are."""
-    counts = Counter(a for m in mentions for a in m.actors if a in roles.governments)
+def top_two(prepared: str, matches: Iterable[Match], roles: Roles) -> tuple[str, ...]:
+    """The two governments a document names most, places left out and two-actor names
+    ("中美", "US-China") counted for both: who "both sides" are."""
+    counts: Counter[str] = Counter()
+    for m in matches:
+        if m.key in roles.governments and not m.weak and not _is_place(prepared, m.start, m.end, roles):
+            counts[m.key] += 1
+    for actors, regex in roles.pairs:
+        n = sum(1 for _ in regex.finditer(prepared))
+        for a in actors:
+            counts[a] += n
     return tuple(a for a, _ in counts.most_common(2))
 
 
@@ -299,7 +317,9 @@ def parties(sent: str, hit: Hit, mentions: Sequence[Mention], roles: Roles) -> l
     return out
 
 
-def with_controller(sent: str, mentions: Sequence[Mention], roles: Roles) -> bool:
-    """A controller named as the other side of talks ("talks with Beijing", "与中方…磋商")."""
-    return any(set(m.actors) & roles.controllers and roles.with_before.search(sent[max(0, m.start - 12):m.start])
-               for m in mentions)
+def with_controller(sent: str, hit: Hit, mentions: Sequence[Mention], roles: Roles) -> bool:
+    """A controller named as the other side of talks in the cue's clause ("talks with Beijing",
+    "与中方…磋商"), not in another clause ("… so that it can compete with China")."""
+    start, end = clause_start(sent, hit.start), clause_end(sent, hit.end)
+    return any(set(m.actors) & roles.controllers and start <= m.start < end
+               and roles.with_before.search(sent[max(0, m.start - 12):m.start]) for m in mentions)

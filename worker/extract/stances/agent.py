@@ -33,6 +33,7 @@ __all__ = ["RESOLVERS", "resolve"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = ("tighten", "maintain", "ease")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)", re.I)
 _LEAD_IN = re.compile(r"^[\s,，:：]*(?:(?:the|a|an|its|their|said|says)\s+){0,2}$", re.I)
 
 
@@ -63,7 +64,9 @@ class _Ask:
         last = max(group, key=lambda m: m.end)
         if self.roles.participle_after.match(self.sent, last.end):  # "with the Pentagon taking a stake"
             return False
-        return bool(self.roles.object_en.search(before))
+        if self.roles.object_en.search(before):
+            return True
+        return bool(_LIST_GOES_ON.match(self.sent, last.end) and self.roles.object_en_list.search(before))
 
 
 _Resolver = Callable[[_Ask], "list[Resolved] | None"]
@@ -131,9 +134,13 @@ def _candidates(q: _Ask) -> list[Mention]:
         return before
     if q.position in ("press", "counter", "negotiate") and cjk and not any(
             q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
+        # a Chinese clause without its own subject shares the sentence's: the speaker of
+        # "日本经济产业省表示，将扩大储备", the topic of "五角大厦宣布入股…，还设定价格下限"
         speaker = q.roles.speaker_zh.match(sent)
         if speaker and speaker.end() <= hit.start:
             return [m for m in before if m.end <= speaker.end()]
+        subjects = [m for m in before if not q.object_of_preposition([m])]
+        return subjects[:1]
     return before
 
 
@@ -155,12 +162,15 @@ def _before(q: _Ask) -> list[Resolved] | None:
 
 
 def _pronoun(q: _Ask) -> list[Resolved] | None:
-    if not q.prev_actor:
+    """"he warned": the sentence's first subject before the pronoun, else the previous sentence's."""
+    before = [m for m in q.outside if m.end <= q.hit.start]
+    found = q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if before else 0, q.hit.start)
+    if found is None:
         return None
-    has_before = any(m.end <= q.hit.start for m in q.outside)
-    if q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if has_before else 0, q.hit.start):
-        return [Resolved((q.prev_actor,), "pronoun")]
-    return None
+    subjects = [m for m in before if m.end <= found.start() and not q.object_of_preposition([m])]
+    if subjects:
+        return [Resolved(subjects[0].actors, "pronoun")] if q.ok(subjects[0]) else []
+    return [Resolved((q.prev_actor,), "pronoun")] if q.prev_actor else None
 
 
 def _after(q: _Ask) -> list[Resolved] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 __all__ = ["CLAUSE_BREAK", "clause_bounds", "clause_end", "clause_start", "clause_text", "in_parens", "window"]
 
@@ -17,18 +18,33 @@ CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？]|\s[-–—]\s|—")
 _CLOSE = re.compile(r"\s*[)）]")
 
 
+@lru_cache(maxsize=512)
+def _breaks(sent: str) -> tuple[tuple[int, int], ...]:
+    """Clause breaks of ``sent`` outside parentheses ("the G7 (the U.S., the UK, Japan) endorsed")."""
+    out: list[tuple[int, int]] = []
+    for m in CLAUSE_BREAK.finditer(sent):
+        before = sent[:m.start()]
+        if before.count("(") + before.count("（") <= before.count(")") + before.count("）"):
+            out.append((m.start(), m.end()))
+    return tuple(out)
+
+
 def clause_start(sent: str, pos: int) -> int:
     """Start of the clause containing ``pos``."""
     start = 0
-    for m in CLAUSE_BREAK.finditer(sent, 0, pos):
-        start = m.end()
+    for _s, e in _breaks(sent):
+        if e > pos:
+            break
+        start = e
     return start
 
 
 def clause_end(sent: str, pos: int) -> int:
     """End of the clause containing ``pos`` (the next break, or the sentence end)."""
-    nxt = CLAUSE_BREAK.search(sent, pos)
-    return nxt.start() if nxt else len(sent)
+    for s, _ in _breaks(sent):
+        if s >= pos:
+            return s
+    return len(sent)
 
 
 def clause_text(sent: str, start: int, end: int) -> str:
@@ -40,9 +56,9 @@ def clause_bounds(sent: str, pos: int) -> list[tuple[int, int]]:
     """``(start, end)`` of every clause up to the one containing ``pos``."""
     bounds: list[tuple[int, int]] = []
     start = 0
-    for m in CLAUSE_BREAK.finditer(sent):
-        bounds.append((start, m.start()))
-        start = m.end()
+    for s, e in _breaks(sent):
+        bounds.append((start, s))
+        start = e
         if start > pos:
             return bounds
     bounds.append((start, len(sent)))

@@ -62,6 +62,8 @@ class Cue:
     bare: bool = False
     norm: bool = False
     need: str | None = None
+    directive: bool = False
+    supply_deal: bool = False
     agent: str | None = None
     context: str | None = None
     suppress: frozenset[str] = frozenset()
@@ -302,6 +304,7 @@ def build_cues(raw: Mapping[str, Any]) -> CueTable:
                     parties=_option(rule, "parties"), inner=_option(rule, "inner"), plain=_option(rule, "plain"),
                     nominal=_option(rule, "nominal"), bare=_option(rule, "bare") or _option(rule, "nominal"),
                     norm=_option(rule, "norm"), need=rule.get("need", spec.get("need")),
+                    directive=_option(rule, "directive"), supply_deal=_option(rule, "supply_deal"),
                     agent=rule.get("agent"), context=rule.get("context"),
                     suppress=frozenset(rule.get("suppress") or ()),
                 ))

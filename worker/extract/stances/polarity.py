@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from worker.errors import ConfigError
-from worker.extract.stances.clauses import CLAUSE_BREAK, clause_bounds, clause_end, clause_start, window
+from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, window
 from worker.extract.stances.cues import Hit
 from worker.extract.vocab import prepare
 
@@ -67,6 +67,7 @@ class Polarity:
     concessive: re.Pattern[str]
     background: re.Pattern[str]
     background_after: re.Pattern[str]
+    background_before: re.Pattern[str]
     other_goods: re.Pattern[str]
     other_goods_positions: frozenset[str]
     response: re.Pattern[str]
@@ -97,6 +98,7 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         concessive=union(by_lang(raw.get("concessive"))),
         background=union(by_lang(raw.get("background"))),
         background_after=union(by_lang(raw.get("background_after"))),
+        background_before=union(by_lang(raw.get("background_before"))),
         other_goods=union(by_lang(raw.get("other_goods"))),
         other_goods_positions=frozenset((raw.get("other_goods") or {}).get("positions") or ()),
         response=union(by_lang(raw.get("response"))),
@@ -134,9 +136,15 @@ _Check = Callable[[Polarity, SentenceFacts, Hit, str], "Verdict | None"]
 
 
 def _topic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """The cue's ``need``; talks without a topic word still count between two governments one of
+    which controls the minerals ("Trump and Xi held talks in Busan" in an article on the
+    controls): flagged, the caller checks the parties."""
     need = hit.cue.need
-    if (need == "control" and not f.has_control) or (need == "mineral" and not f.has_mineral) or (
-            need == "topic" and not (f.has_control or f.has_mineral)):
+    if (need == "control" and not f.has_control) or (need == "mineral" and not f.has_mineral):
+        return Verdict(None, f"needs {need}")
+    if need == "topic" and not (f.has_control or f.has_mineral):
+        if position == "negotiate":
+            return Verdict(position, "off topic", frozenset({"off topic"}))
         return Verdict(None, f"needs {need}")
     return None
 
@@ -153,7 +161,8 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 
 
 def _other_goods(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
-    if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, hit.end):
+    # the cue's span and the words right after it ("restricting exports OF CHIP technology")
+    if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, hit.end + 30):
         return Verdict(None, "other goods")
     return None
 
@@ -199,6 +208,8 @@ def _background(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Ver
     after = f.sent[hit.end:clause_end(f.sent, hit.end)]
     if pol.background.search(before) or pol.background_after.search(after):
         return Verdict(None, "time mention")
+    if pol.background_before.search(before):
+        return Verdict(None, "earlier one")
     return None
 
 
@@ -214,7 +225,7 @@ def _demand(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
     if position not in pol.demand_positions:
         return None
     for o in f.hits:
-        if o.cue.position == "press" and o.end <= hit.start and not any(
+        if o.cue.directive and o.end <= hit.start and not any(
                 o.end <= s < hit.start for s in f.mention_starts):
             return Verdict(None, "content of a demand")
     return None
@@ -259,8 +270,7 @@ def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
     if position in pol.allow_intent:
         return None
     win = _win(pol, f, hit)
-    nxt = CLAUSE_BREAK.search(f.sent, hit.end)
-    rest = f.sent[hit.end:nxt.start() if nxt else len(f.sent)]
+    rest = f.sent[hit.end:clause_end(f.sent, hit.end)]
     span = f.sent[hit.start:hit.end]
     if pol.intent.search(win) or pol.intent.search(span) or pol.intent.search(rest):
         return Verdict(None, "intent")
