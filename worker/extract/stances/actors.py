@@ -72,6 +72,7 @@ class Roles:
     predicate_after: re.Pattern[str]
     relative: re.Pattern[str]
     speaker_zh: re.Pattern[str]
+    own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
     heads_zh: re.Pattern[str]
@@ -79,6 +80,7 @@ class Roles:
     agent_heads_zh: re.Pattern[str]
     ignore_aliases: frozenset[str]
     object_alias: re.Pattern[str]
+    title_gap: re.Pattern[str]
     temporal_frame: re.Pattern[str]
     pairs: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
     both_sides: re.Pattern[str]
@@ -117,6 +119,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         predicate_after=_one(raw, "predicate_after", 0),
         relative=_one(raw, "relative"),
         speaker_zh=_one(raw, "speaker_zh"),
+        own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),
         heads_zh=union(sorted((str(h) for h in heads.get("zh") or ()), key=len, reverse=True)),
@@ -124,6 +127,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         agent_heads_zh=union(sorted((str(h) for h in agent_heads.get("zh") or ()), key=len, reverse=True)),
         ignore_aliases=frozenset(prepare(str(a)).lower() for a in raw.get("ignore_aliases") or ()),
         object_alias=_one(raw, "object_alias"),
+        title_gap=re.compile("|".join(f"(?:{p})" for p in by_lang(raw.get("title_gap"))) or r"(?!x)x"),
         temporal_frame=_one(raw, "temporal_frame"),
         pairs=tuple((tuple(str(a) for a in p["actors"]), union(by_lang(p))) for p in raw.get("pairs") or ()),
         both_sides=union(by_lang(raw.get("both_sides"))),
@@ -256,7 +260,20 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
                 found.append(Mention((actor,), m.start(), m.end(), implicit=True))
                 taken.append((m.start(), m.end()))
     found.sort(key=lambda x: x.start)
-    return found
+    return _merge_titles(sent, found, roles)
+
+
+def _merge_titles(sent: str, mentions: list[Mention], roles: Roles) -> list[Mention]:
+    """"U.S. President Donald Trump": two names of one actor around a title are one mention."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.actors == m.actors and not prev.implicit and not m.implicit and \
+                roles.title_gap.match(sent[prev.end:m.start]):
+            out[-1] = Mention(m.actors, prev.start, m.end)
+        else:
+            out.append(m)
+    return out
 
 
 def top_two(prepared: str, matches: Iterable[Match], roles: Roles) -> tuple[str, ...]:

@@ -135,12 +135,18 @@ def _candidates(q: _Ask) -> list[Mention]:
     if q.position in ("press", "counter", "negotiate") and cjk and not any(
             q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
         # a Chinese clause without its own subject shares the sentence's: the speaker of
-        # "日本经济产业省表示，将扩大储备", the topic of "五角大厦宣布入股…，还设定价格下限"
+        # "日本经济产业省表示，将扩大储备", the topic of "五角大厦宣布入股…，还设定价格下限",
+        # a pronoun's antecedent for "他随即扬言，…加征关税"
         speaker = q.roles.speaker_zh.match(sent)
         if speaker and speaker.end() <= hit.start:
             return [m for m in before if m.end <= speaker.end()]
         subjects = [m for m in before if not q.object_of_preposition([m])]
+        pronoun = q.roles.pronoun.search(sent, 0, hit.start)
+        if pronoun and (not subjects or pronoun.start() < subjects[0].start):
+            return []
         return subjects[:1]
+    if not cjk and not in_clause and q.roles.own_subject.match(sent, start):
+        return []  # "With talks between Xi and Trump approaching, the government announced …"
     return before
 
 
