@@ -33,6 +33,7 @@ __all__ = ["RESOLVERS", "resolve"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = ("tighten", "maintain", "ease")
+_TO_INFINITIVE = re.compile(r"^\s+to\s+$", re.I)
 _LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)", re.I)
 _LEAD_IN = re.compile(r"^[\s,，:：]*(?:(?:the|a|an|its|their|said|says)\s+){0,2}$", re.I)
 
@@ -64,7 +65,12 @@ class _Ask:
         last = max(group, key=lambda m: m.end)
         if self.roles.participle_after.match(self.sent, last.end):  # "with the Pentagon taking a stake"
             return False
-        if self.roles.object_en.search(before):
+        between = self.sent[last.end:self.hit.start]
+        if not between.strip():  # "refused U.S. requests to relax": the name modifies the cue's
+            return False  # noun: its owner, whatever governs the phrase
+        if _TO_INFINITIVE.match(between):  # "prompted Washington to subsidize": the infinitive's subject
+            return False
+        if self.roles.object_en.search(before) or self.roles.object_after_verb.search(before):
             return True
         return bool(_LIST_GOES_ON.match(self.sent, last.end) and self.roles.object_en_list.search(before))
 
@@ -122,10 +128,15 @@ def _candidates(q: _Ask) -> list[Mention]:
     start = clause_start(sent, hit.start)
     in_clause = [m for m in before if m.start >= start]
     cjk = bool(_CJK.search(sent[:hit.start]))
+    if cjk:  # the subject of "在…之后" frames the framed event, not the main clause
+        frames = [f.span() for f in q.roles.frame_zh.finditer(sent, 0, hit.start)]
+        before = [m for m in before if not any(s <= m.start and m.end <= e for s, e in frames)]
+        in_clause = [m for m in before if m.start >= start]
     if q.position in ("press", "counter") and not cjk:
         # a participle clause (", threatening Beijing with tariffs") or a predicate after a
-        # relative clause ("MEMA, which represents suppliers, urged …") shares the subject
-        if not in_clause and q.roles.predicate_after.match(sent, start):
+        # relative clause ("MEMA, which represents suppliers, urged …") shares the subject;
+        # names after the predicate are its objects
+        if q.roles.predicate_after.match(sent, start):
             rel = q.roles.relative.search(sent, 0, max(0, start - 1))
             return [m for m in before
                     if not (rel and sent.rfind(",", 0, max(0, start - 1)) < m.start)]

@@ -39,7 +39,7 @@ __all__ = ["Cue", "CueTable", "Hit", "build_cues", "compile_pattern", "find_hits
 # a subordinator or relative pronoun, which start another clause ("imposed the controls AFTER
 # Washington raised tariffs" is not "imposed … tariffs")
 _EN_WORD = (r"(?!(?:after|before|when|while|because|since|until|although|though|whereas|which|who|whom|"
-            r"whose|where|but|if|unless)\b)(?:[\w'$%&/.()’-]|,(?=\d))+")
+            r"whose|where|but|if|unless|that)\b)(?:[\w'$%&/.()’-]|,(?=\d))+")
 _ZH_GAP_CHARS = r"[^，。；：,;:!?！？\n]"
 _ZH_WIDE_GAP = r"[^。；;!?！？\n]"
 _KINDS = frozenset({"all", "verb", "noun", "pp", "ing", "base"})
@@ -99,8 +99,8 @@ class _Classes:
             spec = self.verbs.get(name)
             if spec is None:
                 raise ConfigError(f"stance cue: unknown verb family @{name}", resource="stances/cues.yaml")
-            if zh:
-                forms += [re.escape(prepare(str(w))) for w in spec.get("zh") or []]
+            if zh:  # Chinese words are regex fragments ("投资(?!者)"): no inflection, no escaping
+                forms += [prepare(str(w)) for w in spec.get("zh") or []]
                 continue
             lemmas = [str(w) for w in spec.get("en") or []]
             if kind in ("all", "verb"):
@@ -119,7 +119,7 @@ class _Classes:
             if spec is None:
                 raise ConfigError(f"stance cue: unknown object class #{name}", resource="stances/cues.yaml")
             words = [str(w) for w in spec.get("zh" if zh else "en") or []]
-            forms += [re.escape(prepare(w)) for w in words] if zh else self.morph.nouns(words)
+            forms += [prepare(w) for w in words] if zh else self.morph.nouns(words)
             stop = (spec.get("not_before") or {}).get("zh" if zh else "en") or []
             stops += [re.escape(prepare(str(s))) for s in stop]
         body = _alternation(forms, zh)
@@ -134,7 +134,7 @@ def _alternation(forms: Iterable[str], zh: bool) -> str:
     if not unique:
         return r"(?!x)x"
     body = "|".join(unique)
-    return f"(?:{body})" if zh else rf"\b(?:{body})\b"
+    return f"(?:{body})" if zh else rf"\b(?<!anti-)(?:{body})\b"
 
 
 _REF = re.compile(r"^([@#])([a-z_|]+)(?::([a-z]+))?(.*)$", re.S)
