@@ -195,7 +195,9 @@ PASSAGES: list[tuple[str, str, set[tuple[str, str]]]] = [
     ("zht-if-industry", "業界人士指出，若中方再度收緊稀土出口，歐洲汽車業恐面臨停產。", set()),
     ("zht-speaker-clause", "經濟部表示，台灣稀土多仰賴日本及歐洲供應，但已要求業者盤點庫存、分散採購來源。",
      {("taiwan", "counter")}),
-    ("zht-with-korea", "韓國政府表示，已與中方就石墨出口許可問題進行磋商。", {("south_korea", "negotiate")}),
+    # both parties of talks negotiate when the text names them (issue 14)
+    ("zht-with-korea", "韓國政府表示，已與中方就石墨出口許可問題進行磋商。",
+     {("south_korea", "negotiate"), ("china", "negotiate")}),
     ("zht-invest-home", "美國宣布將投資4億美元支持本土稀土磁體生產，以減少對中國的依賴。",
      {("united_states", "counter")}),
     ("zht-compliant", "商務部新聞發言人表示，對符合規定的申請將予以許可，但管制措施將繼續實施。",

@@ -126,7 +126,9 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
                     if res.source == "default" and not controller_present:
                         continue
                     actors = list(res.actors)
-                    if hit.cue.parties:
+                    if hit.cue.parties and "offer" not in verdict.flags and (
+                            res.source == "party" or set(actors) & roles.governments):
+                        # a firm's talks with officials are lobbying (press), not the officials' talks
                         actors += [a for m in found for a in m.actors]
                     final_position = position
                     flags = set(verdict.flags) | context

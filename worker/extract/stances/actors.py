@@ -81,6 +81,7 @@ class Roles:
     ignore_aliases: frozenset[str]
     object_alias: re.Pattern[str]
     title_gap: re.Pattern[str]
+    party_marker_zh: re.Pattern[str]
     temporal_frame: re.Pattern[str]
     frame_zh: re.Pattern[str]
     object_after_verb: re.Pattern[str]
@@ -129,6 +130,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         agent_heads_zh=union(sorted((str(h) for h in agent_heads.get("zh") or ()), key=len, reverse=True)),
         ignore_aliases=frozenset(prepare(str(a)).lower() for a in raw.get("ignore_aliases") or ()),
         object_alias=_one(raw, "object_alias"),
+        party_marker_zh=re.compile(prepare(str(raw.get("party_marker_zh") or r"(?!x)x"))),
         title_gap=re.compile("|".join(f"(?:{p})" for p in by_lang(raw.get("title_gap"))) or r"(?!x)x"),
         temporal_frame=_one(raw, "temporal_frame"),
         frame_zh=_one(raw, "frame_zh"),
@@ -323,8 +325,12 @@ def _coordinated(mentions: Sequence[Mention], idx: int, sent: str, roles: Roles)
 
 
 def parties(sent: str, hit: Hit, mentions: Sequence[Mention], roles: Roles) -> list[Mention]:
-    """Actors joined to a deal or talks cue by "with" / "between" / "与" (and their conjuncts)."""
+    """Actors joined to a deal or talks cue by "with" / "between" / "与" (and their conjuncts);
+    in Chinese the other side comes before the verb too ("与中方举行会谈")."""
     end = clause_end(sent, hit.end)
+    start = clause_start(sent, hit.start)
+    before = [m for m in mentions if start <= m.start and m.end <= hit.start
+              and roles.party_marker_zh.search(sent, max(0, m.start - 2), m.start)]
     out: list[Mention] = []
     last = hit.end
     for m in mentions:
@@ -335,7 +341,7 @@ def parties(sent: str, hit: Hit, mentions: Sequence[Mention], roles: Roles) -> l
         if roles.party_before.search(gap) or (out and not gap.strip()) or cue_ends_with:
             out.append(m)
             last = m.end
-    return out
+    return before + out
 
 
 def with_controller(sent: str, hit: Hit, mentions: Sequence[Mention], roles: Roles) -> bool:

@@ -234,13 +234,20 @@ def _body(token: str, classes: _Classes, zh: bool) -> tuple[str, bool]:
         if suffix == "?":
             return body, True
         return body + (prepare(suffix) if zh else suffix), False
-    optional = token.startswith("(") and token.endswith(")?") and _group_end(token, 0) == len(token)
-    core = token[:-1] if optional else token
-    if core.startswith("(?:") and core.endswith(")") and _group_end(core, 0) == len(core) and re.search(
-            r"[@#~]|\s", core[3:-1]):
-        inner = "|".join(compile_pattern(alt, classes, zh) for alt in _split_alternatives(core[3:-1]))
-        return f"(?:{inner})", optional
-    return (prepare(core) if zh else core), optional
+    if not token.startswith("("):
+        return (prepare(token) if zh else token), False
+    end = _group_end(token, 0)  # after the group and its "?"
+    question = token[end - 1] == "?"
+    close = end - 1 if question else end
+    suffix = token[end:]
+    optional = question and not suffix  # "(?:new|fresh)?": an optional token
+    if token.startswith("(?:") and re.search(r"[@#~]|\s", token[3:close - 1]):
+        inner = "|".join(compile_pattern(alt, classes, zh) for alt in _split_alternatives(token[3:close - 1]))
+        group = f"(?:{inner})" + ("?" if question and suffix else "")
+    else:
+        group = token[:end] if suffix else token[:close]
+    body = group + suffix
+    return (prepare(body) if zh else body), optional
 
 
 def compile_pattern(pattern: str, classes: _Classes, zh: bool) -> str:

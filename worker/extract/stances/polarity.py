@@ -73,6 +73,8 @@ class Polarity:
     response: re.Pattern[str]
     purpose: re.Pattern[str]
     openers: re.Pattern[str]
+    consequent: re.Pattern[str]
+    offer: re.Pattern[str]
     alternative: re.Pattern[str]
     demand_positions: frozenset[str]
 
@@ -104,6 +106,8 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         response=union(by_lang(raw.get("response"))),
         purpose=union(by_lang(raw.get("purpose"))),
         openers=union(by_lang(raw.get("clause_openers"))),
+        consequent=union(by_lang(raw.get("consequent"))),
+        offer=union(by_lang(raw.get("offer"))),
         alternative=union(by_lang(raw.get("alternative"))),
         demand_positions=frozenset(raw.get("demand_positions") or ()),
     )
@@ -186,7 +190,8 @@ def _conditional(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Ve
     if len(clauses) >= 2:
         prev_s, prev_e = clauses[-2]
         own_actor = any(cur_s <= s < hit.start for s in f.mention_starts)
-        if not own_actor and pol.conditional.search(f.sent, prev_s, prev_e):
+        consequent = pol.consequent.match(f.sent[cur_s:hit.start])
+        if not own_actor and not consequent and pol.conditional.search(f.sent, prev_s, prev_e):
             return Verdict(None, "conditional")
     return None
 
@@ -266,6 +271,13 @@ def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> V
     return Verdict(None, "hypothetical")
 
 
+def _offer(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """"attempted to negotiate with China": the agent offers talks; the other side is no party."""
+    if position == "negotiate" and pol.offer.search(f.sent, clause_start(f.sent, hit.start), hit.start):
+        return Verdict(position, "offer", frozenset({"offer"}))
+    return None
+
+
 def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     if position in pol.allow_intent:
         return None
@@ -301,6 +313,7 @@ RULES: dict[str, _Check] = {
     "demand": _demand,
     "negation": _negation,
     "hypothetical": _hypothetical,
+    "offer": _offer,
     "intent": _intent,
     "topic_of_talks": _topic_of_talks,
     "negation_after": _negation_after,
