@@ -135,10 +135,12 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
                     if position == "negotiate":
                         involved = set(actors) | {a for m in found for a in m.actors}
                         if not involved & roles.controllers and not with_controller(sent, hit, mentions, roles):
-                            if not (clause_mineral and hit.cue.supply_deal):
-                                continue
-                            final_position = "counter"  # a supply deal between others: an answer
-                            flags.add("remapped")
+                            if clause_mineral and hit.cue.supply_deal:
+                                final_position = "counter"  # a supply deal between others: an answer
+                                flags.add("remapped")
+                            elif not (involved & roles.governments and model.topic_control.search(
+                                    clause_text(sent, hit.start, hit.end))):
+                                continue  # others' talks count only when they are about the controls
                         elif "off topic" in verdict.flags and len(involved & roles.governments) < 2:
                             continue  # talks without a topic word count between governments only
                     value = conf.score(hit.cue.weight, res.source, flags)

@@ -37,9 +37,10 @@ __all__ = ["Cue", "CueTable", "Hit", "build_cues", "compile_pattern", "find_hits
 
 # a word inside an English gap: never clause punctuation (a comma only inside a number) and never
 # a subordinator or relative pronoun, which start another clause ("imposed the controls AFTER
-# Washington raised tariffs" is not "imposed … tariffs")
-_EN_WORD = (r"(?!(?:after|before|when|while|because|since|until|although|though|whereas|which|who|whom|"
-            r"whose|where|but|if|unless|that)\b)(?:[\w'$%&/.()’-]|,(?=\d))+")
+# Washington raised tariffs" is not "imposed … tariffs"; "lodged since early April" is a date)
+_EN_WORD = (r"(?!(?:when|while|because|although|though|whereas|which|who|whom|whose|where|but|if|unless|that)\b"
+            r"|(?:after|before|since|until)\s+(?!(?:early|late|mid|last|next|this|\d|january|february|march|april|may"
+            r"|june|july|august|september|october|november|december)))(?:[\w'$%&/.()’-]|,(?=\d))+")
 _ZH_GAP_CHARS = r"[^，。；：,;:!?！？\n]"
 _ZH_WIDE_GAP = r"[^。；;!?！？\n]"
 _KINDS = frozenset({"all", "verb", "noun", "pp", "ing", "base"})

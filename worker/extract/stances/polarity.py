@@ -144,7 +144,9 @@ def _topic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict 
     which controls the minerals ("Trump and Xi held talks in Busan" in an article on the
     controls): flagged, the caller checks the parties."""
     need = hit.cue.need
-    if (need == "control" and not f.has_control) or (need == "mineral" and not f.has_mineral):
+    if need == "control_or_object" and (f.has_control or any(hit.end <= s <= hit.end + 12 for s in f.mention_starts)):
+        return None  # "hitting out at China": criticism of an actor, in an article on the controls
+    if (need in ("control", "control_or_object") and not f.has_control) or (need == "mineral" and not f.has_mineral):
         return Verdict(None, f"needs {need}")
     if need == "topic" and not (f.has_control or f.has_mineral):
         if position == "negotiate":
