@@ -25,10 +25,12 @@ extends its tables); a call is a few regex scans per sentence, narrowed by a lit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from worker.extract.stances.actors import (
     DocumentActors,
+    Mention,
     Resolved,
     parties,
     permitted,
@@ -38,7 +40,7 @@ from worker.extract.stances.actors import (
 )
 from worker.extract.stances.agent import resolve
 from worker.extract.stances.clauses import clause_text
-from worker.extract.stances.cues import find_hits
+from worker.extract.stances.cues import Hit, find_hits
 from worker.extract.stances.model import StanceModel, stance_model
 from worker.extract.stances.polarity import SentenceFacts, judge
 from worker.extract.text import detect_language, split_sentences
@@ -70,6 +72,43 @@ def _whole_line(text: str, start: int, end: int) -> bool:
     return (start == 0 or text[start - 1] in "\r\n") and (end >= len(text) or text[end] in "\r\n")
 
 
+@dataclass
+class _Reading:
+    """What one document's sentences said so far: the best evidence per pair, and where."""
+
+    best: dict[tuple[str, str], Stance] = field(default_factory=dict)
+    seen_in: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+    def add(self, actor: str, position: str, value: float, sentence: str, n: int) -> None:
+        key = (actor, position)
+        self.seen_in.setdefault(key, set()).add(n)
+        if key not in self.best or value > self.best[key].confidence:
+            self.best[key] = Stance(actor=actor, position=position, confidence=value, sentence=sentence)
+
+
+def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], found: list[Mention],
+                 mentions: list[Mention], flags: set[str], clause_mineral: bool) -> str | None:
+    """The position talks or a deal state, by who takes part (SCHEMA: talks about the controls).
+
+    With the controller involved (or named as the other side in the clause): negotiate, but
+    talks with no topic word in the sentence only between two governments. Without it: a supply
+    deal in a clause naming a mineral is an answer (counter); other governments' talks count
+    when their clause names the controls; anything else (firms' talks with customers) is none.
+    """
+    roles = model.roles
+    involved = set(actors) | {a for m in found for a in m.actors}
+    if involved & roles.controllers or with_controller(sent, hit, mentions, roles):
+        if "off topic" in flags and len(involved & roles.governments) < 2:
+            return None
+        return "negotiate"
+    if clause_mineral and hit.cue.supply_deal:
+        flags.add("remapped")
+        return "counter"
+    if involved & roles.governments and model.topic_control.search(clause_text(sent, hit.start, hit.end)):
+        return "negotiate"
+    return None
+
+
 def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | None, model: StanceModel,
                        trace: Trace | None) -> list[Stance]:
     """``extract_stances`` with an optional ``trace`` of (position, cue text, outcome, sentence)."""
@@ -80,13 +119,14 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
     zh = (language or detect_language(text)).startswith("zh")
     prepared = prepare(text)
     doc_actors = DocumentActors(vocab, prepared)
-    both = top_two(prepared, doc_actors.actors, roles)
-    controller_present = any(m.key == roles.default_controller for m in doc_actors.actors)
     scope = model.cues.prefilter.scope(prepared)  # which cues this document can match at all
     sentence_scope = model.sentence_filter.scope(prepared)
+    pairs = range(model.first_pair, model.first_pair + len(roles.pairs))
+    live_pairs = [i - model.first_pair for i, _ in sentence_scope.live if i in pairs]
+    both = top_two(prepared, doc_actors.actors, roles, live_pairs)
+    controller_present = any(m.key == roles.default_controller for m in doc_actors.actors)
 
-    best: dict[tuple[str, str], Stance] = {}
-    seen_in: dict[tuple[str, str], set[int]] = {}
+    reading = _Reading()
     prev_actor: str | None = None
     for n, sentence in enumerate(split_sentences(text)):
         sent = prepared[sentence.start:sentence.end]
@@ -130,37 +170,26 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
                             res.source == "party" or set(actors) & roles.governments):
                         # a firm's talks with officials are lobbying (press), not the officials' talks
                         actors += [a for m in found for a in m.actors]
-                    final_position = position
                     flags = set(verdict.flags) | context
+                    stated = position
                     if position == "negotiate":
-                        involved = set(actors) | {a for m in found for a in m.actors}
-                        if not involved & roles.controllers and not with_controller(sent, hit, mentions, roles):
-                            if clause_mineral and hit.cue.supply_deal:
-                                final_position = "counter"  # a supply deal between others: an answer
-                                flags.add("remapped")
-                            elif not (involved & roles.governments and model.topic_control.search(
-                                    clause_text(sent, hit.start, hit.end))):
-                                continue  # others' talks count only when they are about the controls
-                        elif "off topic" in verdict.flags and len(involved & roles.governments) < 2:
-                            continue  # talks without a topic word count between governments only
+                        by_parties = _negotiation(model, sent, hit, actors, found, mentions, flags, clause_mineral)
+                        if by_parties is None:
+                            continue
+                        stated = by_parties
                     value = conf.score(hit.cue.weight, res.source, flags)
                     for actor in dict.fromkeys(actors):
-                        final = permitted(actor, final_position, clause_mineral, roles)
+                        final = permitted(actor, stated, clause_mineral, roles)
                         if hit.cue.nominal and actor not in roles.controllers:
                             final = None
                         if trace is not None:
                             trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value})",
                                           sentence.text))
-                        if final is None:
-                            continue
-                        key = (actor, final)
-                        seen_in.setdefault(key, set()).add(n)
-                        if key not in best or value > best[key].confidence:
-                            best[key] = Stance(actor=actor, position=final, confidence=value,
-                                               sentence=sentence.text)
+                        if final is not None:
+                            reading.add(actor, final, value, sentence.text, n)
         named = [m for m in mentions if not m.implicit and len(m.actors) == 1]
         if named:
             prev_actor = named[0].actors[0]
     return [Stance(actor=s.actor, position=s.position,
-                   confidence=conf.corroborated(s.confidence, len(seen_in[k])), sentence=s.sentence)
-            for k, s in best.items()]
+                   confidence=conf.corroborated(s.confidence, len(reading.seen_in[k])), sentence=s.sentence)
+            for k, s in reading.best.items()]

@@ -1,23 +1,19 @@
-"""Who holds a stance: actor mentions, their roles, and the agent of each cue.
+"""Actor mentions and their roles; who may hold which position; the parties of talks.
 
 A mention is a vocabulary actor ("Beijing", "MOFCOM", "中方"), a two-actor name ("中美",
 "Trump-Xi"), "both sides", or an implicit actor ("the ministry" → china). Its role decides
-whether it can be the agent (``data/stances/roles.yaml``):
+whether it can be an agent (``data/stances/roles.yaml``):
 
-- a place ("in Geneva", "在日内瓦", "customers in Japan") is never an agent or a party;
+- a place ("in Geneva", "在日内瓦", "customers in Japan", and names listed with it) is never
+  an agent or a party, nor is an alias carrying an object marker ("对美");
 - a modifier of a company or a thing ("Japanese carmakers", "American farmers", "中国的稀土
   垄断") is not the agent: the companies are, or nobody;
-- an object of a preposition ("talks with China", "对中国商品") is not the agent of press,
-  counter or negotiate (in Chinese not of any position), but may be a party of talks;
-- the addressee of "urge/tell/ask X to …" sits inside the press cue and is skipped with it.
+- two names of one actor around a title are one mention ("U.S. President Donald Trump").
 
-The agent of a cue is found in this order (``resolve``): the owner inside the cue ("the
-lifting of China's controls"), the passive agent right after it ("imposed by Beijing"), the
-nearest agent-role mention before it in its clause (Chinese: the sentence's speaker for a
-clause without its own subject), a pronoun's antecedent from the previous sentence, a
-subject right after a fronted clause (", MOFCOM said"), and for control positions the
-document's default controller. The nearest agent decides: when it may not hold the position
-(a company cannot ease controls), the cue has no actor, rather than a farther actor taking it.
+Objects of prepositions, addressees and clause subjects are decided per cue in ``agent``.
+``permitted`` applies SCHEMA's conventions (firms only press; China answering with its own
+controls is tighten; another government's own mineral controls are counter); ``parties``
+finds the other side of talks ("talks with Beijing", "与中方举行会谈").
 """
 
 from __future__ import annotations
@@ -34,7 +30,7 @@ from worker.extract.stances.cues import Hit
 from worker.extract.stances.polarity import by_lang, union
 from worker.extract.vocab import Match, Vocabulary, prepare
 
-__all__ = ["DocumentActors", "Mention", "Resolved", "Roles", "build_roles", "parties", "permitted",
+__all__ = ["DocumentActors", "Mention", "Resolved", "Roles", "build_roles", "coordinated", "parties", "permitted",
            "sentence_mentions", "top_two", "with_controller"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -60,7 +56,6 @@ class Roles:
     object_en: re.Pattern[str]
     object_en_list: re.Pattern[str]
     object_zh: re.Pattern[str]
-    any_prep: re.Pattern[str]
     control_object: re.Pattern[str]
     locative: re.Pattern[str]
     party_before: re.Pattern[str]
@@ -110,7 +105,6 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         object_en=re.compile(str((raw.get("object_before") or {}).get("en") or r"(?!x)x"), re.IGNORECASE),
         object_en_list=re.compile(str((raw.get("object_before") or {}).get("en_list") or r"(?!x)x"), re.IGNORECASE),
         object_zh=re.compile(prepare(str((raw.get("object_before") or {}).get("zh") or r"(?!x)x"))),
-        any_prep=_one(raw, "any_prep_before"),
         control_object=_one(raw, "control_object_before"),
         locative=_one(raw, "locative_before"),
         party_before=_one(raw, "party_before"),
@@ -282,14 +276,16 @@ def _merge_titles(sent: str, mentions: list[Mention], roles: Roles) -> list[Ment
     return out
 
 
-def top_two(prepared: str, matches: Iterable[Match], roles: Roles) -> tuple[str, ...]:
+def top_two(prepared: str, matches: Iterable[Match], roles: Roles, live_pairs: Iterable[int] = ()) -> tuple[str, ...]:
     """The two governments a document names most, places left out and two-actor names
-    ("中美", "US-China") counted for both: who "both sides" are."""
+    ("中美", "US-China") counted for both: who "both sides" are. ``live_pairs``: the indices
+    of the pairs the document can contain (the others are not searched)."""
     counts: Counter[str] = Counter()
     for m in matches:
         if m.key in roles.governments and not m.weak and not _is_place(prepared, m.start, m.end, roles):
             counts[m.key] += 1
-    for actors, regex in roles.pairs:
+    for k in live_pairs:
+        actors, regex = roles.pairs[k]
         n = sum(1 for _ in regex.finditer(prepared))
         for a in actors:
             counts[a] += n
@@ -311,7 +307,7 @@ def permitted(actor: str, position: str, clause_mineral: bool, roles: Roles) -> 
     return position
 
 
-def _coordinated(mentions: Sequence[Mention], idx: int, sent: str, roles: Roles) -> list[Mention]:
+def coordinated(mentions: Sequence[Mention], idx: int, sent: str, roles: Roles) -> list[Mention]:
     """The mention at ``idx`` plus those joined to it by "and", "、", "与" to its left."""
     group = [mentions[idx]]
     j = idx

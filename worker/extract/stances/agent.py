@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from worker.extract.stances.actors import Mention, Resolved, Roles, _coordinated, permitted
+from worker.extract.stances.actors import Mention, Resolved, Roles, coordinated, permitted
 from worker.extract.stances.clauses import clause_end, clause_start, in_parens
 from worker.extract.stances.cues import Hit
 
@@ -164,7 +164,7 @@ def _candidates(q: _Ask) -> list[Mention]:
 def _before(q: _Ask) -> list[Resolved] | None:
     before = _candidates(q)
     for idx in range(len(before) - 1, -1, -1):
-        group = _coordinated(before, idx, q.sent, q.roles)
+        group = coordinated(before, idx, q.sent, q.roles)
         if q.object_of_preposition(group):
             continue
         allowed = [m for m in group if q.ok(m)]

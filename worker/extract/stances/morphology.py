@@ -20,6 +20,7 @@ Chinese has no inflection: Chinese entries are used as written.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 
@@ -109,13 +110,28 @@ class Morphology:
 
     def regex(self, form: str) -> str:
         """``form`` as a regex: escaped, spaces and hyphens interchangeable, spelling variants."""
-        out = re.escape(form.lower())
+        return self._spell(self._escape(form))
+
+    @staticmethod
+    def _escape(text: str) -> str:
+        return re.sub(r"(?:\\ |\\-|-)+", r"[\\s-]+", re.escape(text.lower()))
+
+    def _spell(self, regex: str) -> str:
         for lit, variant in self.spelling:
-            out = out.replace(lit, variant)
-        return re.sub(r"(?:\\ |\\-|-)+", r"[\\s-]+", out)
+            regex = regex.replace(lit, variant)
+        return regex
+
+    def _factored(self, forms: list[str]) -> str:
+        """The forms of one word as ``stem(?:suffixes)``: one literal a prefilter can look for."""
+        forms = [f.lower() for f in forms]
+        stem = os.path.commonprefix(forms)
+        if len(forms) == 1 or len(stem) < 3:
+            return "|".join(self.regex(f) for f in forms)
+        tails = sorted({f[len(stem):] for f in forms}, key=len, reverse=True)
+        return self._spell(self._escape(stem) + "(?:" + "|".join(self._escape(t) for t in tails) + ")")
 
     def verbs(self, lemmas: Iterable[str], kinds: str = "all") -> list[str]:
-        return [self.regex(f) for lemma in lemmas for f in verb_forms(lemma, self.irregular, kinds)]
+        return [self._factored(verb_forms(lemma, self.irregular, kinds)) for lemma in lemmas]
 
     def nouns(self, nouns: Iterable[str]) -> list[str]:
-        return [self.regex(f) for noun in nouns for f in noun_forms(noun)]
+        return [self._factored(noun_forms(noun)) for noun in nouns]
