@@ -20,7 +20,6 @@ Chinese has no inflection: Chinese entries are used as written.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 
@@ -100,6 +99,14 @@ def noun_forms(noun: str) -> list[str]:
     return [noun, noun[: len(noun) - len(last)] + _third(last)]
 
 
+def _common_prefix(words: list[str]) -> str:
+    first, last = min(words), max(words)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
 class Morphology:
     """Forms of English entries plus the spelling table, compiled to regex alternatives."""
 
@@ -124,7 +131,7 @@ class Morphology:
     def _factored(self, forms: list[str]) -> str:
         """The forms of one word as ``stem(?:suffixes)``: one literal a prefilter can look for."""
         forms = [f.lower() for f in forms]
-        stem = os.path.commonprefix(forms)
+        stem = _common_prefix(forms)
         if len(forms) == 1 or len(stem) < 3:
             return "|".join(self.regex(f) for f in forms)
         tails = sorted({f[len(stem):] for f in forms}, key=len, reverse=True)
