@@ -50,6 +50,9 @@ CUES: list[Case] = [
     ("controls-were-lifted", "The restrictions on germanium shipments were lifted by Beijing on Monday.",
      {("china", "ease")}, {("china", "tighten")}),
     ("zh-postpone", "中方决定暂缓实施稀土出口管制措施一年。", {("china", "ease")}, {("china", "tighten")}),
+    ("agreed-to-speed-up", "Beijing agreed to speed up licence approvals for European magnet makers.",
+     {("china", "ease")}, set()),
+    ("zh-agree-speed-up", "美方称，中方已同意加快稀土出口许可审批。", {("china", "ease")}, {("united_states", "ease")}),
     ("zht-relax", "北京宣布放寬部分鎵、鍺出口限制。", {("china", "ease")}, {("china", "tighten")}),
     # licence grants ease; licence requirements tighten, never ease
     ("granted-licences", "MOFCOM has granted general licences to several magnet exporters.",
@@ -111,8 +114,12 @@ def test_cues(name: str, text: str, expected: set[tuple[str, str]], absent: set[
 
 ROLES: list[Case] = [
     # a place is not an actor
-    ("locative-in", "Officials met in Beijing and agreed to speed up rare earth licences for EU firms.",
-     set(), {("china", "ease")}),
+    ("locative-in", "EU officials met in Beijing on Monday to discuss rare earth licences.",
+     {("european_union", "negotiate")}, {("china", "negotiate")}),
+    ("at-is-a-target", "Trump has been hitting out at China over its rare earth curbs.",
+     {("united_states", "press")}, set()),
+    ("summit-modifier", "At the G7 summit, Japan announced subsidies for rare earth recycling.",
+     {("japan", "counter")}, {("g7", "counter")}),
     ("locative-list", "Alternative supply chains in Australia, Canada and Brazil are being explored by automakers.",
      set(), {("canada", "counter"), ("brazil", "counter"), ("australia", "counter")}),
     ("zh-locative", "美方官员在日内瓦与中方举行会谈，讨论稀土出口管制。",
@@ -187,6 +194,12 @@ POLARITY: list[Case] = [
     ("would-hypothetical", "Beijing would relax the rules on graphite only in exchange for chip concessions.",
      set(), {("china", "ease")}),
     ("could", "China could suspend the tungsten controls next year.", set(), {("china", "ease")}),
+    ("analysts-expect", "Analysts expect Beijing to keep the curbs until a broader deal is reached.",
+     set(), {("china", "maintain"), ("china", "negotiate")}),
+    ("plan-to", "The European Commission will present its plan to stockpile critical raw materials.",
+     set(), {("european_union", "counter")}),
+    ("bare-name-subject", "Indonesia banned exports of nickel ore to build a domestic smelting industry.",
+     {("indonesia", "tighten")}, set()),
     ("expected-to", "The EU is expected to announce subsidies for magnet plants.",
      set(), {("european_union", "counter")}),
     ("reported-would-stands", "The ministry said it would require licences for exports of samarium.",

@@ -71,6 +71,8 @@ class Roles:
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
     heads_zh: re.Pattern[str]
+    possessed_en: frozenset[str]
+    possessed_zh: re.Pattern[str]
     agent_heads_en: frozenset[str]
     agent_heads_zh: re.Pattern[str]
     ignore_aliases: frozenset[str]
@@ -101,6 +103,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
     """``roles.yaml`` plus the pronouns and implicit actors shared with claims (``stance_cues.yaml``)."""
     heads = raw.get("non_agent_heads") or {}
     agent_heads = raw.get("agent_heads") or {}
+    possessed = raw.get("possessed_heads") or {}
     return Roles(
         object_en=re.compile(str((raw.get("object_before") or {}).get("en") or r"(?!x)x"), re.IGNORECASE),
         object_en_list=re.compile(str((raw.get("object_before") or {}).get("en_list") or r"(?!x)x"), re.IGNORECASE),
@@ -120,6 +123,8 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),
         heads_zh=union(sorted((str(h) for h in heads.get("zh") or ()), key=len, reverse=True)),
+        possessed_en=frozenset(str(h).lower() for h in possessed.get("en") or ()),
+        possessed_zh=union(sorted((str(h) for h in possessed.get("zh") or ()), key=len, reverse=True)),
         agent_heads_en=frozenset(str(h).lower() for h in agent_heads.get("en") or ()),
         agent_heads_zh=union(sorted((str(h) for h in agent_heads.get("zh") or ()), key=len, reverse=True)),
         ignore_aliases=frozenset(prepare(str(a)).lower() for a in raw.get("ignore_aliases") or ()),
@@ -186,9 +191,12 @@ def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
     company or a thing, unless an agent head follows ("South Korea's industry ministry")."""
     rest = sent[end:end + 40]
     if _CJK.match(rest[:1] or " "):
-        possessed_zh = rest.startswith("的")
-        near = rest[1:8] if possessed_zh else rest[:6]
-        hit = roles.heads_zh.match(near) if not possessed_zh else roles.heads_zh.search(near)
+        if rest.startswith("的"):
+            near = rest[1:8]
+            hit = roles.heads_zh.search(near) or roles.possessed_zh.search(near)
+        else:
+            near = rest[:6]
+            hit = roles.heads_zh.match(near)
         return bool(hit) and not roles.agent_heads_zh.search(near)
     possessed = roles.possessive.match(rest)
     words = [w.lower().strip(".") for w in _WORD.findall(rest[possessed.end() if possessed else 0:])[:3]]
@@ -197,7 +205,7 @@ def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
     heads = words[:3 if possessed else 2]
     if any(w in roles.agent_heads_en for w in heads):
         return False
-    return any(w in roles.heads_en for w in heads)
+    return any(w in roles.heads_en or (possessed and w in roles.possessed_en) for w in heads)
 
 
 def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, both: tuple[str, ...],

@@ -286,7 +286,7 @@ def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
     win = _win(pol, f, hit)
     rest = f.sent[hit.end:clause_end(f.sent, hit.end)]
     span = f.sent[hit.start:hit.end]
-    if pol.intent.search(win) or pol.intent.search(span) or pol.intent.search(rest):
+    if pol.intent.search(win + span) or pol.intent.search(rest):
         return Verdict(None, "intent")
     return None
 
