@@ -8,7 +8,7 @@ import pytest
 
 from worker.extract.claims import _model as claims_model
 from worker.extract.stances import stance_model
-from worker.extract.stances.cues import StemPrefilter
+from worker.extract.stances.prefilter import StemPrefilter
 from worker.extract.text import Prefilter, fold, required_literals
 from worker.extract.vocab import prepare
 
