@@ -44,7 +44,7 @@ from worker.extract.stances.cues import Hit, find_hits
 from worker.extract.stances.model import StanceModel, stance_model
 from worker.extract.stances.polarity import SentenceFacts, judge
 from worker.extract.text import detect_language, split_sentences
-from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
+from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
 from worker.types import Stance
 
 __all__ = ["POSITIONS", "DocumentActors", "StanceModel", "extract_stances", "stance_model"]
@@ -109,6 +109,64 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
     return None
 
 
+@dataclass(frozen=True)
+class _Here:
+    """The sentence a cue is read in, and what the document told us before it."""
+
+    text: str
+    n: int
+    sent: str
+    mentions: list[Mention]
+    facts: SentenceFacts
+    context: frozenset[str]
+    prev_actor: str | None
+    controller_present: bool
+
+
+def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trace: Trace | None) -> None:
+    """One cue: its polarity, its agent(s), who may hold it, its confidence; into ``reading``."""
+    roles, conf, sent = model.roles, model.confidence, here.sent
+    verdict = judge(model.polarity, here.facts, hit)
+    cue_text = sent[hit.start:hit.end]
+    if verdict.position is None:
+        if trace is not None:
+            trace.append((hit.cue.position, cue_text, verdict.reason, here.text))
+        return
+    position = verdict.position
+    # another government's control positions need a mineral in the cue's own clause
+    clause_mineral = bool(model.topic_mineral.search(clause_text(sent, hit.start, hit.end)))
+    resolved = resolve(sent, hit, here.mentions, here.prev_actor, roles, position, clause_mineral)
+    found = parties(sent, hit, here.mentions, roles) if position == "negotiate" else []
+    if not resolved and found:  # "talks between Trump and Xi"
+        resolved = [Resolved(tuple(a for m in found for a in m.actors), "party")]
+    if not resolved and trace is not None:
+        trace.append((position, cue_text, "no actor", here.text))
+    for res in resolved:
+        if res.source == "default" and not here.controller_present:
+            continue
+        actors = list(res.actors)
+        if hit.cue.parties and "offer" not in verdict.flags and (
+                res.source == "party" or set(actors) & roles.governments):
+            # a firm's talks with officials are lobbying (press), not the officials' talks
+            actors += [a for m in found for a in m.actors]
+        flags = set(verdict.flags) | here.context
+        stated = position
+        if position == "negotiate":
+            by_parties = _negotiation(model, sent, hit, actors, found, here.mentions, flags, clause_mineral)
+            if by_parties is None:
+                continue
+            stated = by_parties
+        value = conf.score(hit.cue.weight, res.source, flags)
+        for actor in dict.fromkeys(actors):
+            final = permitted(actor, stated, clause_mineral, roles)
+            if hit.cue.nominal and actor not in roles.controllers:
+                final = None
+            if trace is not None:
+                trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value})", here.text))
+            if final is not None:
+                reading.add(actor, final, value, here.text, here.n)
+
+
 def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | None, model: StanceModel,
                        trace: Trace | None) -> list[Stance]:
     """``extract_stances`` with an optional ``trace`` of (position, cue text, outcome, sentence)."""
@@ -122,71 +180,43 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
     scope = model.cues.prefilter.scope(prepared)  # which cues this document can match at all
     sentence_scope = model.sentence_filter.scope(prepared)
     pairs = range(model.first_pair, model.first_pair + len(roles.pairs))
-    live_pairs = [i - model.first_pair for i, _ in sentence_scope.live if i in pairs]
-    both = top_two(prepared, doc_actors.actors, roles, live_pairs)
+    both_index = model.first_pair + len(roles.pairs)
+    both: tuple[str, ...] | None = None  # who "both sides" are: read when a sentence says it
     controller_present = any(m.key == roles.default_controller for m in doc_actors.actors)
 
     reading = _Reading()
     prev_actor: str | None = None
+    pending: tuple[str, list[Match]] | None = None  # the last sentence naming actors, not yet read
     for n, sentence in enumerate(split_sentences(text)):
         sent = prepared[sentence.start:sentence.end]
-        live = frozenset(sentence_scope.candidates(sentence.start, sentence.end))
-        mentions = sentence_mentions(sent, doc_actors.in_sentence(sentence.start, sentence.end, sent),
-                                     roles, both, live, model.first_pair)
+        matches = doc_actors.in_sentence(sentence.start, sentence.end, sent)
         hits = find_hits(sent, model.cues, scope.candidates(sentence.start, sentence.end))
-        if hits:
-            facts = SentenceFacts(
-                sent=sent, zh=zh, mention_starts=[m.start for m in mentions], hits=hits,
-                has_mineral=_MINERAL in live and bool(model.topic_mineral.search(sent)),
-                has_control=_CONTROL in live and bool(model.topic_control.search(sent)),
-                mineral=model.topic_mineral,
-            )
-            context = set()
-            if conf.headline(sentence.text, _whole_line(text, sentence.start, sentence.end)):
-                context.add("headline")
-            if conf.hedged.search(sent):
-                context.add("hedged")
-            for hit in hits:
-                verdict = judge(model.polarity, facts, hit)
-                cue_text = sent[hit.start:hit.end]
-                if verdict.position is None:
-                    if trace is not None:
-                        trace.append((hit.cue.position, cue_text, verdict.reason, sentence.text))
-                    continue
-                position = verdict.position
-                # another government's control positions need a mineral in the cue's own clause
-                clause_mineral = bool(model.topic_mineral.search(clause_text(sent, hit.start, hit.end)))
-                resolved = resolve(sent, hit, mentions, prev_actor, roles, position, clause_mineral)
-                found = parties(sent, hit, mentions, roles) if position == "negotiate" else []
-                if not resolved and found:  # "talks between Trump and Xi"
-                    resolved = [Resolved(tuple(a for m in found for a in m.actors), "party")]
-                if not resolved and trace is not None:
-                    trace.append((position, cue_text, "no actor", sentence.text))
-                for res in resolved:
-                    if res.source == "default" and not controller_present:
-                        continue
-                    actors = list(res.actors)
-                    if hit.cue.parties and "offer" not in verdict.flags and (
-                            res.source == "party" or set(actors) & roles.governments):
-                        # a firm's talks with officials are lobbying (press), not the officials' talks
-                        actors += [a for m in found for a in m.actors]
-                    flags = set(verdict.flags) | context
-                    stated = position
-                    if position == "negotiate":
-                        by_parties = _negotiation(model, sent, hit, actors, found, mentions, flags, clause_mineral)
-                        if by_parties is None:
-                            continue
-                        stated = by_parties
-                    value = conf.score(hit.cue.weight, res.source, flags)
-                    for actor in dict.fromkeys(actors):
-                        final = permitted(actor, stated, clause_mineral, roles)
-                        if hit.cue.nominal and actor not in roles.controllers:
-                            final = None
-                        if trace is not None:
-                            trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value})",
-                                          sentence.text))
-                        if final is not None:
-                            reading.add(actor, final, value, sentence.text, n)
+        if not hits:
+            if matches:
+                pending = (sent, matches)  # its first named actor is what "he" may refer to
+            continue
+        if pending is not None:
+            named = [m for m in sentence_mentions(pending[0], pending[1], roles, (), frozenset(), model.first_pair)
+                     if not m.implicit and len(m.actors) == 1]
+            prev_actor = named[0].actors[0] if named else prev_actor
+            pending = None
+        live = frozenset(sentence_scope.candidates(sentence.start, sentence.end))
+        if both is None and both_index in live:
+            live_pairs = [i - model.first_pair for i, _ in sentence_scope.live if i in pairs]
+            both = top_two(prepared, doc_actors.actors, roles, live_pairs)
+        mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair)
+        facts = SentenceFacts(
+            sent=sent, zh=zh, mention_starts=[m.start for m in mentions], hits=hits,
+            has_mineral=_MINERAL in live and bool(model.topic_mineral.search(sent)),
+            has_control=_CONTROL in live and bool(model.topic_control.search(sent)),
+            mineral=model.topic_mineral,
+        )
+        context = frozenset(
+            ({"headline"} if conf.headline(sentence.text, _whole_line(text, sentence.start, sentence.end)) else set())
+            | ({"hedged"} if conf.hedged.search(sent) else set()))
+        here = _Here(sentence.text, n, sent, mentions, facts, context, prev_actor, controller_present)
+        for hit in hits:
+            _read_hit(model, here, hit, reading, trace)
         named = [m for m in mentions if not m.implicit and len(m.actors) == 1]
         if named:
             prev_actor = named[0].actors[0]
