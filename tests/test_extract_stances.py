@@ -144,9 +144,11 @@ PASSAGES: list[tuple[str, str, set[tuple[str, str]]]] = [
     ("call-with-xi",
      "Trump said on Friday he had spoken with Xi about rare earths and that the call went well.",
      {("united_states", "negotiate"), ("china", "negotiate")}),
+    # tariffs that preceded the controls are trade policy, not an answer to them (the gold sets
+    # label the 145%, reciprocal and fentanyl tariffs no stance; the threatened 100% reply counter)
     ("retaliation-order",
      "Beijing imposed the controls after Washington raised tariffs on Chinese goods to 145%.",
-     {("china", "tighten"), ("united_states", "counter")}),
+     {("china", "tighten")}),
     ("industry-letter", "The Alliance for Automotive Innovation said in a letter that parts suppliers could "
      "halt production lines within weeks unless rare earth magnet shipments resume.",
      {("alliance_for_automotive_innovation", "press")}),
@@ -193,7 +195,9 @@ PASSAGES: list[tuple[str, str, set[tuple[str, str]]]] = [
     ("zht-if-industry", "業界人士指出，若中方再度收緊稀土出口，歐洲汽車業恐面臨停產。", set()),
     ("zht-speaker-clause", "經濟部表示，台灣稀土多仰賴日本及歐洲供應，但已要求業者盤點庫存、分散採購來源。",
      {("taiwan", "counter")}),
-    ("zht-with-korea", "韓國政府表示，已與中方就石墨出口許可問題進行磋商。", {("south_korea", "negotiate")}),
+    # both parties of talks negotiate when the text names them (issue 14)
+    ("zht-with-korea", "韓國政府表示，已與中方就石墨出口許可問題進行磋商。",
+     {("south_korea", "negotiate"), ("china", "negotiate")}),
     ("zht-invest-home", "美國宣布將投資4億美元支持本土稀土磁體生產，以減少對中國的依賴。",
      {("united_states", "counter")}),
     ("zht-compliant", "商務部新聞發言人表示，對符合規定的申請將予以許可，但管制措施將繼續實施。",

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from worker.extract.claims import _model as claims_model
-from worker.extract.stances import _model as stances_model
+from worker.extract.stances import stance_model
+from worker.extract.stances.prefilter import StemPrefilter
 from worker.extract.text import Prefilter, fold, required_literals
 from worker.extract.vocab import prepare
 
@@ -49,15 +50,14 @@ SENTENCES = [
 ]
 
 
-@pytest.mark.parametrize("model", ["stances", "claims"])
+@pytest.mark.parametrize("model", ["stances", "stances-stems", "claims"])
 def test_a_regex_left_out_never_matches(model: str) -> None:
-    if model == "stances":
-        m = stances_model()
-        regexes = [c.regex for c in m.cues]
+    if model.startswith("stances"):
+        regexes = [c.regex for c in stance_model().cues.cues]
     else:
         mc = claims_model()
         regexes = [mc.verb, mc.according, mc.topic]
-    prefilter = Prefilter(regexes)
+    prefilter = StemPrefilter(regexes) if model == "stances-stems" else Prefilter(regexes)
     document = prepare(" ".join(SENTENCES))
     scope = prefilter.scope(document)
     start = 0

@@ -1,0 +1,231 @@
+"""The agent of one cue: an ordered table of resolvers over the sentence's agent-role mentions.
+
+``RESOLVERS`` runs in order; the first that answers decides (an empty answer means "this cue
+has no actor here", and stops the search: a farther actor never takes a stance from a nearer
+one that may not hold it):
+
+1. ``inner``: the owner named inside the cue ("the lifting of China's controls").
+2. ``passive``: the agent right after the cue ("imposed by Beijing", "a loan from the Pentagon").
+2b. ``possessor``: the owner right before it ("Beijing's new controls", "the EU's funding").
+3. ``licensor``: for a licence received ("Ford received licences") the licensor, not the receiver.
+4. ``before``: the nearest agent-role mention before the cue, with its coordinated mentions
+   ("MEMA and the Alliance"). English press/counter keep to the cue's clause (a participle or a
+   predicate after a relative clause shares the sentence subject); a Chinese clause without its
+   own subject belongs to the sentence's speaker ("日本经济产业省表示，将扩大储备").
+5. ``pronoun``: "he warned", "其": the previous sentence's first named actor.
+6. ``after``: a subject right after the cue's clause (", MOFCOM said"; "To cut reliance on
+   China, the Pentagon …").
+7. ``default``: control positions whose actor the text leaves implicit belong to the default
+   controller ("Export licences are now required for gallium").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from worker.extract.stances.actors import Mention, Resolved, Roles, coordinated, permitted
+from worker.extract.stances.clauses import clause_end, clause_start, in_parens
+from worker.extract.stances.cues import Hit
+
+__all__ = ["RESOLVERS", "resolve"]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CONTROL = ("tighten", "maintain", "ease")
+_TO_INFINITIVE = re.compile(r"^\s+to\s+$", re.I)
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)", re.I)
+_LEAD_IN = re.compile(r"^[\s,，:：]*(?:(?:the|a|an|its|their|said|says)\s+){0,2}$", re.I)
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One resolution problem: a cue in a sentence, with its mentions."""
+
+    sent: str
+    hit: Hit
+    mentions: Sequence[Mention]
+    outside: Sequence[Mention]
+    prev_actor: str | None
+    roles: Roles
+    position: str
+    clause_mineral: bool
+
+    def ok(self, m: Mention) -> bool:
+        return any(permitted(a, self.position, self.clause_mineral, self.roles) for a in m.actors)
+
+    def object_of_preposition(self, group: Sequence[Mention]) -> bool:
+        first = min(group, key=lambda m: m.start)
+        before = self.sent[max(0, first.start - 60):first.start]
+        if self.roles.object_zh.search(before):  # "对中国商品", "与中方": an object in Chinese
+            return True
+        if self.position not in ("press", "counter", "negotiate"):
+            # "exports to Japan", "for Beijing": an object, unless it is the actor's own implicit name
+            return not all(m.implicit for m in group) and bool(self.roles.control_object.search(before[-30:]))
+        last = max(group, key=lambda m: m.end)
+        if self.roles.participle_after.match(self.sent, last.end):  # "with the Pentagon taking a stake"
+            return False
+        between = self.sent[last.end:self.hit.start]
+        if not between.strip():  # "refused U.S. requests to relax": the name modifies the cue's
+            return False  # noun: its owner, whatever governs the phrase
+        if _TO_INFINITIVE.match(between):  # "prompted Washington to subsidize": the infinitive's subject
+            return False
+        if self.roles.object_en.search(before) or self.roles.object_after_verb.search(before):
+            return True
+        return bool(_LIST_GOES_ON.match(self.sent, last.end) and self.roles.object_en_list.search(before))
+
+
+_Resolver = Callable[[_Ask], "list[Resolved] | None"]
+
+
+def _inner(q: _Ask) -> list[Resolved] | None:
+    if not q.hit.cue.inner:
+        return None
+    for m in q.mentions:
+        if q.hit.start <= m.start < q.hit.end and q.ok(m):
+            return [Resolved(m.actors, "inner")]
+    return None
+
+
+def _passive(q: _Ask) -> list[Resolved] | None:
+    after = q.sent[q.hit.end:]
+    by = q.roles.by_after.match(after)
+    if by is None and q.hit.cue.passive_by:
+        by = re.match(r"^\s*(?:the\s+)?", after)
+    if by is None:
+        return None
+    for m in q.outside:
+        if m.start >= q.hit.end and m.start - q.hit.end <= by.end() + 2:
+            # the agent after "by" decides, whether or not it may hold the position
+            return [Resolved(m.actors, "passive")] if q.ok(m) else []
+    return None
+
+
+_POSSESSIVE_GAP = re.compile(r"^(?:'s|’s|s'|’|的)\s*(?:[\w-]+\s+){0,2}$")
+
+
+def _possessor(q: _Ask) -> list[Resolved] | None:
+    """"Beijing's new controls", "the EU's funding", "中国的出口管制": the possessor owns the cue."""
+    for m in q.outside:
+        if m.end <= q.hit.start and _POSSESSIVE_GAP.match(q.sent[m.end:q.hit.start]) and q.ok(m):
+            return [Resolved(m.actors, "before")]
+    return None
+
+
+def _licensor(q: _Ask) -> list[Resolved] | None:
+    if q.hit.cue.agent != "licensor":
+        return None
+    for m in q.outside:  # "licences from China", "获得中方许可"
+        if any(a in q.roles.controllers for a in m.actors):
+            return [Resolved(tuple(a for a in m.actors if a in q.roles.controllers), "licensor")]
+    return [Resolved((q.roles.default_controller,), "default")]
+
+
+def _candidates(q: _Ask) -> list[Mention]:
+    """Mentions before the cue that may be its subject (clause rules by language and position)."""
+    sent, hit = q.sent, q.hit
+    before = [m for m in q.outside if m.end <= hit.start]
+    start = clause_start(sent, hit.start)
+    in_clause = [m for m in before if m.start >= start]
+    cjk = bool(_CJK.search(sent[:hit.start]))
+    if cjk:  # the subject of "在…之后" frames the framed event, not the main clause
+        frames = [f.span() for f in q.roles.frame_zh.finditer(sent, 0, hit.start)]
+        before = [m for m in before if not any(s <= m.start and m.end <= e for s, e in frames)]
+        in_clause = [m for m in before if m.start >= start]
+    if q.position in ("press", "counter") and not cjk:
+        # a participle clause (", threatening Beijing with tariffs") or a predicate after a
+        # relative clause ("MEMA, which represents suppliers, urged …") shares the subject;
+        # names after the predicate are its objects
+        if q.roles.predicate_after.match(sent, start):
+            rel = q.roles.relative.search(sent, 0, max(0, start - 1))
+            return [m for m in before
+                    if not (rel and sent.rfind(",", 0, max(0, start - 1)) < m.start)]
+        if in_clause or not q.roles.participle_after.match(sent, start):
+            return in_clause
+        return before
+    if q.position in ("press", "counter", "negotiate") and cjk and not any(
+            q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
+        # a Chinese clause without its own subject shares the sentence's: the speaker of
+        # "日本经济产业省表示，将扩大储备", the topic of "五角大厦宣布入股…，还设定价格下限",
+        # a pronoun's antecedent for "他随即扬言，…加征关税"
+        speaker = q.roles.speaker_zh.match(sent)
+        if speaker and speaker.end() <= hit.start:
+            return [m for m in before if m.end <= speaker.end()]
+        subjects = [m for m in before if not q.object_of_preposition([m])]
+        pronoun = q.roles.pronoun.search(sent, 0, hit.start)
+        if pronoun and (not subjects or pronoun.start() < subjects[0].start):
+            return []
+        return subjects[:1]
+    if not cjk and not in_clause and q.roles.own_subject.match(sent, start):
+        return []  # "With talks between Xi and Trump approaching, the government announced …"
+    return before
+
+
+def _before(q: _Ask) -> list[Resolved] | None:
+    before = _candidates(q)
+    for idx in range(len(before) - 1, -1, -1):
+        group = coordinated(before, idx, q.sent, q.roles)
+        if q.object_of_preposition(group):
+            continue
+        allowed = [m for m in group if q.ok(m)]
+        if not allowed:
+            if q.position in _CONTROL and all(m.implicit for m in group):
+                continue  # an implicit mention that may not hold it is no subject
+            return []  # the subject may not hold this position: no actor, not a farther one
+        actors = tuple(a for m in reversed(allowed) for a in m.actors)
+        src = "implicit" if all(m.implicit for m in allowed) else "before"
+        return [Resolved(actors, src)]
+    return None
+
+
+def _pronoun(q: _Ask) -> list[Resolved] | None:
+    """"he warned": the sentence's first subject before the pronoun, else the previous sentence's."""
+    before = [m for m in q.outside if m.end <= q.hit.start]
+    found = q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if before else 0, q.hit.start)
+    if found is None:
+        return None
+    subjects = [m for m in before if m.end <= found.start() and not q.object_of_preposition([m])]
+    if subjects:
+        return [Resolved(subjects[0].actors, "pronoun")] if q.ok(subjects[0]) else []
+    return [Resolved((q.prev_actor,), "pronoun")] if q.prev_actor else None
+
+
+def _after(q: _Ask) -> list[Resolved] | None:
+    """", MOFCOM said" after a control cue; a subject right after a fronted clause for any cue."""
+    end = clause_end(q.sent, q.hit.end)
+    for m in q.outside:
+        if m.start < q.hit.end or not q.ok(m):
+            continue
+        if q.position in _CONTROL:
+            return [Resolved(m.actors, "implicit" if m.implicit else "after")]
+        if m.start > end and _LEAD_IN.match(q.sent[end + 1:m.start]):
+            return [Resolved(m.actors, "after")]
+        break
+    return None
+
+
+def _default(q: _Ask) -> list[Resolved] | None:
+    if q.position in _CONTROL:
+        return [Resolved((q.roles.default_controller,), "default")]
+    return []
+
+
+RESOLVERS: tuple[tuple[str, _Resolver], ...] = (
+    ("inner", _inner), ("passive", _passive), ("possessor", _possessor), ("licensor", _licensor),
+    ("before", _before),
+    ("pronoun", _pronoun), ("after", _after), ("default", _default),
+)
+
+
+def resolve(sent: str, hit: Hit, mentions: Sequence[Mention], prev_actor: str | None, roles: Roles,
+            position: str, clause_mineral: bool) -> list[Resolved]:
+    """The cue's agent(s) by the first resolver that answers (see the module doc)."""
+    cue_in_parens = in_parens(sent, hit.start)
+    outside = [m for m in mentions if (m.end <= hit.start or m.start >= hit.end)
+               and (cue_in_parens or not in_parens(sent, m.start, m.end))]
+    q = _Ask(sent, hit, mentions, outside, prev_actor, roles, position, clause_mineral)
+    for _name, resolver in RESOLVERS:
+        answer = resolver(q)
+        if answer is not None:
+            return answer
+    return []
