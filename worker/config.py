@@ -224,10 +224,13 @@ def load_watch_file(path: Path) -> WatchConfig:
     except ValidationError as exc:
         raise ConfigError(_readable(exc, str(path)), code="config.watch_invalid") from exc
     if watch.vocab:
-        from worker.extract.vocab import load_vocabulary  # the extractor's tables are read only when extended
+        # the extractor's tables are read only when extended
+        from worker.extract.stances import stance_model
+        from worker.extract.vocab import load_vocabulary
 
         try:
             load_vocabulary(watch.vocab)
+            stance_model(watch.vocab)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc.message}", code="config.watch_invalid") from exc
     return watch

@@ -60,7 +60,7 @@ def analyze(
         relevance=score,
         matched_terms=terms,
         statistics=tuple(extract_statistics(body, language=lang, vocab=vocab, on_topic=True)),
-        stances=tuple(extract_stances(headed, language=lang, vocab=vocab)),
+        stances=tuple(extract_stances(headed, language=lang, vocab=vocab, extra=vocab.extra or None)),
         claims=tuple(extract_claims(headed, language=lang, vocab=vocab)),
     )
 

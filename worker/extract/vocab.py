@@ -236,6 +236,8 @@ class Vocabulary:
     weak_actors: frozenset[str] = frozenset()
     weak_material_aliases: dict[str, list[str]] = field(default_factory=dict)
     ignored_actor_aliases: tuple[str, ...] = ()
+    # the watch file's whole ``vocab:`` section, for the tables built elsewhere (stance cues)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
     actor_matcher: AliasMatcher = field(init=False, repr=False, compare=False)
     material_matcher: AliasMatcher = field(init=False, repr=False, compare=False)
     measure_matchers: dict[str, AliasMatcher] = field(init=False, repr=False, compare=False)
@@ -366,6 +368,7 @@ def _build(extra: Mapping[str, Any] | None) -> Vocabulary:
         weak_actors=weak_actors,
         weak_material_aliases=weak_materials,
         ignored_actor_aliases=ignored,
+        extra=dict(extra or {}),
     )
 
 
