@@ -40,7 +40,7 @@ def _one(text: str) -> Quantity:
         ("九成以上", 90, None, "percent", True),
         ("7成", 70, None, "percent", True),
         ("三分之一", 33.3333, None, "percent", True),
-        ("９０％以上", 90, None, "percent", False),
+        ("９０％以上", 90, None, "percent", True),  # 以上: a hedge after the number
         # masses
         ("9.2万吨", 92_000, None, "tonnes", False),
         ("4400萬噸", 44_000_000, None, "tonnes", False),
@@ -72,7 +72,7 @@ def _one(text: str) -> Quantity:
         ("tripled", 3, None, "times", False),
         ("doubled", 2, None, "times", False),
         ("threefold", 3, None, "times", False),
-        ("nearly twice", 2, None, "times", False),
+        ("nearly twice", 2, None, "times", True),
         ("2.6 times", 2.6, None, "times", False),
         ("两倍", 2, None, "times", False),
         ("3倍", 3, None, "times", False),

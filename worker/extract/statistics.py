@@ -172,7 +172,7 @@ def _statistics_for(ctx: _Context, si: int, q: Quantity, lang: str) -> list[Stat
         Statistic(
             value=q.value * sign,
             unit=unit,
-            approx=q.approx or _hedged(ctx, sent, q),
+            approx=q.approx,
             value_high=high,
             subject=subject,
             material=mat,

@@ -1,0 +1,175 @@
+"""Units stated once and carried to the numbers that rely on them.
+
+Rules, in order:
+
+  header        a table or list header names the unit of the bare numbers under it:
+                "Imports (metric tons): 12,300 in 2014, 9,160 in 2015" (to the end of the line),
+                "Average prices, in dollars per kilogram:" / "(US$/kg)" / "单位：万吨" on a line of
+                its own (to the next header or blank line); a price header turns the amounts
+                under it into prices ("$395 in 2014" → usd_per_kg)
+  conversion    "13,250 yuan ($1,826.48) a kilogram", "每磅10美元（约合…）": the amount before a
+                parenthesised conversion takes the conversion's per-mass, and back
+  price_pair    "$1,000 per kilogram, up from $300", "每磅10美元升至25美元", "$300 to $1,000/kg":
+                a bare amount next to a price, linked by from/to/and/versus, is a price too
+  list          "5.15 and 8.63 tonnes", "20, 30 and 40%", "七成、八成": the earlier members of a
+                list take the last member's unit
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_left
+
+from worker.extract.numbers.model import Mention
+from worker.extract.numbers.ranges import share_parts
+from worker.extract.numbers.units import unit_phrase
+
+__all__ = ["carry_units"]
+
+_INLINE_HEADER = re.compile(r"\((?:in[ \t]+)?(?P<u>[^()\n\d]{1,30})\)[ \t]*[:：]")
+# a line that ends in a colon or a bracket may be a header: "Average prices, in dollars per kilogram:"
+_LINE_END = re.compile(r"(?m)[:：)）][ \t]*$")
+_LINE_UNIT = re.compile(
+    r"(?:\bin[ \t]+(?P<u1>[^\d,;:()]{1,30}?)|[(（](?P<u2>[^\d()（）]{1,30})[)）])[ \t]*[:：]?[ \t]*$"
+)
+_CN_HEADER = re.compile(r"单位[:：][ \t]*(?P<u>[^\n\d,，;；。)）]{1,12})")
+_BLOCK_END = re.compile(r"\n[ \t]*\n")
+_PRICE_LINK = re.compile(
+    r"\W*(?:up|down|rising|falling|rose|fell|climbing|dropping|升至|降至|涨至|跌至|增至|减至|上涨至|下跌至)?\s*"
+    r"(?:from|against|compared with|versus|vs\.?|to|and|or|升至|降至|涨至|跌至|增至|减至|至|到|和|与|或|、|从|由)?\s*$"
+)
+# "…$5,000 per kilogram as of last Wednesday, compared with just over $1,000": a comparison
+# links two values of one measure across a short phrase
+_COMPARED = re.compile(
+    r"[^\d.;!?。；]{0,40}?(?:compared (?:with|to)|versus|vs\.?|against|up from|down from|than|相比|相较|较)"
+    r"[ \t]*(?:(?:just|about|around|nearly|almost|roughly|over|under|more than|less than|some)[ \t]+)*$"
+)
+_PAIR_BACK = re.compile(r"\s*(?:to|and|or|至|到|和|与|或|、|-)\s*")
+_LIST_LINK = re.compile(r"\s*(?:,|、|和|与|及|and|or|to)\s*(?:about\s+|around\s+)?$")
+_MONEY = {"usd", "cny", "eur"}
+
+
+def carry_units(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
+    if ":" in low or "：" in low or "单位" in low:
+        _headers(low, mentions)
+    _conversions(low, mentions)
+    _price_pairs(low, mentions)
+    _lists(low, mentions)
+    return mentions
+
+
+def _applicable(m: Mention) -> bool:
+    return m.role is None and not m.word and "form" not in m.tags
+
+
+def _apply(header: Mention, m: Mention) -> None:
+    if m.bare and _applicable(m):
+        share_parts(header, m)
+    elif (
+        m.currency is not None
+        and m.per_mass is None
+        and header.per_mass is not None
+        and header.currency in {None, m.currency}
+    ):
+        m.per_mass = header.per_mass  # "$395" under "in dollars per kilogram"
+
+
+def _headers(low: str, mentions: list[Mention]) -> None:
+    starts = [m.start for m in mentions]
+    inline = list(_INLINE_HEADER.finditer(low))
+    for h in inline:
+        unit = unit_phrase(h.group("u"))
+        if unit is None:
+            continue
+        line_end = low.find("\n", h.end())
+        line_end = len(low) if line_end < 0 else line_end
+        for m in mentions[bisect_left(starts, h.end()) : bisect_left(starts, line_end)]:
+            _apply(unit, m)
+    blocks: list[tuple[int, int, Mention | None]] = []
+    for e in _LINE_END.finditer(low):
+        line_start = low.rfind("\n", 0, e.start()) + 1
+        line = low[line_start : e.end()]
+        if len(line) > 120 or any(ch.isdigit() for ch in line) or _INLINE_HEADER.search(line):
+            continue
+        u = _LINE_UNIT.search(line)
+        if u is not None:
+            blocks.append((line_start, e.end(), unit_phrase(u.group("u1") or u.group("u2") or "")))
+    for h in _CN_HEADER.finditer(low):
+        blocks.append((h.start(), h.end(), unit_phrase(h.group("u"))))
+    if not blocks:
+        return
+    blocks.sort(key=lambda b: b[0])
+    inline_starts = [h.start() for h in inline]
+    for k, (_, h_end, unit) in enumerate(blocks):
+        if unit is None:
+            continue
+        stop = blocks[k + 1][0] if k + 1 < len(blocks) else len(low)
+        blank = _BLOCK_END.search(low, h_end, stop)
+        stop = blank.start() if blank else stop
+        own = bisect_left(inline_starts, h_end)  # a line with its own header ends the block
+        if own < len(inline_starts) and inline_starts[own] < stop:
+            stop = low.rfind("\n", 0, inline_starts[own]) + 1
+        for m in mentions[bisect_left(starts, h_end) : bisect_left(starts, stop)]:
+            _apply(unit, m)
+
+
+def _conversions(low: str, mentions: list[Mention]) -> None:
+    for a, b in itertools.pairwise(mentions):
+        if a.currency is None or b.currency is None:
+            continue
+        gap = low[a.end : b.start]
+        if not re.fullmatch(r"[ \t]*[(（][ \t]*(?:about|approximately|roughly|约|约合|合)?[ \t]*", gap):
+            continue
+        if a.per_mass is None and b.per_mass is not None:
+            a.per_mass = b.per_mass
+        elif b.per_mass is None and a.per_mass is not None:
+            b.per_mass = a.per_mass
+        elif a.per_mass is None and b.per_mass is None:
+            tail = re.match(
+                r"[ \t]*[)）][ \t]*(?:(?:a|an|per|each)[ \t]+|/[ \t]*|每)(?P<w>[a-z]+|吨|公斤|千克|磅)",
+                low[b.end : b.end + 30],
+            )
+            if tail:
+                probe = unit_phrase("/" + tail.group("w"))
+                if probe is not None and probe.per_mass is not None:
+                    a.per_mass = b.per_mass = probe.per_mass
+
+
+def _price_pairs(low: str, mentions: list[Mention]) -> None:
+    for i, q in enumerate(mentions):
+        if q.currency not in _MONEY or q.per_mass is not None:
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(mentions):
+                continue
+            other = mentions[j]
+            if other.currency != q.currency or other.per_mass is None or other.kind is not None:
+                continue
+            lo, hi = (other.end, q.start) if j < i else (q.end, other.start)
+            gap = low[lo:hi]
+            forward = j < i and (
+                (len(gap) <= 30 and _PRICE_LINK.match(gap + " ")) or (len(gap) <= 60 and _COMPARED.match(gap))
+            )
+            backward = j > i and len(gap) <= 30 and _PAIR_BACK.fullmatch(gap)  # "$300 to $1,000/kg"
+            comparable = other.value() > 0 and 0.01 <= q.value() / other.value() * _per_factor(other) <= 100
+            if (forward or backward) and comparable:
+                q.per_mass = other.per_mass
+                break
+
+
+def _per_factor(m: Mention) -> float:
+    return 0.45359237 if m.per_mass == "pound" else 1.0
+
+
+def _lists(low: str, mentions: list[Mention]) -> None:
+    """ "5.15 and 8.63 tonnes": earlier members of a list take the last one's unit."""
+    for i in range(len(mentions) - 2, -1, -1):
+        q, nxt = mentions[i], mentions[i + 1]
+        if not q.bare or q.word or q.role is not None or nxt.bare or nxt.kind in {"times", "measurement"}:
+            continue
+        if "scaled" in q.tags and nxt.scale is not None:
+            continue
+        gap = low[q.end : nxt.start]
+        if len(gap) <= 12 and _LIST_LINK.match(gap + " ") and not re.search(r"\d", gap):
+            share_parts(nxt, q)
