@@ -21,7 +21,8 @@ once), ``hedges``. Each module keeps an ordered table of named rules in its docs
 """
 
 from worker.extract.numbers.engine import find_quantities
+from worker.extract.numbers.hedges import hedge_words
 from worker.extract.numbers.model import Quantity
 from worker.extract.numbers.scalars import parse_chinese_numeral, parse_number
 
-__all__ = ["Quantity", "find_quantities", "parse_chinese_numeral", "parse_number"]
+__all__ = ["Quantity", "find_quantities", "hedge_words", "parse_chinese_numeral", "parse_number"]

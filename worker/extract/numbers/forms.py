@@ -36,7 +36,7 @@ class _Patterns:
     def __init__(self, lex: Lexicon) -> None:
         hedges = alternation(lex.hedge_adverbs | lex.hedge_comparatives)
         self.english = re.compile(
-            rf"\b(?:(?P<frac>(?P<n>{alternation(lex.fraction_numerators)})[\s\-]+"
+            rf"(?<![a-z0-9_])(?={patterns().english_first})(?:(?P<frac>(?P<n>{alternation(lex.fraction_numerators)})[\s\-]+"
             rf"(?P<d>{alternation(lex.fraction_denominators)}))"
             r"|(?P<half>half)(?![a-z\-])"
             rf"|(?P<mult>{alternation(lex.multipliers)})(?![a-z\-])"

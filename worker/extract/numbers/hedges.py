@@ -26,7 +26,7 @@ from functools import lru_cache
 from worker.extract.numbers.lexicon import Lexicon, alternation, key, lexicon, reversed_alternation
 from worker.extract.numbers.model import Mention
 
-__all__ = ["mark_hedges"]
+__all__ = ["hedge_words", "mark_hedges"]
 
 _CJK = "\u3400-\u9fff"
 
@@ -123,3 +123,11 @@ def _after(low: str, end: int, p: _Patterns) -> bool:
     tail = low[hit.end() : hit.end() + 1]
     word = hit.group().strip()
     return not (word.isascii() and word[-1:].isalpha() and tail.isalpha())
+
+
+def hedge_words() -> dict[str, list[str]]:
+    """The hedge words of both languages as cue lists (``hedge_before``, ``hedge_after``), for
+    the vocabulary's cue matcher: the statistics rules read "fell to about 15%" as a level."""
+    lex = lexicon()
+    before = sorted({*lex.hedge_adverbs, *lex.hedge_comparatives, *lex.hedge_symbols})
+    return {"hedge_before": before, "hedge_after": sorted(set(lex.hedge_after))}

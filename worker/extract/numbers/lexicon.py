@@ -33,42 +33,79 @@ _SPACES = re.compile(r"[\s\-]+")
 
 def key(s: str) -> str:
     """The look-up form of a matched word: lower case, one space between words."""
-    return _SPACES.sub(" ", s.strip().lower())
+    s = s.strip().lower()
+    return _SPACES.sub(" ", s) if (" " in s or "-" in s or "\t" in s) else s
 
 
 def _is_cjk(s: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in s)
 
 
-def _word(w: str) -> str:
-    """One entry as a pattern: flexible inner spacing, a letter boundary after a final letter.
+_END = ""
 
-    Chinese characters may be spaced ("个 百 分 点": text extracted from PDFs and some pages)."""
-    parts = [re.escape(p) if not _is_cjk(p) else "[ ]*".join(re.escape(ch) for ch in p) for p in w.split(" ")]
-    pat = r"[\s\-]+".join(parts)
-    if w[-1:].isascii() and w[-1:].isalpha():
-        pat += r"(?![a-z])"
-    return pat
+
+def _tokens(w: str) -> list[str]:
+    """An entry as regex pieces: characters, flexible inner spacing between words, and (Chinese)
+    optional spaces between characters ("个 百 分 点": text extracted from PDFs and some pages)."""
+    out: list[str] = []
+    for i, word in enumerate(w.split(" ")):
+        if i:
+            out.append(r"[\s\-]+")
+        for j, ch in enumerate(word):
+            out.append(("[ ]*" if j and _is_cjk(ch) else "") + re.escape(ch))
+    return out
+
+
+def _trie_pattern(entries: Iterable[list[str]]) -> str:
+    """One alternation as a trie, so that the regex engine tries each first character once
+    (an alternation of a hundred words is tried word by word at every position otherwise)."""
+    root: dict[str, Any] = {}
+    for toks in entries:
+        node = root
+        for t in toks:
+            node = node.setdefault(t, {})
+        node[_END] = True
+    return _emit(root)
+
+
+def _emit(node: dict[str, Any]) -> str:
+    alts = [tok + _emit(child) for tok, child in sorted(node.items()) if tok != _END]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if _END in node else body
 
 
 def alternation(words: Iterable[str]) -> str:
-    """Longest first, so that "percentage points" wins over "percentage"."""
-    uniq = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "|".join(_word(w) for w in uniq) or "(?!)"
+    """The words as one pattern that prefers the longest ("percentage points" over "percentage");
+    an entry ending in a letter must not be followed by another letter."""
+    uniq = {w for w in words if w}
+    if not uniq:
+        return "(?!)"
+    lettered = [_tokens(w) for w in uniq if w[-1].isascii() and w[-1].isalpha()]
+    other = [_tokens(w) for w in uniq if not (w[-1].isascii() and w[-1].isalpha())]
+    parts = []
+    if lettered:
+        parts.append(f"(?:{_trie_pattern(lettered)})(?![a-z])")
+    if other:
+        parts.append(_trie_pattern(other))
+    return "|".join(parts)
 
 
 def reversed_alternation(words: Iterable[str]) -> str:
-    """The words reversed, for matching right-to-left from a number (see module doc)."""
-    uniq = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    out = []
-    for w in uniq:
-        rev = w[::-1]
-        parts = [re.escape(p) for p in rev.split(" ")]
-        pat = r"[\s\-]+".join(parts)
-        if w[0].isascii() and w[0].isalpha():
-            pat += r"(?![a-z])"  # the word starts at a word boundary
-        out.append(pat)
-    return "|".join(out) or "(?!)"
+    """The words reversed, for matching right-to-left from a number (see module doc): an entry
+    starting with a letter must not have a letter before it."""
+    uniq = {w for w in words if w}
+    if not uniq:
+        return "(?!)"
+    lettered = [_tokens(w[::-1]) for w in uniq if w[0].isascii() and w[0].isalpha()]
+    other = [_tokens(w[::-1]) for w in uniq if not (w[0].isascii() and w[0].isalpha())]
+    parts = []
+    if lettered:
+        parts.append(f"(?:{_trie_pattern(lettered)})(?![a-z])")
+    if other:
+        parts.append(_trie_pattern(other))
+    return "|".join(parts)
 
 
 def _strs(data: Mapping[str, Any], name: str, where: str) -> list[str]:

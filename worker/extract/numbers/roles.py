@@ -41,11 +41,11 @@ class _Patterns:
         self.iso_date = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}/\d{1,2}/\d{1,2}")
         zh = lex.zh_roles
         self.zh_duration = re.compile(alternation(zh.get("durations", ())))
-        self.zh_frequency = tuple(zh.get("frequency", ()))
-        self.zh_ordinal = tuple(zh.get("ordinal_before", ()))
-        self.zh_label = tuple(zh.get("label_after", ()))
+        self.zh_frequency = re.compile(alternation(zh.get("frequency", ())))
+        self.zh_ordinal = re.compile(reversed_alternation(zh.get("ordinal_before", ())))
+        self.zh_label = re.compile(alternation(zh.get("label_after", ())))
         self.word = re.compile(r"[ \t]+([a-z][a-z'\-]*)")
-        self.classifiers = lex.classifiers
+        self.classifier = re.compile(rf"[ ]{{0,2}}(?P<c>{alternation(lex.classifiers)})")
 
 
 @lru_cache(maxsize=1)
@@ -83,12 +83,12 @@ def _role(text: str, low: str, m: Mention, p: _Patterns, lex: Lexicon) -> str | 
     if low[e : e + 2] in lex.ordinal_suffixes and not low[e + 2 : e + 3].isalpha() and raw.isdigit():
         m.end = e + 2
         return "ordinal"
-    if any(text.startswith(w, s - len(w)) for w in p.zh_ordinal):
-        return "ordinal"
     rev = low[max(0, s - 16) : s][::-1]
-    if p.label.match(rev) or any(text.startswith(w, e) for w in p.zh_label):
+    if p.zh_ordinal.match(rev):
+        return "ordinal"
+    if p.label.match(rev) or p.zh_label.match(text, e):
         return "label"
-    if _in_date(low, s):
+    if (low[s - 1 : s] in {"-", "/"} or low[e : e + 1] in {"-", "/"}) and _in_date(low, s):
         return "date"
     month = p.month_before.match(rev.lstrip(" \t.,")) or p.month_after.match(low, e)
     if month and (m.base <= 31 or (raw.isdigit() and len(raw) == 4)):
@@ -100,7 +100,7 @@ def _role(text: str, low: str, m: Mention, p: _Patterns, lex: Lexicon) -> str | 
         return "year"
     if p.duration.match(low, e) or p.zh_duration.match(text, e):
         return "duration"
-    if any(text.startswith(w, e) for w in p.zh_frequency):
+    if p.zh_frequency.match(text, e):
         return "frequency"
     return None
 
@@ -111,14 +111,10 @@ def _in_date(low: str, s: int) -> bool:
     return any(d.start() <= s < d.end() for d in _patterns().iso_date.finditer(low, lo, s + 10))
 
 
-def _classifier(text: str, end: int, p: _Patterns) -> str | None:
-    i = end
-    while i < len(text) and text[i] == " " and i - end < 2:
-        i += 1
-    for c in p.classifiers:
-        if text.startswith(c, i):
-            return c
-    return None
+def _classifier(text: str, end: int, p: _Patterns) -> tuple[int, int] | None:
+    """The span of the measure word right after a number ("12种", "七 类")."""
+    c = p.classifier.match(text, end)
+    return c.span("c") if c else None
 
 
 def mark_counts(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
@@ -131,8 +127,7 @@ def mark_counts(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
         e = m.high.end if m.high is not None else m.end
         cls = _classifier(text, e, p)
         if cls is not None:
-            i = text.index(cls, e)
-            m.counted, m.counted_span = cls, (i, i + len(cls))
+            m.counted, m.counted_span = text[cls[0] : cls[1]], cls
             continue
         if "nil" in m.tags:
             continue

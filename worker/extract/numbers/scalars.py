@@ -45,7 +45,9 @@ class Patterns:
         more = "".join(sorted(lex.cn_more))
         # digits, then Chinese scale characters ("9.2万", "60余万", "1万8125", "5千吨" but not "5千克")
         tail = rf"(?:[{more}]?(?:[百千]?[{big}]+|千(?![克米瓦卡帕焦]))(?:\d+(?![.﹒\d,]))?)*"
-        self.digits = re.compile(rf"(?<![a-z0-9.,_/\\﹒])(?P<d>{_ARABIC})(?P<t>{tail})")
+        # a cheap scan finds where a numeral starts; the full pattern reads it there
+        self.digit_start = re.compile(r"(?<![a-z0-9.,_/\\﹒])\d[\d,.﹒]*")
+        self.digits = re.compile(rf"(?P<d>{_ARABIC})(?P<t>{tail})")
         chars = "".join(sorted({*lex.cn_digits, *lex.cn_small, *lex.cn_big}))
         plain = "".join(sorted(lex.cn_digits))
         self.chinese = re.compile(
@@ -57,6 +59,12 @@ class Patterns:
         # "a hundred", "an estimated" is no number: "a"/"an" only before a scale word
         first = rf"(?:{alternation(lex.en_numerals)}|an?(?=[\s\-]+(?:{scale})))"
         self.english_run = rf"(?P<run>{first}(?:[\s\-]+(?:and[\s\-]+)?(?:{word}))*)"
+        # every word that can start an English number or form, as one trie: the English scan
+        # tries the full grammar only where one of these starts
+        a_words = [*lex.fraction_denominators, *lex.scales]
+        self.english_first = alternation(
+            [*lex.en_numerals, *lex.multipliers, "half", *(f"{a} {w}" for a in ("a", "an") for w in a_words)]
+        )
         self.english_tokens = re.compile(r"[a-z]+")
         # positional digits in a Chinese year ("二〇二五"); financial digits alone are no numeral
         # ("大陆" holds 陆): they count only inside a longer numeral
@@ -247,7 +255,10 @@ def digit_mentions(text: str, low: str) -> Iterator[Mention]:
     """Numerals written in digits, Chinese scale characters after them included."""
     pat = patterns()
     lex = lexicon()
-    for m in pat.digits.finditer(low):
+    for start in pat.digit_start.finditer(low):
+        m = pat.digits.match(low, start.start())
+        if m is None:
+            continue
         s = m.start()
         value: float | None
         tail = m.group("t")

@@ -70,7 +70,7 @@ class _Patterns:
         self.neg_words = re.compile(rf"[ \t]*(?:{reversed_alternation(lex.negative_words)})")
         # the last character of any prefix: a numeral with none of these before it has no prefix
         firsts = {w[-1] for w in [*pre_symbols, *lex.cn_per_before, *(c + lex.million_prefix for c in codes)]}
-        self.prefix_ends = frozenset(firsts | {" ", "\t", "f"})  # "f": "percent of 10"
+        self.prefix_ends = frozenset(firsts | {"f"})  # "f": "percent of 10"
 
 
 @lru_cache(maxsize=1)
@@ -84,9 +84,11 @@ def attach(text: str, low: str, m: Mention, *, chinese: bool = False) -> None:
     p = _patterns()
     lex = lexicon()
     _suffix(low, m, p, lex)
-    if m.start and low[m.start - 1] in p.prefix_ends:
+    before = low[max(0, m.start - 3) : m.start].rstrip(" \t")
+    if before and before[-1] in p.prefix_ends:
         _prefix(low, m, p, lex, chinese)
-    _sign(low, m, p)
+    if before:
+        _sign(low, m, p)
 
 
 def _suffix(low: str, m: Mention, p: _Patterns, lex: Lexicon) -> None:
