@@ -65,7 +65,7 @@ def _applicable(m: Mention) -> bool:
 
 def _apply(header: Mention, m: Mention) -> None:
     if m.bare and _applicable(m):
-        share_parts(header, m)
+        share_parts(header, m, header=True)
     elif (
         m.currency is not None
         and m.per_mass is None
@@ -78,15 +78,18 @@ def _apply(header: Mention, m: Mention) -> None:
 def _headers(low: str, mentions: list[Mention]) -> None:
     starts = [m.start for m in mentions]
     inline = list(_INLINE_HEADER.finditer(low))
+    blocks: list[tuple[int, int, Mention | None]] = []
     for h in inline:
         unit = unit_phrase(h.group("u"))
-        if unit is None:
-            continue
         line_end = low.find("\n", h.end())
         line_end = len(low) if line_end < 0 else line_end
+        if not low[h.end() : line_end].strip():
+            blocks.append((h.start(), h.end(), unit))  # "Spot prices (US$/kg):" heads the lines below
+            continue
+        if unit is None:
+            continue
         for m in mentions[bisect_left(starts, h.end()) : bisect_left(starts, line_end)]:
             _apply(unit, m)
-    blocks: list[tuple[int, int, Mention | None]] = []
     for e in _LINE_END.finditer(low):
         line_start = low.rfind("\n", 0, e.start()) + 1
         line = low[line_start : e.end()]
@@ -100,7 +103,7 @@ def _headers(low: str, mentions: list[Mention]) -> None:
     if not blocks:
         return
     blocks.sort(key=lambda b: b[0])
-    inline_starts = [h.start() for h in inline]
+    inline_starts = [h.start() for h in inline if low[h.end() : h.end() + 1] not in {"\n", ""}]
     for k, (_, h_end, unit) in enumerate(blocks):
         if unit is None:
             continue

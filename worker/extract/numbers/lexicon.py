@@ -150,6 +150,8 @@ class Lexicon:
     measurements: frozenset[str]
     percent_words: frozenset[str]
     point_words: frozenset[str]
+    basis_point_words: frozenset[str]
+    vague_before: str
     times_words: frozenset[str]
     negative_words: frozenset[str]
     million_prefix: str
@@ -264,6 +266,8 @@ def lexicon() -> Lexicon:
         point_words=frozenset(
             key(w) for w in [*_strs(en, "percentage_points", "en.yaml"), *_strs(zh, "percentage_points", "zh.yaml")]
         ),
+        basis_point_words=frozenset(key(w) for w in _strs(en, "basis_points", "en.yaml")),
+        vague_before="".join(_strs(zh, "vague_before", "zh.yaml")),
         times_words=frozenset([*(key(w) for w in _strs(en, "times", "en.yaml")), str(zh.get("times", "倍"))]),
         negative_words=frozenset([*_strs(en, "negative", "en.yaml"), *_strs(zh, "negative", "zh.yaml")]),
         million_prefix=str(en.get("million_prefix", "m")),

@@ -84,8 +84,9 @@ def _compatible(a: Mention, b: Mention, dash: bool, text: str) -> bool:
     return a.mass == b.mass or a.mass is None or b.mass is None
 
 
-def share_parts(src: Mention, dst: Mention) -> None:
-    """Give ``dst`` the unit parts it lacks and ``src`` has (scale only to a smaller number)."""
+def share_parts(src: Mention, dst: Mention, *, header: bool = False) -> None:
+    """Give ``dst`` the unit parts it lacks and ``src`` has. A scale goes only to a number of the
+    same order ("from 5 to 3 million", not "from 900,000 to 1.2 million"), or from a header."""
     if dst.kind is None and src.kind is not None and src.kind != "measurement":
         dst.kind = src.kind
     if dst.currency is None and src.currency is not None:
@@ -95,5 +96,6 @@ def share_parts(src: Mention, dst: Mention) -> None:
         dst.mass, dst.mass_factor = src.mass, src.mass_factor
     if dst.per_mass is None and src.per_mass is not None:
         dst.per_mass = src.per_mass
-    if dst.scale is None and src.scale is not None and "scaled" not in dst.tags and dst.base <= src.base:
+    same_order = header or (src.base > 0 and 0.01 <= dst.base / src.base <= 100)
+    if dst.scale is None and src.scale is not None and "scaled" not in dst.tags and same_order:
         dst.scale = src.scale

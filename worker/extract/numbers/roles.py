@@ -86,8 +86,8 @@ def _role(text: str, low: str, m: Mention, p: _Patterns, lex: Lexicon) -> str | 
     rev = low[max(0, s - 16) : s][::-1]
     if p.zh_ordinal.match(rev):
         return "ordinal"
-    if p.label.match(rev) or p.zh_label.match(text, e):
-        return "label"
+    if (not m.word and p.label.match(rev)) or p.zh_label.match(text, e):
+        return "label"  # "No. 18", "Group 1", "第61号" (not the "one" of "no one")
     if (low[s - 1 : s] in {"-", "/"} or low[e : e + 1] in {"-", "/"}) and _in_date(low, s):
         return "date"
     month = p.month_before.match(rev.lstrip(" \t.,")) or p.month_after.match(low, e)
@@ -129,8 +129,8 @@ def mark_counts(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
         if cls is not None:
             m.counted, m.counted_span = text[cls[0] : cls[1]], cls
             continue
-        if "nil" in m.tags:
-            continue
+        if "nil" in m.tags or (m.base <= 1 and m.high is None):
+            continue  # "no one knew": a single thing is no count
         found = _noun_phrase(low, e, m.base, p, lex)
         if found is not None:
             a, b = found
@@ -170,8 +170,6 @@ def _noun_phrase(low: str, end: int, value: float, p: _Patterns, lex: Lexicon) -
 def _plural(word: str, value: float, lex: Lexicon) -> bool:
     if word in {"and", "or"}:
         return False
-    if value == 1:
-        return True
     if word in lex.counted_plurals:
         return True
     return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s"))

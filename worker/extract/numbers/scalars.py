@@ -69,6 +69,10 @@ class Patterns:
         # positional digits in a Chinese year ("二〇二五"); financial digits alone are no numeral
         # ("大陆" holds 陆): they count only inside a longer numeral
         self.plain_digits = frozenset(lex.cn_digits)
+        self.big = frozenset(lex.cn_big)
+        self.units = frozenset({*lex.cn_small, *lex.cn_big})
+        self.vague = frozenset(lex.vague_before)
+        self.big_tail = re.compile(rf"[{big}]+$")
         self.common = frozenset("零〇○一二两三四五六七八九十百千万亿")
 
 
@@ -280,6 +284,7 @@ def digit_mentions(text: str, low: str) -> Iterator[Mention]:
             mention = Mention(s, m.end(), value, approx=approx)
         if tail:
             mention.tags.add("scaled")
+            _split_scale(mention, m.group("d").replace(",", "") + tail, pat)
         yield mention
 
 
@@ -305,7 +310,27 @@ def chinese_mentions(text: str) -> Iterator[Mention]:
         stripped = raw.replace(" ", "")
         if len(stripped) == 1 and stripped not in pat.common:
             continue  # a financial digit alone: 陆 of 大陆
+        if all(ch in pat.big for ch in stripped):
+            continue  # "万吨", "亿元": a unit, no number
+        if m.start() and text[m.start() - 1] in pat.vague and stripped[0] in pat.units:
+            continue  # "数十亿", "几千吨", "上百家": a vague amount
         value = parse_chinese_numeral(stripped)
         if value is None:
             continue
-        yield Mention(m.start(), m.end(), value, word=True, tags={"chinese"})
+        mention = Mention(m.start(), m.end(), value, word=True, tags={"chinese"})
+        _split_scale(mention, stripped, pat)
+        yield mention
+
+
+def _split_scale(m: Mention, numeral: str, pat: Patterns) -> None:
+    """ "十五万", "15万": the big unit at the end is a scale, shared along a range ("十到十五万吨")."""
+    tail = pat.big_tail.search(numeral)
+    if tail is None or tail.start() == 0:
+        return
+    head = numeral[: tail.start()]
+    if any(ch in pat.big for ch in head) or head[-1:] in {"多", "余"}:
+        return
+    base = parse_chinese_numeral(head)
+    if base:
+        m.scale = m.base / base
+        m.base = base

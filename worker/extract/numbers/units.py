@@ -48,6 +48,7 @@ class _Patterns:
             rf"(?P<cnscale>[百千]?[{cn_big}]+)?"
             rf"(?P<sp>{_SP}-?)"
             rf"(?:(?P<pp>{alternation(lex.point_words)})"
+            rf"|(?P<bp>{alternation(lex.basis_point_words)})"
             rf"|(?P<pct>{alternation(lex.percent_words)})"
             rf"|(?P<times>{alternation(lex.times_words)})"
             rf"|(?P<mcur>{re.escape(lex.million_prefix)}(?:{alternation(codes)}))"
@@ -146,6 +147,10 @@ def _unit(low: str, m: Mention, sfx: re.Match[str], lex: Lexicon) -> int | None:
     if sfx.group("pct"):
         m.kind = "percent"
         return sfx.end("pct")
+    if sfx.group("bp"):
+        m.kind = "percentage_points"
+        m.scale = (m.scale or 1.0) * 0.01  # "50 basis points" is 0.5 percentage points
+        return sfx.end("bp")
     if sfx.group("times"):
         after = low[sfx.end("times") : sfx.end("times") + 14]
         if sfx.group("times") != lexicon().zh_times and _frequency(after, lex):
@@ -188,6 +193,11 @@ def _prefix(low: str, m: Mention, p: _Patterns, lex: Lexicon, chinese: bool) -> 
     pre = p.prefix.match(rev)
     if pre is None:
         return
+    if pre.group("cur"):
+        outer = p.prefix.match(rev, pre.end())  # "每吨￥3000": a per-mass before the currency sign
+        if outer is not None and outer.group("per") and not outer.group("sp"):
+            m.per_mass = lex.cn_per_before[outer.group("per")[::-1]]
+            m.start -= outer.end() - pre.end()
     if pre.group("per"):
         m.per_mass = lex.cn_per_before[pre.group("per")[::-1]]
         m.tags.add("per-own")
@@ -221,7 +231,7 @@ def _sign(low: str, m: Mention, p: _Patterns) -> None:
             return
         before = low[max(0, s - 12) : s - 1]
         last = before.rstrip(" \t")[-1:]
-        if not last or last in "\n(:[;" or (before[-1:] in {" ", "\t"} and not last.isalnum() and last not in "%)"):
+        if not last or last in "\n(:[;" or (before[-1:] in {" ", "\t"} and not last.isdigit() and last not in "%)"):
             m.sign = -1.0
             m.start = s - 1
         return
