@@ -97,7 +97,7 @@ def _resolve(candidates: list[Mention]) -> list[Mention]:
 
     A mention whose only overlap is its prefix keeps its numeral and loses the prefix: in
     "4人民币 5美元" the 人民币 belongs to the 4, and 5 is read from its own 美元."""
-    candidates.sort(key=lambda m: (m.start, -m.end, "form" not in m.tags))  # a form wins a tie ("为零")
+    candidates.sort(key=_order)
     out: list[Mention] = []
     last_end = -1
     for m in candidates:
@@ -107,6 +107,10 @@ def _resolve(candidates: list[Mention]) -> list[Mention]:
             out.append(m)
             last_end = m.end
     return out
+
+
+def _order(m: Mention) -> tuple[int, int, bool]:
+    return m.start, -m.end, "form" not in m.tags  # a form wins a tie ("为零" over the numeral 零)
 
 
 def _drop_prefix(m: Mention) -> None:

@@ -53,13 +53,16 @@ class _Patterns:
         self.period_fractions = lex.period_fractions
         digits = "".join(sorted(lex.cn_digits))
         chars = "".join(sorted({*lex.cn_digits, *lex.cn_small, *lex.cn_big}))
-        cn_part = rf"[{chars}](?:[ ]?[{chars}])*(?:[ ]?{lex.cn_point}[ ]?[{digits}](?:[ ]?[{digits}])*)?"
-        arabic = r"\d[\d,]*(?:[.﹒]\d+)?"
+        # bounded: a numeral is never longer, and an unbounded run before a required "分之" would
+        # make a long run of numeral characters quadratic
+        cn_part = rf"[{chars}](?:[ ]?[{chars}]){{0,24}}(?:[ ]?{lex.cn_point}[ ]?[{digits}](?:[ ]?[{digits}]){{0,12}})?"
+        arabic = r"\d[\d,]{0,24}(?:[.﹒]\d{1,12})?"
         mark = r"[ ]*".join(lex.fraction_mark)
         scale = alternation(lex.scale_abbreviations)
-        self.part_of = re.compile(
-            rf"(?P<d>{cn_part}|\d+)[ ]*{mark}[ ]*(?P<n>{arabic}|{cn_part})(?:[ ]*(?P<k>{scale}))?"
-        )
+        # "X分之Y" is found at its mark: the whole X is read right to left from there
+        self.part_mark = re.compile(mark)
+        self.part_whole = re.compile(rf"[ ]*(?P<d>[{chars}](?:[ ]?[{chars}]){{0,24}}|\d{{1,9}})")
+        self.part_part = re.compile(rf"[ ]*(?P<n>{arabic}|{cn_part})(?:[ ]*(?P<k>{scale}))?")
         small = "一二两三四五六七八九十"
         self.cheng = re.compile(
             rf"(?:(?<![\d.])(?P<a>\d{{1,2}}(?:\.\d)?)|(?P<c>[{small}](?:[ ]?点[ ]?[{small}])?)|(?P<h>半))"
@@ -145,21 +148,27 @@ def chinese_forms(text: str) -> Iterator[Mention]:
             approx=True,
             tags={"form", "scaled"},
         )
-    for m in p.part_of.finditer(text):
-        whole = parse_chinese_numeral(m.group("d").replace(" ", ""))
-        raw, end = m.group("n"), m.end("n")
+    for mark in p.part_mark.finditer(text):
+        rev = text[max(0, mark.start() - 50) : mark.start()][::-1]
+        d = p.part_whole.match(rev)
+        n = p.part_part.match(text, mark.end())
+        if d is None or n is None:
+            continue
+        start = mark.start() - d.end()
+        whole = parse_chinese_numeral(d.group("d")[::-1].replace(" ", ""))
+        raw, end = n.group("n"), n.end("n")
         part = _part(raw)
         while part is None and len(raw.rstrip()) > 1 and not raw[:1].isdigit():
             raw = raw.rstrip()[:-1]  # "百分之七十百分位": the numeral ends before 百分位
-            end = m.start("n") + len(raw)
+            end = n.start("n") + len(raw)
             part = _part(raw)
         if not whole or part is None:
             continue
-        if m.group("k") and end == m.end("n"):
-            part *= lex.scale_abbreviations[key(m.group("k"))]
-            end = m.end()
+        if n.group("k") and end == n.end("n"):
+            part *= lex.scale_abbreviations[key(n.group("k"))]
+            end = n.end()
         exact = whole >= 100 and str(int(whole)).rstrip("0") == "1"  # 百分之, 千分之: a stated rate
-        yield Mention(m.start(), end, part / whole * 100, word=True, kind="percent", approx=not exact, tags={"form"})
+        yield Mention(start, end, part / whole * 100, word=True, kind="percent", approx=not exact, tags={"form"})
     for m in p.halves.finditer(text):
         yield Mention(
             m.start(), m.end(), lex.cn_halves[m.group()], word=True, kind="percent", approx=True, tags={"form"}

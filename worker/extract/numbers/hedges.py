@@ -39,7 +39,7 @@ class _Patterns:
         # right to left from the number: a gap, then a hedge word. The gap is empty or spaces,
         # or (Chinese) a short verb phrase without numbers or punctuation.
         self.word = re.compile(rf"(?P<gap>[ \t]*|[^\d\s,.;:!?，。；：、！？()（）{{}}\[\]]{{1,10}}?)(?P<w>{words})")
-        self.after = re.compile(rf"[ \t]*-?[ \t]*(?:{alternation(lex.hedge_after)})")
+        self.after = re.compile(rf"[ \t]*(?:-[ \t]*)?(?:{alternation(lex.hedge_after)})")
         self.not_after = re.compile(alternation(lex.after_not_before))
         self.not_hedge = lex.not_hedge
         self.reference = lex.comparison_reference

@@ -108,12 +108,16 @@ class Mention:
     def quantity(self, text: str) -> Quantity:
         high = self.high
         end = high.end if high is not None else self.end
+        low_value = self.value()
+        high_value = high.value() if high is not None else None
+        if high_value is not None and high_value < low_value and self.role is None:
+            low_value, high_value = high_value, low_value  # "90-50%": SCHEMA's value is the lower bound
         return Quantity(
-            value=round_value(self.value()),
+            value=round_value(low_value),
             unit=self.unit(),
             start=self.start,
             end=end,
-            value_high=round_value(high.value()) if high is not None else None,
+            value_high=round_value(high_value) if high_value is not None else None,
             approx=self.approx,
             word=self.word,
             text=text[self.start : end],

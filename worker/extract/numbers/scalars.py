@@ -51,7 +51,8 @@ class Patterns:
         chars = "".join(sorted({*lex.cn_digits, *lex.cn_small, *lex.cn_big}))
         plain = "".join(sorted(lex.cn_digits))
         self.chinese = re.compile(
-            rf"[{chars}](?:[ ]?[{chars}])*(?:[ ]?{lex.cn_point}[ ]?[{plain}0-9](?:[ ]?[{plain}0-9])*(?:[{big}]+)?)?"
+            rf"[{chars}](?:[ ]?[{chars}])*"
+            rf"(?:[ ]?{lex.cn_point}[ ]?[{plain}0-9](?:[ ]?[{plain}0-9]){{0,12}}(?:[{big}]{{1,3}})?)?"
         )
         words = [*lex.en_numerals, *lex.scales]
         word = alternation(words)
@@ -307,6 +308,8 @@ def chinese_mentions(text: str) -> Iterator[Mention]:
     pat = patterns()
     for m in pat.chinese.finditer(text):
         raw = m.group()
+        if len(raw) > 48:
+            continue  # no numeral is this long: a run of numeral characters is something else
         stripped = raw.replace(" ", "")
         if len(stripped) == 1 and stripped not in pat.common:
             continue  # a financial digit alone: 陆 of 大陆

@@ -22,6 +22,7 @@ after it (one anchored match of ``Patterns.suffix``), in this order
 from __future__ import annotations
 
 import re
+from copy import copy
 from functools import lru_cache
 
 from worker.extract.numbers.lexicon import Lexicon, alternation, key, lexicon, reversed_alternation
@@ -72,6 +73,7 @@ class _Patterns:
         # the last character of any prefix: a numeral with none of these before it has no prefix
         firsts = {w[-1] for w in [*pre_symbols, *lex.cn_per_before, *(c + lex.million_prefix for c in codes)]}
         self.prefix_ends = frozenset(firsts | {"f"})  # "f": "percent of 10"
+        self.symbols_longest_first = sorted(lex.currency_symbols, key=len, reverse=True)
 
 
 @lru_cache(maxsize=1)
@@ -94,39 +96,40 @@ def attach(text: str, low: str, m: Mention, *, chinese: bool = False) -> None:
 
 def _suffix(low: str, m: Mention, p: _Patterns, lex: Lexicon) -> None:
     sfx = p.suffix.match(low, m.end)
-    if sfx is None:
-        return
+    if sfx is None or (sfx.end("hy") == sfx.start("sp") and sfx.end() == sfx.end("sp")):
+        return  # nothing but spaces after the number (most numbers)
+    g = sfx.groupdict()
     end = m.end
-    if sfx.group("scale"):
-        m.scale = lex.scales[key(sfx.group("scale"))]
+    if g["scale"]:
+        m.scale = lex.scales[key(g["scale"])]
         end = sfx.end("scale")
     elif (
-        sfx.group("abbr")
+        g["abbr"]
         and not m.word
-        and not sfx.group("hy").strip(" \t")
-        and (not sfx.group("hy") or key(sfx.group("abbr")) in {"bn", "mn", "mln", "tn", "bln", "trn", "mio"})
+        and not g["hy"].strip(" \t")
+        and (not g["hy"] or key(g["abbr"]) in {"bn", "mn", "mln", "tn", "bln", "trn", "mio"})
     ):
-        m.scale = lex.scale_abbreviations[key(sfx.group("abbr"))]  # "$400M", "5 bn"; not "5 m" (metres)
+        m.scale = lex.scale_abbreviations[key(g["abbr"])]  # "$400M", "5 bn"; not "5 m" (metres)
         end = sfx.end("abbr")
-    if sfx.group("more"):
+    if g["more"]:
         m.approx = True
         end = sfx.end("more")
-    if sfx.group("cnscale"):
-        m.scale = (m.scale or 1.0) * _cn_scale(sfx.group("cnscale"), lex)
+    if g["cnscale"]:
+        m.scale = (m.scale or 1.0) * _cn_scale(g["cnscale"], lex)
         end = sfx.end("cnscale")
     if m.scale is not None:
         m.tags.add("scaled")
-    unit_end = _unit(low, m, sfx, lex)
+    unit_end = _unit(low, m, sfx, g, lex)
     if unit_end is not None:
         end = unit_end
-    if sfx.group("per") and m.kind is None and m.mass is None:
-        word = sfx.group("per")
+    if g["per"] and m.kind is None and m.mass is None:
+        word = g["per"]
         kind = lex.cn_per_after.get(word) or lex.per_mass.get(key(re.sub(r"^[ \t]*(?:/|per|an?|each)", "", word)))
         if kind is not None:
             m.per_mass = kind
             m.tags.add("per-own")
             end = sfx.end("per")
-    if sfx.group("half") and m.mass is not None and m.scale is None:
+    if g["half"] and m.mass is not None and m.scale is None:
         m.base += 0.5  # "一吨半"
         end = sfx.end("half")
     m.end = max(m.end, end)
@@ -139,44 +142,44 @@ def _cn_scale(s: str, lex: Lexicon) -> float:
     return v
 
 
-def _unit(low: str, m: Mention, sfx: re.Match[str], lex: Lexicon) -> int | None:
+def _unit(low: str, m: Mention, sfx: re.Match[str], g: dict[str, str | None], lex: Lexicon) -> int | None:
     """Record the unit group of ``sfx`` on ``m``; the end of the unit, or None if there is none."""
-    if sfx.group("pp"):
+    if g["pp"]:
         m.kind = "percentage_points"
         return sfx.end("pp")
-    if sfx.group("pct"):
+    if g["pct"]:
         m.kind = "percent"
         return sfx.end("pct")
-    if sfx.group("bp"):
+    if g["bp"]:
         m.kind = "percentage_points"
         m.scale = (m.scale or 1.0) * 0.01  # "50 basis points" is 0.5 percentage points
         return sfx.end("bp")
-    if sfx.group("times"):
+    times = g["times"]
+    if times:
         after = low[sfx.end("times") : sfx.end("times") + 14]
-        if sfx.group("times") != lexicon().zh_times and _frequency(after, lex):
+        if times != lex.zh_times and _frequency(after, lex):
             m.tags.add("frequency")  # "three times a year"
             return None
-        if m.base == 1 and sfx.group("times") == lex.zh_times and m.word:
+        if m.base == 1 and times == lex.zh_times and m.word:
             m.base = 2.0  # "增长一倍" doubles; nobody writes "one times"
         m.kind = "times"
         return sfx.end("times")
-    if sfx.group("mcur"):
-        m.currency = lex.currency_symbols[key(sfx.group("mcur")[len(lex.million_prefix) :])].code
+    if g["mcur"]:
+        m.currency = lex.currency_symbols[key(g["mcur"][len(lex.million_prefix) :])].code
         m.scale = (m.scale or 1.0) * 1e6
         return sfx.end("mcur")
-    if sfx.group("cur"):
-        word = key(sfx.group("cur"))
+    if g["cur"]:
+        word = key(g["cur"])
         cur = lex.currency_words.get(word) or lex.clause_end_currency.get(word) or lex.currency_symbols[word]
         m.currency = cur.code
         m.money_factor = cur.factor
         if word in {"元", "圆"}:
             m.tags.add("yuan-word")  # "台币5306亿元": a currency sign before names the currency
         return sfx.end("cur")
-    if sfx.group("mass"):
-        raw = sfx.group("mass").strip("()[]{}<>")
-        m.mass, m.mass_factor = lex.masses[key(raw)]
+    if g["mass"]:
+        m.mass, m.mass_factor = lex.masses[key(g["mass"].strip("()[]{}<>"))]
         return sfx.end("mass")
-    if sfx.group("meas"):
+    if g["meas"]:
         m.kind = "measurement"
         return sfx.end("meas")
     return None
@@ -245,12 +248,17 @@ def _sign(low: str, m: Mention, p: _Patterns) -> None:
 
 def unit_phrase(phrase: str) -> Mention | None:
     """The unit parts a header names ("metric tons", "dollars per kilogram", "us$/kg", "万吨"),
-    as a Mention with no value; None unless the whole phrase is a unit."""
+    as a new Mention with no value; None unless the whole phrase is a unit."""
+    found = _unit_phrase(phrase.strip())
+    return None if found is None else copy(found)
+
+
+@lru_cache(maxsize=256)
+def _unit_phrase(phrase: str) -> Mention | None:
     p = _patterns()
     lex = lexicon()
-    phrase = phrase.strip()
     probe = Mention(0, 0, 0.0)
-    for sym in sorted(lex.currency_symbols, key=len, reverse=True):
+    for sym in p.symbols_longest_first:
         if phrase.startswith(sym) and not (sym[-1].isalpha() and phrase[len(sym) : len(sym) + 1].isalpha()):
             probe.currency = lex.currency_symbols[sym].code
             phrase = phrase[len(sym) :]
