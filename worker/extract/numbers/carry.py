@@ -20,7 +20,9 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
+from worker.extract.numbers.lexicon import Lexicon, alternation, key, lexicon
 from worker.extract.numbers.model import Mention
 from worker.extract.numbers.ranges import share_parts
 from worker.extract.numbers.units import unit_phrase
@@ -30,32 +32,51 @@ __all__ = ["carry_units"]
 _INLINE_HEADER = re.compile(r"\((?:in[ \t]+)?(?P<u>[^()\n\d]{1,30})\)[ \t]*[:：]")
 # a line that ends in a colon or a bracket may be a header: "Average prices, in dollars per kilogram:"
 _LINE_END = re.compile(r"(?m)[:：)）][ \t]*$")
-_LINE_UNIT = re.compile(
-    r"(?:\bin[ \t]+(?P<u1>[^\d,;:()]{1,30}?)|[(（](?P<u2>[^\d()（）]{1,30})[)）])[ \t]*[:：]?[ \t]*$"
-)
-_CN_HEADER = re.compile(r"单位[:：][ \t]*(?P<u>[^\n\d,，;；。)）]{1,12})")
 _BLOCK_END = re.compile(r"\n[ \t]*\n")
-_PRICE_LINK = re.compile(
-    r"\W*(?:up|down|rising|falling|rose|fell|climbing|dropping|升至|降至|涨至|跌至|增至|减至|上涨至|下跌至)?\s*"
-    r"(?:from|against|compared with|versus|vs\.?|to|and|or|升至|降至|涨至|跌至|增至|减至|至|到|和|与|或|、|从|由)?\s*$"
-)
-# "…$5,000 per kilogram as of last Wednesday, compared with just over $1,000": a comparison
-# links two values of one measure across a short phrase
-_COMPARED = re.compile(
-    r"[^\d.;!?。；]{0,40}?(?:compared (?:with|to)|versus|vs\.?|against|up from|down from|than|相比|相较|较)"
-    r"[ \t]*(?:(?:just|about|around|nearly|almost|roughly|over|under|more than|less than|some)[ \t]+)*$"
-)
-_PAIR_BACK = re.compile(r"\s*(?:to|and|or|至|到|和|与|或|、|-)\s*")
-_LIST_LINK = re.compile(r"\s*(?:,|、|和|与|及|and|or|to)\s*(?:about\s+|around\s+)?$")
 _MONEY = {"usd", "cny", "eur"}
 
 
+class _Patterns:
+    def __init__(self, lex: Lexicon) -> None:
+        links = lex.links
+
+        def alt(name: str) -> str:
+            return alternation(links.get(name, ()))
+
+        hedges = alternation(lex.hedge_adverbs | lex.hedge_comparatives)
+        self.price_link = re.compile(rf"\W*(?:{alt('price_verbs')})?\s*(?:{alt('price_links')})?\s*$")
+        self.compared = re.compile(
+            rf"[^\d.;!?。；]{{0,40}}?(?:{alt('comparison_links')})[ \t]*"
+            rf"(?:(?:{hedges}|{alt('comparison_hedges')})[ \t]+)*$"
+        )
+        self.pair_back = re.compile(rf"\s*(?:{alt('pair_links')})\s*")
+        self.list_link = re.compile(rf"\s*(?:{alt('list_links')})\s*(?:(?:{alt('list_hedges')})\s+)?$")
+        self.conversion = re.compile(rf"[ \t]*[(（][ \t]*(?:{alt('conversion_words')})?[ \t]*")
+        self.line_unit = re.compile(
+            rf"(?:(?<![a-z])(?:{alt('header_in')})[ \t]+(?P<u1>[^\d,;:()]{{1,30}}?)"
+            r"|[(（](?P<u2>[^\d()（）]{1,30})[)）])[ \t]*[:：]?[ \t]*$"
+        )
+        self.cn_header = re.compile(rf"(?:{alt('header_unit')})[:：][ \t]*(?P<u>[^\n\d,，;；。)）]{{1,12}})")
+        self.per_connector = re.compile(rf"^(?:(?:{alternation(lex.per_words)})[ \t]+|/[ \t]*)")
+        per = alternation([*lex.per_mass, *lex.cn_per_after])
+        self.conversion_tail = re.compile(
+            rf"[ \t]*[)）][ \t]*(?P<w>(?:(?:{alternation(lex.per_words)})[ \t]+|/[ \t]*)(?:{per})"
+            rf"|{alternation(lex.cn_per_before)})"
+        )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns(lexicon())
+
+
 def carry_units(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
-    if ":" in low or "：" in low or "单位" in low:
-        _headers(low, mentions)
-    _conversions(low, mentions)
-    _price_pairs(low, mentions)
-    _lists(low, mentions)
+    p = _patterns()
+    if ":" in low or "：" in low:
+        _headers(low, mentions, p)
+    _conversions(low, mentions, p)
+    _price_pairs(low, mentions, p)
+    _lists(low, mentions, p)
     return mentions
 
 
@@ -75,7 +96,7 @@ def _apply(header: Mention, m: Mention) -> None:
         m.per_mass = header.per_mass  # "$395" under "in dollars per kilogram"
 
 
-def _headers(low: str, mentions: list[Mention]) -> None:
+def _headers(low: str, mentions: list[Mention], p: _Patterns) -> None:
     starts = [m.start for m in mentions]
     inline = list(_INLINE_HEADER.finditer(low))
     blocks: list[tuple[int, int, Mention | None]] = []
@@ -95,10 +116,10 @@ def _headers(low: str, mentions: list[Mention]) -> None:
         line = low[line_start : e.end()]
         if len(line) > 120 or any(ch.isdigit() for ch in line) or _INLINE_HEADER.search(line):
             continue
-        u = _LINE_UNIT.search(line)
+        u = p.line_unit.search(line)
         if u is not None:
             blocks.append((line_start, e.end(), unit_phrase(u.group("u1") or u.group("u2") or "")))
-    for h in _CN_HEADER.finditer(low):
+    for h in p.cn_header.finditer(low):
         blocks.append((h.start(), h.end(), unit_phrase(h.group("u"))))
     if not blocks:
         return
@@ -117,29 +138,27 @@ def _headers(low: str, mentions: list[Mention]) -> None:
             _apply(unit, m)
 
 
-def _conversions(low: str, mentions: list[Mention]) -> None:
+def _conversions(low: str, mentions: list[Mention], p: _Patterns) -> None:
     for a, b in itertools.pairwise(mentions):
         if a.currency is None or b.currency is None:
             continue
         gap = low[a.end : b.start]
-        if not re.fullmatch(r"[ \t]*[(（][ \t]*(?:about|approximately|roughly|约|约合|合)?[ \t]*", gap):
+        if len(gap) > 20 or not p.conversion.fullmatch(gap):
             continue
         if a.per_mass is None and b.per_mass is not None:
             a.per_mass = b.per_mass
         elif b.per_mass is None and a.per_mass is not None:
             b.per_mass = a.per_mass
         elif a.per_mass is None and b.per_mass is None:
-            tail = re.match(
-                r"[ \t]*[)）][ \t]*(?:(?:a|an|per|each)[ \t]+|/[ \t]*|每)(?P<w>[a-z]+|吨|公斤|千克|磅)",
-                low[b.end : b.end + 30],
-            )
+            tail = p.conversion_tail.match(low, b.end)
             if tail:
-                probe = unit_phrase("/" + tail.group("w"))
-                if probe is not None and probe.per_mass is not None:
-                    a.per_mass = b.per_mass = probe.per_mass
+                word = p.per_connector.sub("", tail.group("w"))
+                kind = lexicon().per_mass.get(key(word)) or lexicon().cn_per_before.get(word)
+                if kind is not None:
+                    a.per_mass = b.per_mass = kind
 
 
-def _price_pairs(low: str, mentions: list[Mention]) -> None:
+def _price_pairs(low: str, mentions: list[Mention], p: _Patterns) -> None:
     for i, q in enumerate(mentions):
         if q.currency not in _MONEY or q.per_mass is not None:
             continue
@@ -152,9 +171,9 @@ def _price_pairs(low: str, mentions: list[Mention]) -> None:
             lo, hi = (other.end, q.start) if j < i else (q.end, other.start)
             gap = low[lo:hi]
             forward = j < i and (
-                (len(gap) <= 30 and _PRICE_LINK.match(gap + " ")) or (len(gap) <= 60 and _COMPARED.match(gap))
+                (len(gap) <= 30 and p.price_link.match(gap + " ")) or (len(gap) <= 60 and p.compared.match(gap))
             )
-            backward = j > i and len(gap) <= 30 and _PAIR_BACK.fullmatch(gap)  # "$300 to $1,000/kg"
+            backward = j > i and len(gap) <= 30 and p.pair_back.fullmatch(gap)  # "$300 to $1,000/kg"
             comparable = other.value() > 0 and 0.01 <= q.value() / other.value() * _per_factor(other) <= 100
             if (forward or backward) and comparable:
                 q.per_mass = other.per_mass
@@ -165,7 +184,7 @@ def _per_factor(m: Mention) -> float:
     return 0.45359237 if m.per_mass == "pound" else 1.0
 
 
-def _lists(low: str, mentions: list[Mention]) -> None:
+def _lists(low: str, mentions: list[Mention], p: _Patterns) -> None:
     """ "5.15 and 8.63 tonnes": earlier members of a list take the last one's unit."""
     for i in range(len(mentions) - 2, -1, -1):
         q, nxt = mentions[i], mentions[i + 1]
@@ -174,5 +193,5 @@ def _lists(low: str, mentions: list[Mention]) -> None:
         if "scaled" in q.tags and nxt.scale is not None:
             continue
         gap = low[q.end : nxt.start]
-        if len(gap) <= 12 and _LIST_LINK.match(gap + " ") and not re.search(r"\d", gap):
+        if len(gap) <= 12 and p.list_link.match(gap + " ") and not re.search(r"\d", gap):
             share_parts(nxt, q)

@@ -42,14 +42,20 @@ class _Patterns:
             rf"|(?P<mult>{alternation(lex.multipliers)})(?![a-z\-])"
             rf"|{patterns().english_run}(?![a-z]))"
         )
-        self.of_after = re.compile(r"[ \t]+of\b")
-        self.half_after = re.compile(r"[ \t]+(?:of|the|its|their|all|that|this)\b")
+        self.of_after = re.compile(rf"[ \t]+(?:{alternation(lex.fraction_of)})")
+        self.half_after = re.compile(rf"[ \t]+(?:{alternation(lex.half_before)})")
+        singular = [w for w, v in lex.fraction_numerators.items() if v == 1]
+        self.a_before = re.compile(rf"(?<![a-z])(?:{alternation(singular)})[ \t]+$")
         # "by a third", "by nearly half", "nearly a third", "more than half"
-        self.before = re.compile(rf"(?:\bby|{hedges})[ \t]+(?:(?:{hedges})[ \t]+)?$")
+        self.before = re.compile(
+            rf"(?<![a-z])(?:{alternation(lex.fraction_by)}|{hedges})[ \t]+(?:(?:{hedges})[ \t]+)?$"
+        )
         periods = alternation(lex.period_words)
         # "the first half", "the first three quarters"; "three quarters of 2025", "half of this year"
         self.period_before = re.compile(rf"\b(?:{periods})[ \t]+(?:(?:{alternation(lex.fraction_numerators)})[ \t]+)?$")
-        self.period_after = re.compile(rf"[ \t]+of[ \t]+(?:\d{{4}}\b|(?:{alternation(lex.period_after_of)}))")
+        self.period_after = re.compile(
+            rf"[ \t]+(?:{alternation(lex.fraction_of)})[ \t]+(?:\d{{4}}\b|(?:{alternation(lex.period_after_of)}))"
+        )
         self.period_fractions = lex.period_fractions
         digits = "".join(sorted(lex.cn_digits))
         chars = "".join(sorted({*lex.cn_digits, *lex.cn_small, *lex.cn_big}))
@@ -63,18 +69,23 @@ class _Patterns:
         self.part_mark = re.compile(mark)
         self.part_whole = re.compile(rf"[ ]*(?P<d>[{chars}](?:[ ]?[{chars}]){{0,24}}|\d{{1,9}})")
         self.part_part = re.compile(rf"[ ]*(?P<n>{arabic}|{cn_part})(?:[ ]*(?P<k>{scale}))?")
-        small = "一二两三四五六七八九十"
+        ones = "".join(d for d, v in lex.cn_digits.items() if v > 0 and d not in lex.cn_financial)
+        ten = "".join(d for d, v in lex.cn_small.items() if v == 10 and d not in lex.cn_financial)
+        small, half, point = ones + ten, re.escape(lex.cn_half), re.escape(lex.cn_point)
         self.cheng = re.compile(
-            rf"(?:(?<![\d.])(?P<a>\d{{1,2}}(?:\.\d)?)|(?P<c>[{small}](?:[ ]?点[ ]?[{small}])?)|(?P<h>半))"
-            rf"[ ]*{re.escape(lex.cheng)}(?:[ ]?(?P<u>[{small[:-1]}1-9])(?![{small}\d]|{re.escape(lex.cheng)})"
-            rf"|(?P<uh>半))?(?![{re.escape(lex.cheng_not_before)}])"
+            rf"(?:(?<![\d.])(?P<a>\d{{1,2}}(?:\.\d)?)|(?P<c>[{small}](?:[ ]?{point}[ ]?[{small}])?)|(?P<h>{half}))"
+            rf"[ ]*{re.escape(lex.cheng)}(?:[ ]?(?P<u>[{ones}1-9])(?![{small}\d]|{re.escape(lex.cheng)})"
+            rf"|(?P<uh>{half}))?(?![{re.escape(lex.cheng_not_before)}])"
         )
         self.halves = re.compile(alternation(lex.cn_halves))
         self.multipliers = re.compile(alternation(lex.cn_multipliers))
         after = "".join(sorted(lex.cn_zero_after))
-        self.zero = re.compile(rf"(?<=[{after}])零(?![{chars}点])")
+        zero = "".join(d for d, v in lex.cn_digits.items() if v == 0)
+        self.zero = re.compile(rf"(?<=[{after}])[{zero}](?![{chars}{point}])")
+        share_after = alternation(lex.slash_share_after)
         self.slash = re.compile(
-            r"(?<=[约近超逾占达为足到过])([1-9])/([2-9]|10)(?![\d/.])|(?<![\d/.])([1-9])/([2-9]|10)(?=的)"
+            rf"(?<=[{lex.slash_share_before}])([1-9])/([2-9]|10)(?![\d/.])"
+            rf"|(?<![\d/.])([1-9])/([2-9]|10)(?={share_after})"
         )
 
 
@@ -101,7 +112,7 @@ def english_forms(low: str) -> Iterator[Mention]:
             yield Mention(s, e, value * 100, kind="percent", approx=True, tags={"form"})
         elif m.group("half"):
             before = low[max(0, s - 30) : s]
-            if _period(low, s, e, p) or re.search(r"\b(?:a|one)[ \t]+$", before):
+            if _period(low, s, e, p) or p.a_before.search(before):
                 continue  # "the first half of 2024" is a period; "a half" is read as a fraction
             if not (p.half_after.match(low, e) or p.before.search(before)):
                 continue

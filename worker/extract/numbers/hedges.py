@@ -43,7 +43,8 @@ class _Patterns:
         self.not_after = re.compile(alternation(lex.after_not_before))
         self.not_hedge = lex.not_hedge
         self.reference = lex.comparison_reference
-        self.whole_gap = re.compile(r"^[^\d的]{1,8}的$")
+        pos = re.escape(lex.possessive)
+        self.whole_gap = re.compile(rf"^[^\d{pos}]{{1,8}}{pos}$")
         self.wholes = lex.share_whole
 
 

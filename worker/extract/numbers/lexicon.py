@@ -138,6 +138,12 @@ class Lexicon:
     fraction_numerators: dict[str, float]
     fraction_denominators: dict[str, float]
     multipliers: dict[str, float]
+    spaced_abbreviations: frozenset[str]
+    fraction_of: tuple[str, ...]
+    fraction_by: tuple[str, ...]
+    half_before: tuple[str, ...]
+    per_words: tuple[str, ...]
+    counted_joiners: frozenset[str]
     period_words: tuple[str, ...]
     period_fractions: frozenset[str]
     period_after_of: tuple[str, ...]
@@ -160,6 +166,7 @@ class Lexicon:
     cn_small: dict[str, float]
     cn_big: dict[str, float]
     cn_point: str
+    cn_financial: frozenset[str]
     cn_more: frozenset[str]
     cn_half: str
     cn_halves: dict[str, float]
@@ -190,12 +197,15 @@ class Lexicon:
     cheng: str
     cheng_not_before: str
     fraction_mark: str
-    zh_points: tuple[str, ...]
     zh_times: str
-
-    @property
-    def cn_numeral_chars(self) -> str:
-        return "".join(sorted({*self.cn_digits, *self.cn_small, *self.cn_big}))
+    links: dict[str, tuple[str, ...]]  # both languages' link words by use (see en.yaml "links")
+    slash_share_before: str
+    slash_share_after: tuple[str, ...]
+    possessive: str
+    month_after: str
+    day_after: tuple[str, ...]
+    year_after: str
+    half_not_before: str
 
 
 def _currencies(
@@ -250,6 +260,12 @@ def lexicon() -> Lexicon:
         fraction_numerators=_nums(en, "fraction_numerators", "en.yaml"),
         fraction_denominators=_nums(en, "fraction_denominators", "en.yaml"),
         multipliers=_nums(en, "multipliers", "en.yaml"),
+        spaced_abbreviations=frozenset(_strs(en, "spaced_abbreviations", "en.yaml")),
+        fraction_of=tuple(_strs(en, "fraction_of", "en.yaml")),
+        fraction_by=tuple(_strs(en, "fraction_by", "en.yaml")),
+        half_before=tuple(_strs(en, "half_before", "en.yaml")),
+        per_words=tuple(_strs(en, "per", "en.yaml")),
+        counted_joiners=frozenset(_strs(counted, "joiners", "en.yaml")),
         period_words=tuple(_strs(en, "period_words", "en.yaml")),
         period_fractions=frozenset(_strs(en, "period_fractions", "en.yaml")),
         period_after_of=tuple(_strs(en, "period_after_of", "en.yaml")),
@@ -275,6 +291,7 @@ def lexicon() -> Lexicon:
         cn_small={str(k): float(v) for k, v in (zh.get("small_units") or {}).items()},
         cn_big={str(k): float(v) for k, v in (zh.get("big_units") or {}).items()},
         cn_point=str(zh.get("decimal_point", "点")),
+        cn_financial=frozenset(str(x) for x in zh.get("financial") or []),
         cn_more=frozenset(_strs(zh, "more_than", "zh.yaml")),
         cn_half=str(zh.get("half", "半")),
         cn_halves={str(k): float(v) for k, v in (zh.get("halves") or {}).items()},
@@ -308,6 +325,21 @@ def lexicon() -> Lexicon:
         cheng=str(zh.get("cheng", "成")),
         cheng_not_before="".join(_strs(zh, "cheng_not_before", "zh.yaml")),
         fraction_mark=str(zh.get("fraction_mark", "分之")),
-        zh_points=tuple(_strs(zh, "percentage_points", "zh.yaml")),
         zh_times=str(zh.get("times", "倍")),
+        links=_links(en, zh),
+        slash_share_before="".join(_strs(zh, "slash_share_before", "zh.yaml")),
+        slash_share_after=tuple(_strs(zh, "slash_share_after", "zh.yaml")),
+        possessive=str(zh.get("possessive", "的")),
+        month_after=str(zh.get("month_after", "月")),
+        day_after=tuple(_strs(zh, "day_after", "zh.yaml")),
+        year_after=str(zh.get("year_after", "年")),
+        half_not_before="".join(_strs(zh, "half_not_before", "zh.yaml")),
     )
+
+
+def _links(*files: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for data in files:
+        for name, words in (data.get("links") or {}).items():
+            out.setdefault(str(name), []).extend(str(w).lower() for w in words or [])
+    return {k: tuple(v) for k, v in out.items()}

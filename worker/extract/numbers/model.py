@@ -54,13 +54,12 @@ class Mention:
     word: bool = False
     sign: float = 1.0
     scale: float | None = None  # "million", "万", "bn"
-    kind: str | None = None  # percent | percentage_points | times | mass | measurement | fixed
+    kind: str | None = None  # percent | percentage_points | times | measurement
     currency: str | None = None  # usd | cny | eur | other
     money_factor: float = 1.0  # subunits: "50 cents" → 0.01
     mass: str | None = None  # tonnes | kg
     mass_factor: float = 1.0
     per_mass: str | None = None  # tonne | kg | pound | ounce: a price per that mass
-    fixed_unit: str | None = None  # kind "fixed": a unit decided by the form ("七成" percent)
     approx: bool = False
     high: Mention | None = None  # the upper bound of a range
     role: str | None = None
@@ -80,8 +79,6 @@ class Mention:
 
     def unit(self) -> str | None:
         """The SCHEMA unit the parts add up to."""
-        if self.kind == "fixed":
-            return self.fixed_unit
         if self.kind in {"percent", "percentage_points", "times"}:
             return self.kind
         if self.kind == "measurement":

@@ -20,16 +20,31 @@ The joined range is A with ``high`` = B.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from worker.extract.numbers.lexicon import Lexicon, alternation, lexicon
 from worker.extract.numbers.model import Mention
 
 __all__ = ["join_ranges", "share_parts"]
 
-_DASH = re.compile(r"[ \t]*(?:-|~|～|—|–|_)[ \t]*")
-_TO = re.compile(r"[ \t]*(?:to|至|到)[ \t]*")
-_AND = re.compile(r"[ \t]*(?:and|至|到|与|和|-|to)[ \t]*")
-_BETWEEN = re.compile(r"(?:\bbetween|介于|在)[ \t]*$")
-_FROM = re.compile(r"(?:\bfrom|从|由)[ \t]*$")
+
+class _Patterns:
+    def __init__(self, lex: Lexicon) -> None:
+        links = lex.links
+
+        def between(name: str) -> re.Pattern[str]:
+            return re.compile(rf"[ \t]*(?:{alternation(links.get(name, ()))})[ \t]*")
+
+        def before(name: str) -> re.Pattern[str]:
+            return re.compile(rf"(?<![a-z])(?:{alternation(links.get(name, ()))})[ \t]*$")
+
+        self.dash, self.to, self.conj = between("range_dash"), between("range_to"), between("range_and")
+        self.between, self.from_ = before("range_between"), before("range_from")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns(lexicon())
 
 
 def _year_like(m: Mention, text: str) -> bool:
@@ -38,6 +53,7 @@ def _year_like(m: Mention, text: str) -> bool:
 
 
 def join_ranges(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
+    p = _patterns()
     out: list[Mention] = []
     i = 0
     while i < len(mentions):
@@ -46,11 +62,11 @@ def join_ranges(text: str, low: str, mentions: list[Mention]) -> list[Mention]:
         if b is not None and a.role is None and b.role is None and a.high is None:
             gap = low[a.end : b.start]
             before = low[max(0, a.start - 12) : a.start]
-            between = _BETWEEN.search(before) is not None
-            dash = _DASH.fullmatch(gap) is not None
-            to = _TO.fullmatch(gap) is not None
-            conj = between and not b.bare and _AND.fullmatch(gap) is not None
-            if (dash or to or conj) and _FROM.search(before):
+            short = len(gap) <= 12
+            dash = short and p.dash.fullmatch(gap) is not None
+            to = short and p.to.fullmatch(gap) is not None
+            conj = short and not b.bare and p.conj.fullmatch(gap) is not None and p.between.search(before) is not None
+            if (dash or to or conj) and p.from_.search(before):
                 if a.bare and not _year_like(a, text) and not b.bare:
                     share_parts(b, a)
             elif (dash or to or conj) and _compatible(a, b, dash, text):

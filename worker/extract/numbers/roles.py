@@ -93,10 +93,12 @@ def _role(text: str, low: str, m: Mention, p: _Patterns, lex: Lexicon) -> str | 
     month = p.month_before.match(rev.lstrip(" \t.,")) or p.month_after.match(low, e)
     if month and (m.base <= 31 or (raw.isdigit() and len(raw) == 4)):
         return "date"
-    if (text.startswith("月", e) and 1 <= m.base <= 12) or (text.startswith("日", e) and 1 <= m.base <= 31):
-        return "date"
+    if (text.startswith(lex.month_after, e) and 1 <= m.base <= 12) or (
+        any(text.startswith(d, e) for d in lex.day_after) and 1 <= m.base <= 31
+    ):
+        return "date"  # "10月9日"
     year_like = raw.isdigit() and len(raw) == 4 and 1800 <= m.base <= 2100
-    if year_like or (text.startswith("年", e) and m.base >= 1000 and m.base == int(m.base)):
+    if year_like or (text.startswith(lex.year_after, e) and m.base >= 1000 and m.base == int(m.base)):
         return "year"
     if p.duration.match(low, e) or p.zh_duration.match(text, e):
         return "duration"
@@ -152,7 +154,7 @@ def _noun_phrase(low: str, end: int, value: float, p: _Patterns, lex: Lexicon) -
         if skipping and word in lex.counted_skip:
             continue
         skipping = False
-        if word in {"and", "or"} and words:
+        if word in lex.counted_joiners and words:
             words.append((w.start(1), w.end(1), word))
             continue
         if word in lex.counted_stop:
@@ -168,7 +170,7 @@ def _noun_phrase(low: str, end: int, value: float, p: _Patterns, lex: Lexicon) -
 
 
 def _plural(word: str, value: float, lex: Lexicon) -> bool:
-    if word in {"and", "or"}:
+    if word in lex.counted_joiners:
         return False
     if word in lex.counted_plurals:
         return True

@@ -43,8 +43,14 @@ class Patterns:
     def __init__(self, lex: Lexicon) -> None:
         big = "".join(lex.cn_big)
         more = "".join(sorted(lex.cn_more))
+        hundreds = "".join(ch for ch, v in lex.cn_small.items() if v >= 100 and ch not in lex.cn_financial)
+        thousand = "".join(ch for ch, v in lex.cn_small.items() if v == 1000 and ch not in lex.cn_financial)
+        # 千 that starts a unit word ("5千克" is 5 kg, "千米", "千瓦"): not a scale
+        unit_words = [*lex.masses, *lex.measurements]
+        after_thousand = "".join(sorted({w[1] for w in unit_words if len(w) > 1 and w[0] in thousand}))
+        not_unit = f"(?![{after_thousand}])" if after_thousand else ""
         # digits, then Chinese scale characters ("9.2万", "60余万", "1万8125", "5千吨" but not "5千克")
-        tail = rf"(?:[{more}]?(?:[百千]?[{big}]+|千(?![克米瓦卡帕焦]))(?:\d+(?![.﹒\d,]))?)*"
+        tail = rf"(?:[{more}]?(?:[{hundreds}]?[{big}]+|[{thousand}]{not_unit})(?:\d+(?![.﹒\d,]))?)*"
         # a cheap scan finds where a numeral starts; the full pattern reads it there
         self.digit_start = re.compile(r"(?<![a-z0-9.,_/\\﹒])\d[\d,.﹒]*")
         self.digits = re.compile(rf"(?P<d>{_ARABIC})(?P<t>{tail})")
@@ -67,9 +73,8 @@ class Patterns:
             [*lex.en_numerals, *lex.multipliers, "half", *(f"{a} {w}" for a in ("a", "an") for w in a_words)]
         )
         self.english_tokens = re.compile(r"[a-z]+")
-        # positional digits in a Chinese year ("二〇二五"); financial digits alone are no numeral
-        # ("大陆" holds 陆): they count only inside a longer numeral
-        self.plain_digits = frozenset(lex.cn_digits)
+        # financial digits alone are no numeral ("大陆" holds 陆): they count only inside a longer one
+        self.financial = lex.cn_financial
         self.big = frozenset(lex.cn_big)
         self.units = frozenset({*lex.cn_small, *lex.cn_big})
         self.vague = frozenset(lex.vague_before)
@@ -311,7 +316,7 @@ def chinese_mentions(text: str) -> Iterator[Mention]:
         if len(raw) > 48:
             continue  # no numeral is this long: a run of numeral characters is something else
         stripped = raw.replace(" ", "")
-        if len(stripped) == 1 and stripped not in pat.common:
+        if len(stripped) == 1 and stripped in pat.financial:
             continue  # a financial digit alone: 陆 of 大陆
         if all(ch in pat.big for ch in stripped):
             continue  # "万吨", "亿元": a unit, no number

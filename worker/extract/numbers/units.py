@@ -41,6 +41,7 @@ class _Patterns:
         per_words = alternation(w for w in lex.per_mass if len(w) > 1)  # "a t" would read "at"
         per_all = alternation(lex.per_mass)
         self.codes = frozenset(codes)
+        self.per_connector = re.compile(rf"^[ \t]*(?:/|(?:{alternation(lex.per_words)}))[ \t]*")
         self.suffix = re.compile(
             r"(?P<hy>[ \t]?-?[ \t]?)"
             rf"(?:(?P<scale>{alternation(w for w in lex.scales if lex.scales[w] >= 1000)})"
@@ -57,9 +58,9 @@ class _Patterns:
             rf"|(?:{alternation(lex.clause_end_currency)})(?![\u3400-\u9fff]))"
             rf"|(?P<mass>(?P<br>[(\[{{<])?(?:{alternation(lex.masses)})(?(br)[)\]}}>]))"
             rf"|(?P<meas>{alternation(lex.measurements)}))?"
-            rf"(?P<per>[ \t]*/[ \t]*(?:{per_all})|[ \t]*(?:per|a|an|each)[ \t]+(?:{per_words})"
+            rf"(?P<per>[ \t]*/[ \t]*(?:{per_all})|[ \t]*(?:{alternation(lex.per_words)})[ \t]+(?:{per_words})"
             rf"|{alternation(lex.cn_per_after)})?"
-            rf"(?P<half>{re.escape(lex.cn_half)}(?![年天月个数价]))?"
+            rf"(?P<half>{re.escape(lex.cn_half)}(?![{re.escape(lex.half_not_before)}]))?"
         )
         pre_symbols = [s for s in lex.currency_symbols]
         self.prefix = re.compile(
@@ -107,7 +108,7 @@ def _suffix(low: str, m: Mention, p: _Patterns, lex: Lexicon) -> None:
         g["abbr"]
         and not m.word
         and not g["hy"].strip(" \t")
-        and (not g["hy"] or key(g["abbr"]) in {"bn", "mn", "mln", "tn", "bln", "trn", "mio"})
+        and (not g["hy"] or key(g["abbr"]) in lex.spaced_abbreviations)
     ):
         m.scale = lex.scale_abbreviations[key(g["abbr"])]  # "$400M", "5 bn"; not "5 m" (metres)
         end = sfx.end("abbr")
@@ -124,10 +125,9 @@ def _suffix(low: str, m: Mention, p: _Patterns, lex: Lexicon) -> None:
         end = unit_end
     if g["per"] and m.kind is None and m.mass is None:
         word = g["per"]
-        kind = lex.cn_per_after.get(word) or lex.per_mass.get(key(re.sub(r"^[ \t]*(?:/|per|an?|each)", "", word)))
+        kind = lex.cn_per_after.get(word) or lex.per_mass.get(key(p.per_connector.sub("", word)))
         if kind is not None:
             m.per_mass = kind
-            m.tags.add("per-own")
             end = sfx.end("per")
     if g["half"] and m.mass is not None and m.scale is None:
         m.base += 0.5  # "一吨半"
@@ -203,7 +203,6 @@ def _prefix(low: str, m: Mention, p: _Patterns, lex: Lexicon, chinese: bool) -> 
             m.start -= outer.end() - pre.end()
     if pre.group("per"):
         m.per_mass = lex.cn_per_before[pre.group("per")[::-1]]
-        m.tags.add("per-own")
     elif pre.group("pof"):
         if not m.bare or re.search(r"\d[ \t]*$", low[max(0, m.start - pre.end() - 4) : m.start - pre.end()]):
             return  # "20 percent of 10 tonnes": the percent belongs to the number before
@@ -222,7 +221,6 @@ def _prefix(low: str, m: Mention, p: _Patterns, lex: Lexicon, chinese: bool) -> 
             table = lex.chinese_symbols if chinese and key(word) in lex.chinese_symbols else lex.currency_symbols
             m.currency = table[key(word)].code
             m.tags.add("prefix-unit")
-        m.tags.add("cur-prefix")
     m.start -= pre.end()
 
 
@@ -243,7 +241,6 @@ def _sign(low: str, m: Mention, p: _Patterns) -> None:
     if neg is not None:
         m.sign = -1.0
         m.start = s - neg.end()
-        m.tags.add("prefix-sign")
 
 
 def unit_phrase(phrase: str) -> Mention | None:
