@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from worker.errors import ConfigError
+from worker.extract.numbers import hedge_words
 from worker.extract.resources import read_data
 from worker.extract.text import normalize, to_simplified
 
@@ -354,6 +355,8 @@ def _build(extra: Mapping[str, Any] | None) -> Vocabulary:
     }
     measures = {str(k): _aliases(v, f"measures.{k}") for k, v in measures_raw.items()}
     cues = {str(k): _aliases(v, f"cues.{k}") for k, v in cues_raw.items()}
+    for name, words in hedge_words().items():  # the hedge words live with the number grammar
+        cues.setdefault(name, words)
 
     if extra:
         actors = _merge(actors, extra.get("actors"), "actors")

@@ -44,7 +44,7 @@ from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, 
 from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
 from worker.extract.statistics.period import period_of
-from worker.extract.statistics.scope import excluded, hedged, unit_of
+from worker.extract.statistics.scope import excluded, unit_of
 from worker.extract.statistics.subject import SubjectCase, default_subject, subject_rule
 from worker.extract.text import detect_language, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
@@ -158,7 +158,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
         Statistic(
             value=q.value * sign,
             unit=unit,
-            approx=q.approx or hedged(ctx, sent, q),
+            approx=q.approx,
             value_high=high,
             subject=subject,
             material=mat,

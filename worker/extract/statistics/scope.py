@@ -114,18 +114,6 @@ def licence_items(ctx: Document, clause: Span, q: Quantity) -> bool:
     return len(gap.split()) <= 2 and not re.search(r"[.,;:\d]", gap)
 
 
-def hedged(ctx: Document, sent: Sentence, q: Quantity) -> bool:
-    before_start = max(sent.start, q.start - 16)
-    for h in cues_in(ctx, "hedge_before", before_start, q.start):
-        gap = ctx.prep[h.end : q.start]
-        if gap.strip() in {"", "$", "US$"} or re.fullmatch(r"\s*(?:the|of|a|\$|US\$)?\s*", gap):
-            return True
-        # Chinese hedges the verb: "大约占全球的80%", "约为5000吨"
-        if is_cjk_text(h.alias) and re.fullmatch(r"\s*(?:占|为|达|是|达到|相当于)[^\d,.;:。]{0,4}?\s*", gap):
-            return True
-    after = ctx.prep[q.end : min(sent.end, q.end + 6)]
-    skip = len(after) - len(after.lstrip())
-    return any(h.start == q.end + skip for h in cues_in(ctx, "hedge_after", q.end, min(sent.end, q.end + 8)))
 
 
 def of_foreign_object(ctx: Document, q: Quantity) -> bool:
