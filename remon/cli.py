@@ -334,10 +334,13 @@ def eval_(
     folds: Annotated[int, typer.Option("--folds", min=2, help="How many folds (by a hash of the id).")] = 5,
     findings: Annotated[int, typer.Option("--findings", min=0, help="How many misses / false hits to list.")] = 200,
     calibration: Annotated[bool, typer.Option("--calibration", help="Print the confidence calibration table.")] = False,
+    events: Annotated[Path | None, typer.Option(
+        "--events", help="Gold measure events by passage id (tests/golden/measure_events.jsonl).")] = None,
 ) -> None:
     """Score the extractor against gold files: P/R/F1 by language, error classes, misses and false hits.
 
     The language of each passage is detected, as it would be for a new feed, not read from the gold line.
+    With --events, the passages that file labels are also scored for measure events (docs/measure_events.md).
     """
     from worker.extract.analyze import analyze
     from worker.extract.calibration import format_calibration
@@ -356,9 +359,15 @@ def eval_(
         if k is not None and not 0 <= k < folds:
             typer.echo(f"remon: {name} must be between 0 and {folds - 1}", err=True)
             raise typer.Exit(2)
+    if events is not None and not events.is_file():
+        typer.echo(f"remon: no such file: {events}", err=True)
+        raise typer.Exit(2)
     gold = [g for path in paths for g in load_jsonl(path)]
+    if events is not None:
+        labelled = {str(e["id"]): e.get("events") or [] for e in load_jsonl(events)}
+        gold = [{**g, "events": labelled[str(g.get("id"))]} if str(g.get("id")) in labelled else g for g in gold]
     gold = select(gold, folds=folds, only=fold, exclude=exclude_fold)
-    predicted = [analyze(g["text"], title=g.get("title")).to_dict() for g in gold]
+    predicted = [analyze(g["text"], title=g.get("title"), published=g.get("published")).to_dict() for g in gold]
     report = evaluate(gold, predicted)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))

@@ -1,0 +1,122 @@
+"""Measure events: what authorities did to export controls, as a text reports it.
+
+``extract_measures(text)`` returns one ``MeasureEvent`` per measure action the text states:
+"MOFCOM imposed export controls on gallium and germanium from August 1, 2023", "中方宣布暂停
+实施10月9日公布的稀土出口管制措施一年", "Congo extended its cobalt export ban". Each event has
+an action (impose expand suspend resume lift extend), issuer, materials (SCHEMA keys) and free-text
+items, targets, thresholds, the announcement's identifier, dates (announced, effective, until) in
+ISO form, its evidence sentence and span, and a confidence. The conventions (what counts as an
+event, how dates and identifiers are written) are in docs/measure_events.md.
+
+The pipeline, one module per decision:
+- ``action``: the action cues of a sentence that state facts (not plans, threats, demands);
+- ``identifier``: announcement numbers, Federal Register and EU citations, normalised;
+- ``dates``: calendar expressions, resolved against the published date;
+- ``scope``: issuer, targets, items, thresholds, off-topic sentences;
+- ``events``: one sentence's events; ``merge``: one event per measure per passage.
+
+Cheap by construction: a sentence is looked at only when one regex finds a control word in it,
+and every pattern is compiled once (``lexicon``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from worker.extract.measures.dates import parse_published
+from worker.extract.measures.draft import Draft
+from worker.extract.measures.events import Context, sentence_events
+from worker.extract.measures.lexicon import ACTIONS, lexicon
+from worker.extract.measures.merge import complete_years, merge
+from worker.extract.text import is_chinese, split_sentences
+from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
+from worker.types import MeasureEvent
+
+__all__ = ["ACTIONS", "extract_measures"]
+
+_LOOKBACK = 2  # sentences: where a sentence naming no material takes its materials from
+
+
+def extract_measures(
+    text: str,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    vocab: Vocabulary | None = None,
+    published: date | datetime | str | None = None,
+) -> list[MeasureEvent]:
+    """The measure events of one text (and its title, when the text does not start with it).
+
+    ``published`` (the article's date) gives a year to dates that lack one; without it they
+    stay as written and are flagged. ``language`` is accepted for symmetry with the other
+    extractors: each sentence is read by the patterns of its own script, because Chinese
+    articles quote English names and English ones quote Chinese titles.
+    """
+    del language
+    lex = lexicon()
+    vocab = vocab or load_vocabulary()
+    pub = parse_published(published)
+    body = text or ""
+    prepared = prepare(body)
+    head = (title or "").strip()
+    head_in_body = bool(head) and " ".join(head.split())[:30] in " ".join(body[:400].split())
+    head_prep = prepare(head) if head and not head_in_body else ""
+    if not _gated(prepared, lex) and not _gated(head_prep, lex):
+        return []
+    found = vocab.find_materials(prepared, prepared=True)
+    head_found = vocab.find_materials(head_prep, prepared=True) if head_prep else []
+    topic = _topic(found + head_found)
+    sentences = split_sentences(body)
+    per_sentence = [[(m.key, m.weak) for m in found if s.start <= m.start < s.end] for s in sentences]
+    issuers = Counter(m.key for m in lex.issuers.find(prepared, prepared=True))
+    ctx = Context(lex=lex, vocab=vocab, published=pub, fallback_materials=topic,
+                  fallback_issuer=issuers.most_common(1)[0][0] if issuers else None)
+    drafts: list[Draft] = []
+    head_keys = [m.key for m in head_found if not m.weak]
+    if head_prep and _gated(head_prep, lex):
+        ctx.fallback_materials = topic
+        drafts += sentence_events(head, head_prep, 0, [(m.key, m.weak) for m in head_found], ctx,
+                                  chinese=is_chinese(head), order=-1, in_title=True)
+    for i, s in enumerate(sentences):
+        sent = prepared[s.start : s.end]
+        if not lex.gate["zh" if _cjk(sent) else "en"].search(sent):
+            continue
+        ctx.fallback_materials = _fallback(per_sentence, i, head_keys, topic)
+        drafts += sentence_events(s.text, sent, s.start, per_sentence[i], ctx, chinese=is_chinese(sent), order=i)
+    if not drafts:
+        return []
+    country = _countries()
+    events = merge(drafts, country=country, rank=lex.issuer_rank)
+    complete_years(events, published_year=pub[0] if pub else None)
+    return [d.freeze() for d in events]
+
+
+def _cjk(s: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in s)
+
+
+def _gated(prepared: str, lex: object) -> bool:
+    lx = lexicon()
+    return bool(prepared) and bool(lx.gate["en"].search(prepared) or lx.gate["zh"].search(prepared))
+
+
+def _topic(found: list[Match]) -> list[str]:
+    """The passage's main material: the most mentioned SCHEMA material (weak names count last)."""
+    strong = Counter(m.key for m in found if not m.weak)
+    counts = strong or Counter(m.key for m in found if m.key != "critical_minerals")
+    return [counts.most_common(1)[0][0]] if counts else []
+
+
+def _fallback(per_sentence: list[list[tuple[str, bool]]], i: int, head: list[str], topic: list[str]) -> list[str]:
+    for j in range(i - 1, max(-1, i - 1 - _LOOKBACK), -1):
+        keys = [k for k, weak in per_sentence[j] if not (weak and k == "critical_minerals")]
+        if keys:
+            return list(dict.fromkeys(keys))
+    return list(dict.fromkeys(head)) or topic
+
+
+def _countries() -> dict[str, str]:
+    from worker.extract.resources import read_data
+
+    return {str(k): str(v.get("country", k)) for k, v in read_data("measures_events/issuers.yaml").items()}

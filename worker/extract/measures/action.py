@@ -1,0 +1,118 @@
+"""Which action a sentence reports: ``find_actions``.
+
+A cue (data/measures_events/actions.yaml) is a verb with its object ("imposed export controls",
+"暂停实施…管制"), a measure taking effect ("the curbs came into force"), a requirement ("will need
+an export licence"), or a measure named with its date ("the export controls of April 2025").
+A cue stands only as a statement of fact: one shortly after a hedge, plan, proposal, threat,
+demand, condition or negation in its clause is dropped ("is looking into restricting",
+"urged Beijing to lift", "若…恢复管制", "尚未实施"), as is an English infinitive nobody decided
+("convened to tighten controls", but "agreed to suspend"). An adjective is no action ("China's
+tightening export controls"), nor is a cue inside a book title (《禁止出口限制出口技术目录》).
+
+Overlapping cues of one action are one cue; "announced wider controls" is expand, not also
+impose; a relative clause inside another action's cue ("suspend the controls it had placed")
+keeps both, since the text states both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from worker.extract.measures.lexicon import Cue, Lexicon
+
+__all__ = ["Hit", "find_actions"]
+
+_CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？。]|\s[-–—]\s|—")
+_TO_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+_WORDS_BEFORE = re.compile(r"(?:\S+\s+){1,4}$")
+_POSSESSIVE = re.compile(r"(?:'s|’s|\bits|\btheir|\bthe|\bhis|\bher)\s+$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"^\s*\w+(?:ing|ed)\b(?!\s+(?:of|on|to|up)\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One action cue found in a sentence: its action and span (offsets into the sentence)."""
+
+    action: str
+    start: int
+    end: int
+    anchor: int  # where the verb is (the start, unless the verb follows its object)
+    weight: float
+    rank: int
+    effect: bool
+    nominal: bool
+
+
+def find_actions(sent: str, lex: Lexicon, *, chinese: bool) -> list[Hit]:
+    """The action cues of one prepared sentence that state facts, overlaps resolved."""
+    lang = "zh" if chinese else "en"
+    has_ctrl: bool | None = None
+    hits: list[Hit] = []
+    for cue in lex.cues[lang]:
+        for m in cue.regex.finditer(sent):
+            if cue.need_ctrl:
+                if has_ctrl is None:
+                    has_ctrl = bool(lex.ctrl[lang].search(sent))
+                if not has_ctrl:
+                    break
+            hit = _hit(cue, m)
+            if _stands(sent, hit, cue, lex, lang):
+                hits.append(hit)
+    return _resolve(hits)
+
+
+def _hit(cue: Cue, m: re.Match[str]) -> Hit:
+    anchor = m.start()
+    if "v" in cue.regex.groupindex and m.group("v"):
+        anchor = m.start("v")
+    return Hit(cue.action, m.start(), m.end(), anchor, cue.weight, cue.rank, cue.effect, cue.nominal)
+
+
+def _clause_start(sent: str, pos: int) -> int:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sent, 0, pos):
+        start = m.end()
+    return start
+
+
+def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
+    """Is the cue a statement of fact (not hedged, planned, demanded, negated, adjectival, quoted)?"""
+    if lang == "zh" and sent.rfind("《", 0, hit.start) > sent.rfind("》", 0, hit.start):
+        return False  # inside the title of a law or catalogue
+    if cue.attributive and _POSSESSIVE.search(sent, 0, hit.start) and _PARTICIPLE.match(sent, hit.start):
+        return False  # "China's tightening export controls": an adjective
+    # the window before the verb: inside the cue when the verb follows its object ("the
+    # restrictions it had imposed"), else the clause before the cue
+    if hit.anchor > hit.start:
+        lo = hit.start
+    else:
+        lo = max(_clause_start(sent, hit.anchor), hit.anchor - lex.window[lang])
+    if lex.blockers[lang].search(sent, lo, hit.anchor):
+        return False
+    if lang == "en" and _TO_BEFORE.search(sent, 0, hit.anchor):
+        before = _WORDS_BEFORE.search(sent, 0, _TO_BEFORE.search(sent, 0, hit.anchor).start())  # type: ignore[union-attr]
+        if before is None or not lex.realised.search(before.group()):
+            return False  # "convened to tighten controls", "urged … to lift"
+    return True
+
+
+def _resolve(hits: list[Hit]) -> list[Hit]:
+    """Overlaps: same action → the longer cue; impose inside expand → expand; else both stand."""
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for h in hits:
+        drop = False
+        for i, k in enumerate(kept):
+            if h.start >= k.end or k.start >= h.end:
+                continue
+            if h.action == k.action or {h.action, k.action} == {"impose", "expand"}:
+                winner = max((k, h), key=lambda x: (x.rank, x.end - x.start, -x.start))
+                kept[i] = Hit(winner.action, min(h.start, k.start), max(h.end, k.end), winner.anchor,
+                              max(h.weight, k.weight), winner.rank, h.effect or k.effect,
+                              h.nominal and k.nominal)
+                drop = True
+                break
+        if not drop:
+            kept.append(h)
+    return kept

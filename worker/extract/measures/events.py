@@ -1,0 +1,180 @@
+"""The events one sentence states: ``sentence_events``.
+
+For each action cue that stands (``action.find_actions``) the sentence gives the event its
+materials (every SCHEMA material the sentence names; none named: the nearest sentence before it
+that names one, else the headline's, else the passage's main material — "the restrictions it
+had imposed"), its issuer, targets, items, thresholds, identifiers and dates. Where a sentence
+holds several cues, each date and identifier belongs to the nearest cue ("unveiled restrictions
+in July and enforced them from August": announced July, effective August). A date's kind comes
+from the words around it (``from``/``自…起`` effective, ``until``/``至`` until, else announced).
+
+A measure of a foreign government on chips, software or entity lists is none of ours: an event
+of a ``mineral_only`` issuer, or in an off-topic sentence, needs a mineral in its own sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from worker.extract.measures import scope
+from worker.extract.measures.action import Hit, find_actions
+from worker.extract.measures.dates import Published, RawDate, find_dates, resolve
+from worker.extract.measures.draft import Draft
+from worker.extract.measures.identifier import Identifier, complete, find_identifiers
+from worker.extract.measures.lexicon import Lexicon
+from worker.extract.vocab import Vocabulary
+
+__all__ = ["Context", "sentence_events"]
+
+_CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？。]|\s[-–—]\s|—")
+
+
+@dataclass
+class Context:
+    """What one sentence needs from its passage."""
+
+    lex: Lexicon
+    vocab: Vocabulary
+    published: Published | None
+    fallback_materials: Sequence[str]  # for a sentence that names none
+    fallback_issuer: str | None
+
+
+def _gap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return 0 if a0 < b1 and b0 < a1 else min(abs(a0 - b1), abs(b0 - a1))
+
+
+def _nearest(hits: Sequence[Hit], start: int, end: int) -> int:
+    return min(range(len(hits)), key=lambda i: (_gap(hits[i].start, hits[i].end, start, end), i))
+
+
+def _clause_start(sent: str, pos: int) -> int:
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sent, 0, pos):
+        start = m.end()
+    return start
+
+
+def _kind(sent: str, d: RawDate, hit: Hit, lex: Lexicon, chinese: bool) -> str:
+    lang = "zh" if chinese else "en"
+    lo = max(_clause_start(sent, d.start), d.start - 48)
+    before = sent[lo : d.start]
+    if lex.until_before[lang].search(before):
+        return "until"
+    if not chinese and hit.action in ("extend", "suspend") and lex.until_after_extend.search(before):
+        return "until"
+    if not chinese and lex.effective_before["en"].search(before):
+        return "effective"
+    if chinese and lex.effective_after.match(sent, d.end):
+        return "effective"
+    if hit.effect and _clause_start(sent, d.start) <= hit.anchor:
+        return "effective"  # "the curbs came into force at the beginning of August"
+    return "announced"
+
+
+def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx: Context,
+                  *, chinese: bool) -> list[dict[str, str | None]]:
+    """Each date to the nearest cue that has no date of its kind yet ("在10月30日宣布，10月9日公布的
+    …限制将暂停实施": the 9th is the imposition's, the 30th the suspension's)."""
+    slots: list[dict[str, str | None]] = [{"announced": None, "effective": None, "until": None} for _ in hits]
+    pairs = sorted((_gap(h.start, h.end, d.start, d.end), di, hi)
+                   for di, d in enumerate(dates) for hi, h in enumerate(hits))
+    done: set[int] = set()
+    for _, di, hi in pairs:
+        if di in done:
+            continue
+        d, hit = dates[di], hits[hi]
+        kind = _kind(sent, d, hit, ctx.lex, chinese)
+        if slots[hi][kind] is not None:
+            continue
+        resolved = resolve(d, ctx.published, past=kind == "announced")
+        done.add(di)
+        if resolved is not None:
+            slots[hi][kind] = resolved[0]
+    # a date heading the sentence dates all its actions ("10月9日，商务部发布两份公告：第61号…，第62号…")
+    first = min(h.start for h in hits)
+    for d in dates:
+        if d.end <= first and _CLAUSE_BREAK.search(sent, d.end, first):
+            for hi, hit in enumerate(hits):
+                kind = _kind(sent, d, hit, ctx.lex, chinese)
+                resolved = resolve(d, ctx.published, past=kind == "announced")
+                if slots[hi][kind] is None and resolved is not None:
+                    slots[hi][kind] = resolved[0]
+    return slots
+
+
+def _apart(sent: str, hit: Hit, start: int, end: int) -> int:
+    """A penalty when a clause break separates a cue from a span: clauses group what belongs together."""
+    lo, hi = (end, hit.start) if end <= hit.start else (hit.end, start)
+    return 100 if lo < hi and _CLAUSE_BREAK.search(sent, lo, hi) else 0
+
+
+def _assign_identifiers(sent: str, idents: Sequence[Identifier], hits: Sequence[Hit]) -> list[list[Identifier]]:
+    """One identifier per cue, nearest first ("第61号公告决定…实行管制，第62号公告则决定…实行管制");
+    identifiers beyond the cues' number go to their nearest cue ("issued Announcements No 61 and
+    No 62, placing controls": two events)."""
+    out: list[list[Identifier]] = [[] for _ in hits]
+    pairs = sorted((_gap(h.start, h.end, i.start, i.end) + _apart(sent, h, i.start, i.end), ii, hi)
+                   for ii, i in enumerate(idents) for hi, h in enumerate(hits))
+    placed: set[int] = set()
+    for _, ii, hi in pairs:
+        if ii not in placed and not out[hi]:
+            out[hi].append(idents[ii])
+            placed.add(ii)
+    for ii, ident in enumerate(idents):
+        if ii not in placed:
+            out[_nearest(hits, ident.start, ident.end)].append(ident)
+    return out
+
+
+def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple[str, bool]], ctx: Context,
+                    *, chinese: bool, order: int, in_title: bool = False) -> list[Draft]:
+    """The drafts of one sentence: ``text`` as written, ``sent`` prepared; spans shift by ``offset``."""
+    lex = ctx.lex
+    lang = "zh" if chinese else "en"
+    hits = find_actions(sent, lex, chinese=chinese)
+    idents = find_identifiers(sent)
+    if not hits:
+        if not idents or not lex.ctrl[lang].search(sent):
+            return []
+        # a measure named by its number ("(MOFCOM Announcement No. 61)") is reported imposed
+        hits = [Hit("impose", i.start, i.end, i.start, 0.6, 1, False, True) for i in idents[:1]]
+    own = list(dict.fromkeys(key for key, weak in materials if not (weak and key == "critical_minerals")))
+    dual = scope.dual_use(sent, lex, chinese=chinese)
+    mats = own or ([] if dual else list(ctx.fallback_materials))
+    if not mats and not dual:
+        return []
+    if not own and scope.off_topic(sent, lex, chinese=chinese):
+        return []
+    dates = [d for d in find_dates(sent, chinese=chinese)
+             if not any(d.start < i.end and i.start < d.end for i in idents)]
+    slots = _assign_dates(sent, dates, hits, ctx, chinese=chinese)
+    by_hit_ids = _assign_identifiers(sent, idents, hits)
+    targets = list(scope.targets(sent, lex, ctx.vocab, chinese=chinese))
+    items = list(scope.items(text, sent, lex, chinese=chinese))
+    thresholds = list(scope.thresholds(sent, lex, chinese=chinese))
+    immediate = bool(lex.immediate[lang].search(sent))
+    out: list[Draft] = []
+    for k, hit in enumerate(hits):
+        issuer = scope.issuer(sent, hit.anchor, lex, chinese=chinese)
+        if issuer in lex.mineral_only and not own:
+            continue
+        fields = slots[k]
+        years = [int(v[:4]) for v in fields.values() if v and not v.startswith("--")]
+        if immediate and fields["effective"] is None and fields["announced"]:
+            fields["effective"] = fields["announced"]
+        confidence = hit.weight * (0.8 if not own and not dual else 1.0) * (1.0 if issuer else 0.9)
+        confidence += 0.03 if any(fields.values()) else 0.0
+        mine: list[Identifier | None] = [*by_hit_ids[k]] or [None]
+        for ident in mine:
+            key = complete(ident, years).key if ident is not None else None
+            out.append(Draft(
+                action=hit.action, issuer=issuer or ctx.fallback_issuer, materials=list(mats), items=list(items),
+                identifier=key, targets=list(targets), thresholds=list(thresholds),
+                sentence=text, start=offset + hit.start, end=offset + hit.end, in_title=in_title,
+                confidence=confidence + (0.05 if key else 0.0), order=order, guessed_materials=not own,
+                year_hint=list(years), **fields,
+            ))
+    return out

@@ -1,0 +1,96 @@
+"""One passage often states one measure several times ("imposed controls in April", "the April 4
+announcement", a headline): ``merge`` folds those statements into one event per measure.
+
+Two statements are one event when they report the same action and nothing tells them apart:
+the same identifier, or no conflicting identifiers, issuers of one country, overlapping
+materials and dates that agree ("--04-04" and "2025-04" agree, and make "2025-04-04"). The
+merged event keeps every material, item and target, the most precise dates, the first
+statement as evidence, and a confidence raised by each further mention. ``complete_years``
+then gives an announcement number without its year the year stated elsewhere in the passage,
+and a month-day without its year the announcement's year ("商务部公告2025年第61号 … 10月9日").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from worker.extract.measures.dates import combine
+from worker.extract.measures.draft import DATE_FIELDS, Draft
+
+__all__ = ["complete_years", "merge"]
+
+
+def _same_country(a: str | None, b: str | None, country: Mapping[str, str]) -> bool:
+    return a is None or b is None or a == b or country.get(a, a) == country.get(b, b)
+
+
+def _compatible(a: Draft, b: Draft, country: Mapping[str, str]) -> bool:
+    if a.action != b.action:
+        return False
+    if a.identifier and b.identifier:
+        return a.identifier == b.identifier
+    if a.materials and b.materials and not set(a.materials) & set(b.materials):
+        return False
+    if not _same_country(a.issuer, b.issuer, country):
+        return False
+    return all(combine(getattr(a, f), getattr(b, f)) is not False for f in DATE_FIELDS)
+
+
+def _absorb(a: Draft, b: Draft, rank: Mapping[str, int]) -> None:
+    for f in DATE_FIELDS:
+        value = combine(getattr(a, f), getattr(b, f))
+        setattr(a, f, value if isinstance(value, str) else getattr(a, f))
+    a.identifier = a.identifier or b.identifier
+    if a.issuer is None or (b.issuer is not None and rank.get(b.issuer, 99) < rank.get(a.issuer, 99)):
+        a.issuer = b.issuer  # "MOFCOM" says more than "China"
+    if a.guessed_materials and not b.guessed_materials:
+        a.materials, a.guessed_materials = list(b.materials), False
+    elif b.guessed_materials == a.guessed_materials:
+        a.materials += [m for m in b.materials if m not in a.materials]
+    for name in ("items", "targets", "thresholds", "year_hint"):
+        mine = getattr(a, name)
+        mine += [x for x in getattr(b, name) if x not in mine]
+    a.confidence = max(a.confidence, b.confidence) + 0.05
+    a.mentions += b.mentions
+
+
+def merge(drafts: list[Draft], *, country: Mapping[str, str], rank: Mapping[str, int]) -> list[Draft]:
+    """The passage's statements folded into events, in document order."""
+    out: list[Draft] = []
+    # statements with an identifier first, so that the others join the announcement they name
+    for d in sorted(drafts, key=lambda d: (d.identifier is None, d.order)):
+        for kept in out:
+            if _compatible(kept, d, country):
+                _absorb(kept, d, rank)
+                kept.order = min(kept.order, d.order)
+                break
+        else:
+            out.append(d)
+    return sorted(out, key=lambda d: d.order)
+
+
+def complete_years(drafts: list[Draft], *, published_year: int | None) -> None:
+    """Fill a missing announcement year, then month-days without a year from the announcement's."""
+    known = {}
+    for d in drafts:
+        if d.identifier and "-?-" not in d.identifier:
+            scheme, year, number = d.identifier.split("-", 2)
+            known[(scheme, number)] = year
+    years = Counter(int(v[:4]) for d in drafts for f in DATE_FIELDS
+                    if (v := getattr(d, f)) and not v.startswith("--"))
+    common = [y for y, _ in years.most_common(1)]
+    for d in drafts:
+        if d.identifier and "-?-" in d.identifier:
+            scheme, _, number = d.identifier.split("-", 2)
+            year = known.get((scheme, number)) or next(
+                iter([*map(str, d.year_hint), *map(str, common), *([str(published_year)] if published_year else [])]),
+                None)
+            if year:
+                d.identifier = f"{scheme}-{year}-{number}"
+        if d.identifier and d.identifier.split("-")[1].isdigit():
+            year = d.identifier.split("-")[1]
+            for f in ("announced",):  # an effective date may fall in the next year
+                value = getattr(d, f)
+                if value and value.startswith("--"):
+                    setattr(d, f, year + value[1:])
