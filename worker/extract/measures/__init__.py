@@ -68,15 +68,16 @@ def extract_measures(
     head_found = vocab.find_materials(head_prep, prepared=True) if head_prep else []
     topic = _topic(found + head_found)
     sentences = split_sentences(body)
-    per_sentence = [[(m.key, m.weak) for m in found if s.start <= m.start < s.end] for s in sentences]
-    issuers = Counter(m.key for m in lex.issuers.find(prepared, prepared=True))
+    per_sentence = [[(m.key, m.start - s.start) for m in found if s.start <= m.start < s.end and _usable(m)]
+                    for s in sentences]
+    issuers = Counter(m.key for m in lex.issuers.find(prepared, prepared=True) if m.key not in lex.mineral_only)
     ctx = Context(lex=lex, vocab=vocab, published=pub, fallback_materials=topic,
                   fallback_issuer=issuers.most_common(1)[0][0] if issuers else None)
     drafts: list[Draft] = []
     head_keys = [m.key for m in head_found if not m.weak]
     if head_prep and _gated(head_prep, lex):
         ctx.fallback_materials = topic
-        drafts += sentence_events(head, head_prep, 0, [(m.key, m.weak) for m in head_found], ctx,
+        drafts += sentence_events(head, head_prep, 0, [(m.key, m.start) for m in head_found if _usable(m)], ctx,
                                   chinese=is_chinese(head), order=-1, in_title=True)
     for i, s in enumerate(sentences):
         sent = prepared[s.start : s.end]
@@ -90,6 +91,11 @@ def extract_measures(
     events = merge(drafts, country=country, rank=lex.issuer_rank)
     complete_years(events, published_year=pub[0] if pub else None)
     return [d.freeze() for d in events]
+
+
+def _usable(m: Match) -> bool:
+    """A material for a measure: silver and manganese are weak names of critical minerals, not materials."""
+    return not (m.weak and m.key == "critical_minerals")
 
 
 def _cjk(s: str) -> bool:
@@ -108,11 +114,10 @@ def _topic(found: list[Match]) -> list[str]:
     return [counts.most_common(1)[0][0]] if counts else []
 
 
-def _fallback(per_sentence: list[list[tuple[str, bool]]], i: int, head: list[str], topic: list[str]) -> list[str]:
+def _fallback(per_sentence: list[list[tuple[str, int]]], i: int, head: list[str], topic: list[str]) -> list[str]:
     for j in range(i - 1, max(-1, i - 1 - _LOOKBACK), -1):
-        keys = [k for k, weak in per_sentence[j] if not (weak and k == "critical_minerals")]
-        if keys:
-            return list(dict.fromkeys(keys))
+        if per_sentence[j]:
+            return list(dict.fromkeys(k for k, _ in per_sentence[j]))
     return list(dict.fromkeys(head)) or topic
 
 

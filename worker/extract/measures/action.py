@@ -27,7 +27,11 @@ _CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？。]|\s[-–—]\s|—")
 _TO_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"(?:\S+\s+){1,4}$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|\bits|\btheir|\bthe|\bhis|\bher)\s+$", re.IGNORECASE)
-_PARTICIPLE = re.compile(r"^\s*\w+(?:ing|ed)\b(?!\s+(?:of|on|to|up)\b)", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"\s*\w+(?:ing|ed)\b(?!\s+(?:of|on|to|up)\b)", re.IGNORECASE)
+# a gerund governed by a preposition is a topic, not an act: "talks on lifting controls",
+# "meetings focused on tightening controls", "the possibility of limiting supplies"
+_GERUND_AFTER_PREP = re.compile(r"\b(?:on|about|of|for|against|regarding|towards?|over)\s+$", re.IGNORECASE)
+_GERUND = re.compile(r"\w+ing\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,12 @@ class Hit:
 
 
 def find_actions(sent: str, lex: Lexicon, *, chinese: bool) -> list[Hit]:
-    """The action cues of one prepared sentence that state facts, overlaps resolved."""
+    """The action cues of one prepared sentence that state facts, overlaps resolved.
+
+    A question states nothing ("为什么选在此时收紧出口管制？").
+    """
+    if sent.rstrip().rstrip("\"'”’」)").endswith(("?", "？")):
+        return []
     lang = "zh" if chinese else "en"
     has_ctrl: bool | None = None
     hits: list[Hit] = []
@@ -82,6 +91,8 @@ def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
         return False  # inside the title of a law or catalogue
     if cue.attributive and _POSSESSIVE.search(sent, 0, hit.start) and _PARTICIPLE.match(sent, hit.start):
         return False  # "China's tightening export controls": an adjective
+    if lang == "en" and _GERUND.match(sent, hit.anchor) and _GERUND_AFTER_PREP.search(sent, 0, hit.anchor):
+        return False
     # the window before the verb: inside the cue when the verb follows its object ("the
     # restrictions it had imposed"), else the clause before the cue
     if hit.anchor > hit.start:
@@ -90,6 +101,8 @@ def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
         lo = max(_clause_start(sent, hit.anchor), hit.anchor - lex.window[lang])
     if lex.blockers[lang].search(sent, lo, hit.anchor):
         return False
+    if lang == "en" and hit.anchor == hit.start and lex.blockers[lang].search(sent, hit.anchor, hit.end):
+        return False  # "halts if supplies are restricted"
     if lang == "en" and _TO_BEFORE.search(sent, 0, hit.anchor):
         before = _WORDS_BEFORE.search(sent, 0, _TO_BEFORE.search(sent, 0, hit.anchor).start())  # type: ignore[union-attr]
         if before is None or not lex.realised.search(before.group()):

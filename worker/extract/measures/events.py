@@ -29,6 +29,17 @@ from worker.extract.vocab import Vocabulary
 __all__ = ["Context", "sentence_events"]
 
 _CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？。]|\s[-–—]\s|—")
+# in English a subordinate clause has its own dates ("exports jumped in August before the
+# new limits took effect") and its own objects ("… controls over minerals, while the prices of
+# rare earths …"); "such as" and "as well as" subordinate nothing
+_SUBORDINATE = re.compile(r"(?<!such )(?<!well )\b(?:before|after|as|while|when|because|whereas|although|but)\b(?! well\b)",
+                          re.IGNORECASE)
+_SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )\b(?:while|whereas|because|although|but|as|before|after|when)\b(?! well\b)",
+                                   re.IGNORECASE),
+                  "zh": re.compile(r"[;:；：]")}
+_MARKED_CLAUSE = re.compile(r"^[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
+                            re.IGNORECASE)
+_COORDINATED = re.compile(r"^[\s,]*(?:and|or|as well as|和|与|及|、|或)[\s,]*$", re.IGNORECASE)
 
 
 @dataclass
@@ -57,6 +68,25 @@ def _clause_start(sent: str, pos: int) -> int:
     return start
 
 
+def _broken(sent: str, lo: int, hi: int, *, chinese: bool) -> bool:
+    """Does a clause (or, in English, a subordinate clause) begin between ``lo`` and ``hi``?"""
+    if lo >= hi:
+        return False
+    return bool(_CLAUSE_BREAK.search(sent, lo, hi) or (not chinese and _SUBORDINATE.search(sent, lo, hi)))
+
+
+def _reaches(sent: str, d: RawDate, hit: Hit, *, chinese: bool) -> bool:
+    """May ``d`` date the action of ``hit``: in its clause, or in a clause marked as its date
+    right after it (", effective August 1", "，自下月（8月1日）起")?"""
+    lo, hi = (d.end, hit.anchor) if d.end <= hit.anchor else (hit.end if d.start >= hit.end else d.start, d.start)
+    if not _broken(sent, lo, hi, chinese=chinese):
+        return True
+    if d.start >= hit.end:
+        between = sent[hit.end : d.start]
+        return bool(_MARKED_CLAUSE.match(between)) and len(_CLAUSE_BREAK.findall(between)) <= 1
+    return False
+
+
 def _kind(sent: str, d: RawDate, hit: Hit, lex: Lexicon, chinese: bool) -> str:
     lang = "zh" if chinese else "en"
     lo = max(_clause_start(sent, d.start), d.start - 48)
@@ -69,30 +99,41 @@ def _kind(sent: str, d: RawDate, hit: Hit, lex: Lexicon, chinese: bool) -> str:
         return "effective"
     if chinese and lex.effective_after.match(sent, d.end):
         return "effective"
-    if hit.effect and _clause_start(sent, d.start) <= hit.anchor:
+    if hit.effect and d.start >= hit.anchor and not _broken(sent, hit.anchor, d.start, chinese=chinese):
         return "effective"  # "the curbs came into force at the beginning of August"
     return "announced"
 
 
 def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx: Context,
-                  *, chinese: bool) -> list[dict[str, str | None]]:
-    """Each date to the nearest cue that has no date of its kind yet ("在10月30日宣布，10月9日公布的
-    …限制将暂停实施": the 9th is the imposition's, the 30th the suspension's)."""
-    slots: list[dict[str, str | None]] = [{"announced": None, "effective": None, "until": None} for _ in hits]
-    pairs = sorted((_gap(h.start, h.end, d.start, d.end), di, hi)
-                   for di, d in enumerate(dates) for hi, h in enumerate(hits))
+                  *, chinese: bool) -> list[dict[str, list[str]]]:
+    """Each date to the nearest cue it may date that has no date of its kind yet ("在10月30日宣布，
+    10月9日公布的…限制将暂停实施": the 9th is the imposition's, the 30th the suspension's). English
+    puts a date after its verb ("imposed in July"), Chinese before it ("4月4日公布"): the other
+    side costs a little more. A second date joined to the first by "and" is a second event
+    ("the controls it imposed in October 2022 and April 2025")."""
+    slots: list[dict[str, list[str]]] = [{"announced": [], "effective": [], "until": []} for _ in hits]
+    last: dict[tuple[int, str], RawDate] = {}
+
+    def cost(d: RawDate, h: Hit) -> int:
+        after = d.start >= h.end  # the date follows the cue
+        return _gap(h.start, h.end, d.start, d.end) + (0 if after != chinese else 6)
+
+    pairs = sorted((cost(d, h), di, hi) for di, d in enumerate(dates) for hi, h in enumerate(hits)
+                   if _reaches(sent, d, h, chinese=chinese))
     done: set[int] = set()
     for _, di, hi in pairs:
         if di in done:
             continue
         d, hit = dates[di], hits[hi]
         kind = _kind(sent, d, hit, ctx.lex, chinese)
-        if slots[hi][kind] is not None:
+        prev = last.get((hi, kind))
+        if prev is not None and not (kind == "announced" and _COORDINATED.match(sent[prev.end : d.start])):
             continue
         resolved = resolve(d, ctx.published, past=kind == "announced")
         done.add(di)
         if resolved is not None:
-            slots[hi][kind] = resolved[0]
+            slots[hi][kind].append(resolved[0])
+            last[(hi, kind)] = d
     # a date heading the sentence dates all its actions ("10月9日，商务部发布两份公告：第61号…，第62号…")
     first = min(h.start for h in hits)
     for d in dates:
@@ -100,8 +141,8 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
             for hi, hit in enumerate(hits):
                 kind = _kind(sent, d, hit, ctx.lex, chinese)
                 resolved = resolve(d, ctx.published, past=kind == "announced")
-                if slots[hi][kind] is None and resolved is not None:
-                    slots[hi][kind] = resolved[0]
+                if not slots[hi][kind] and resolved is not None:
+                    slots[hi][kind].append(resolved[0])
     return slots
 
 
@@ -129,11 +170,28 @@ def _assign_identifiers(sent: str, idents: Sequence[Identifier], hits: Sequence[
     return out
 
 
-def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple[str, bool]], ctx: Context,
+def _segment(sent: str, pos: int, lang: str) -> tuple[int, int]:
+    """The stretch of the sentence around ``pos`` between two segment breaks."""
+    lo, hi = 0, len(sent)
+    for m in _SEGMENT_BREAK[lang].finditer(sent):
+        if m.end() <= pos:
+            lo = m.end()
+        elif m.start() >= pos:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple[str, int]], ctx: Context,
                     *, chinese: bool, order: int, in_title: bool = False) -> list[Draft]:
-    """The drafts of one sentence: ``text`` as written, ``sent`` prepared; spans shift by ``offset``."""
+    """The drafts of one sentence: ``text`` as written, ``sent`` prepared; spans shift by ``offset``.
+
+    ``materials``: the SCHEMA materials the sentence names, as (key, offset in the sentence).
+    """
     lex = ctx.lex
     lang = "zh" if chinese else "en"
+    if lex.domestic[lang].search(sent) and not lex.exports[lang].search(sent):
+        return []  # a control of mining or output at home
     hits = find_actions(sent, lex, chinese=chinese)
     idents = find_identifiers(sent)
     if not hits:
@@ -141,12 +199,9 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
             return []
         # a measure named by its number ("(MOFCOM Announcement No. 61)") is reported imposed
         hits = [Hit("impose", i.start, i.end, i.start, 0.6, 1, False, True) for i in idents[:1]]
-    own = list(dict.fromkeys(key for key, weak in materials if not (weak and key == "critical_minerals")))
+    own = list(dict.fromkeys(key for key, _ in materials))
     dual = scope.dual_use(sent, lex, chinese=chinese)
-    mats = own or ([] if dual else list(ctx.fallback_materials))
-    if not mats and not dual:
-        return []
-    if not own and scope.off_topic(sent, lex, chinese=chinese):
+    if not own and not dual and (not ctx.fallback_materials or scope.off_topic(sent, lex, chinese=chinese)):
         return []
     dates = [d for d in find_dates(sent, chinese=chinese)
              if not any(d.start < i.end and i.start < d.end for i in idents)]
@@ -158,23 +213,31 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
     immediate = bool(lex.immediate[lang].search(sent))
     out: list[Draft] = []
     for k, hit in enumerate(hits):
-        issuer = scope.issuer(sent, hit.anchor, lex, chinese=chinese)
+        issuer = scope.issuer(sent, hit, lex, chinese=chinese) or ctx.fallback_issuer
         if issuer in lex.mineral_only and not own:
-            continue
-        fields = slots[k]
-        years = [int(v[:4]) for v in fields.values() if v and not v.startswith("--")]
-        if immediate and fields["effective"] is None and fields["announced"]:
-            fields["effective"] = fields["announced"]
+            continue  # a foreign measure on chips or software
+        lo, hi = _segment(sent, hit.anchor, lang)
+        mats = list(dict.fromkeys(key for key, at in materials if lo <= at < hi)) or own
+        mats = mats or ([] if dual else list(ctx.fallback_materials))
+        slot = slots[k]
+        effective = slot["effective"][0] if slot["effective"] else None
+        until = slot["until"][0] if slot["until"] else None
+        announced_all: list[str | None] = [*slot["announced"]] or [None]
+        if immediate and effective is None and announced_all[0]:
+            effective = announced_all[0]
+        years = [int(v[:4]) for v in (*slot["announced"], effective, until) if v and not v.startswith("--")]
         confidence = hit.weight * (0.8 if not own and not dual else 1.0) * (1.0 if issuer else 0.9)
-        confidence += 0.03 if any(fields.values()) else 0.0
+        confidence += 0.03 if years or announced_all[0] or effective or until else 0.0
         mine: list[Identifier | None] = [*by_hit_ids[k]] or [None]
         for ident in mine:
             key = complete(ident, years).key if ident is not None else None
-            out.append(Draft(
-                action=hit.action, issuer=issuer or ctx.fallback_issuer, materials=list(mats), items=list(items),
-                identifier=key, targets=list(targets), thresholds=list(thresholds),
-                sentence=text, start=offset + hit.start, end=offset + hit.end, in_title=in_title,
-                confidence=confidence + (0.05 if key else 0.0), order=order, guessed_materials=not own,
-                year_hint=list(years), **fields,
-            ))
+            for announced in announced_all:
+                out.append(Draft(
+                    action=hit.action, issuer=issuer, materials=list(mats), items=list(items),
+                    identifier=key, announced=announced, effective=effective, until=until,
+                    targets=list(targets), thresholds=list(thresholds),
+                    sentence=text, start=offset + hit.start, end=offset + hit.end, in_title=in_title,
+                    confidence=confidence + (0.05 if key else 0.0), order=order, guessed_materials=not own,
+                    year_hint=list(years),
+                ))
     return out

@@ -60,6 +60,8 @@ class Lexicon:
     target_before: Mapping[str, re.Pattern[str]]
     threshold_words: tuple[tuple[str, Mapping[str, re.Pattern[str]]], ...]
     off_topic: Mapping[str, re.Pattern[str]]
+    domestic: Mapping[str, re.Pattern[str]]
+    exports: Mapping[str, re.Pattern[str]]
     effective_before: Mapping[str, re.Pattern[str]]
     effective_after: re.Pattern[str]
     until_before: Mapping[str, re.Pattern[str]]
@@ -142,6 +144,8 @@ def lexicon() -> Lexicon:
         target_before=_by_lang(scope["target_before"]),
         threshold_words=tuple((str(k), _by_lang(v)) for k, v in scope["thresholds"].items()),
         off_topic=_by_lang(scope["off_topic"]),
+        domestic=_by_lang(scope["domestic"]),
+        exports=_by_lang(scope["exports"]),
         effective_before=_by_lang(dates["effective_before"]),
         effective_after=_compile([dates["effective_after"]["zh"]]),
         until_before=_by_lang({"en": dates["until_before"]["en"], "zh": dates["until_before"]["zh"]}),

@@ -88,9 +88,18 @@ def complete_years(drafts: list[Draft], *, published_year: int | None) -> None:
                 None)
             if year:
                 d.identifier = f"{scheme}-{year}-{number}"
-        if d.identifier and d.identifier.split("-")[1].isdigit():
-            year = d.identifier.split("-")[1]
-            for f in ("announced",):  # an effective date may fall in the next year
-                value = getattr(d, f)
-                if value and value.startswith("--"):
-                    setattr(d, f, year + value[1:])
+        if d.identifier and d.identifier.split("-")[1].isdigit() and (d.announced or "").startswith("--"):
+            d.announced = d.identifier.split("-")[1] + d.announced[1:]  # type: ignore[index]
+        _years_from_each_other(d)
+
+
+def _years_from_each_other(d: Draft) -> None:
+    """"2025年10月底发布…从11月开始": an effective or end date without a year follows the announcement."""
+    if not d.announced or d.announced.startswith("--"):
+        return
+    year, rest = int(d.announced[:4]), d.announced[4:]
+    for f in ("effective", "until"):
+        value = getattr(d, f)
+        if value and value.startswith("--"):
+            later = value[2:] >= rest[1:] if rest else True  # "MM-DD" compares as text
+            setattr(d, f, f"{year if later else year + 1}{value[1:]}")

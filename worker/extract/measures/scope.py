@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from worker.extract.measures.action import Hit
 from worker.extract.measures.lexicon import Lexicon
 from worker.extract.numbers import find_quantities
 from worker.extract.vocab import Vocabulary
@@ -23,7 +24,8 @@ from worker.types import Threshold
 
 __all__ = ["dual_use", "issuer", "items", "off_topic", "targets", "thresholds"]
 
-_NEAR = 80  # characters: issuers this close before the action are named together
+_NEAR = 60  # characters: issuers this close to the last one before the action are named together
+_PRONOUN = re.compile(r"\b(?:it|they|its|their)\b|其|该国", re.IGNORECASE)
 _ZH_DIGITS = {"零": "0", "〇": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
 # "百分之○点一": numbers.find_quantities reads digits and "百分之十五", not a decimal spelled out
@@ -38,15 +40,27 @@ def _as_target(sent: str, start: int, lex: Lexicon, lang: str) -> bool:
     return bool(lex.target_before[lang].search(sent[max(0, start - 12) : start]))
 
 
-def issuer(sent: str, anchor: int, lex: Lexicon, *, chinese: bool) -> str | None:
-    """The issuer of the action at ``anchor`` in ``sent``, or ``None`` when the sentence names none."""
+def issuer(sent: str, hit: Hit, lex: Lexicon, *, chinese: bool) -> str | None:
+    """The issuer of the action of ``hit`` in ``sent``, or ``None`` when the sentence does not say.
+
+    In "the restrictions it had imposed" the issuer is inside the cue, a pronoun: ``None`` (the
+    caller takes the passage's issuer), not the subject of the main clause ("the US would not
+    tolerate …").
+    """
     lang = _lang(chinese)
     found = [m for m in lex.issuers.find(sent, prepared=True) if not _as_target(sent, m.start, lex, lang)]
-    before = [m for m in found if m.end <= anchor]
+    if hit.anchor > hit.start:
+        inner = [m for m in found if hit.start <= m.start and m.end <= hit.anchor]
+        if inner:
+            return inner[-1].key
+        if _PRONOUN.search(sent, hit.start, hit.anchor):
+            return None
+    before = [m for m in found if m.end <= hit.anchor]
     if before:
-        near = [m for m in before if anchor - m.end <= _NEAR] or [before[-1]]
-        return min(near, key=lambda m: (lex.issuer_rank.get(m.key, 99), -m.start)).key
-    after = [m for m in found if m.start >= anchor]
+        last = before[-1]
+        group = [m for m in before if last.start - m.end <= _NEAR]
+        return min(group, key=lambda m: (lex.issuer_rank.get(m.key, 99), -m.start)).key
+    after = [m for m in found if m.start >= hit.anchor]
     return after[0].key if after else None
 
 
