@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from worker.extract.measures.dates import parse_published
+from worker.extract.measures.dates import Published, find_dates, parse_published, resolve
 from worker.extract.measures.draft import Draft
 from worker.extract.measures.events import Context, sentence_events
 from worker.extract.measures.lexicon import ACTIONS, lexicon
-from worker.extract.measures.merge import complete_years, merge
+from worker.extract.measures.merge import complete_years, merge_statements
 from worker.extract.text import is_chinese, split_sentences
 from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
 from worker.types import MeasureEvent
@@ -88,8 +88,9 @@ def extract_measures(
     if not drafts:
         return []
     country = _countries()
-    events = merge(drafts, country=country, rank=lex.issuer_rank)
-    complete_years(events, published_year=pub[0] if pub else None)
+    events = merge_statements(drafts, country=country, rank=lex.issuer_rank, families=lex.families)
+    years = _passage_years(prepared, pub) if any("-?-" in (d.identifier or "") for d in events) else []
+    complete_years(events, published_year=pub[0] if pub else None, passage_years=years)
     return [d.freeze() for d in events]
 
 
@@ -119,6 +120,17 @@ def _fallback(per_sentence: list[list[tuple[str, int]]], i: int, head: list[str]
         if per_sentence[j]:
             return list(dict.fromkeys(k for k, _ in per_sentence[j]))
     return list(dict.fromkeys(head)) or topic
+
+
+def _passage_years(prepared: str, pub: Published | None) -> list[int]:
+    """The years the passage's dates name, most named first."""
+    years: Counter[int] = Counter()
+    for chinese in (False, True):
+        for d in find_dates(prepared, chinese=chinese):
+            resolved = resolve(d, pub, past=True)
+            if resolved is not None and not resolved[1]:
+                years[int(resolved[0][:4])] += 1
+    return [y for y, _ in years.most_common()]
 
 
 def _countries() -> dict[str, str]:

@@ -99,10 +99,16 @@ def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
         lo = hit.start
     else:
         lo = max(_clause_start(sent, hit.anchor), hit.anchor - lex.window[lang])
+    if cue.negation_ok:
+        return True
     if lex.blockers[lang].search(sent, lo, hit.anchor):
         return False
     if lang == "en" and hit.anchor == hit.start and lex.blockers[lang].search(sent, hit.anchor, hit.end):
         return False  # "halts if supplies are restricted"
+    if lang == "zh":
+        brk = _CLAUSE_BREAK.search(sent, hit.end)
+        if lex.blockers_after.search(sent, hit.end, brk.start() if brk else len(sent)):
+            return False  # "就把…列入目录一事征求意见"
     if lang == "en" and _TO_BEFORE.search(sent, 0, hit.anchor):
         before = _WORDS_BEFORE.search(sent, 0, _TO_BEFORE.search(sent, 0, hit.anchor).start())  # type: ignore[union-attr]
         if before is None or not lex.realised.search(before.group()):

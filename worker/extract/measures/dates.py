@@ -163,17 +163,21 @@ def resolve(raw: RawDate, published: Published | None, *, past: bool = False) ->
 
 
 def _closest_year(month: int, day: int, published: Published) -> int:
+    """The year putting the date nearest publication, news being mostly about the past: a future
+    date wins only when it is less than half as far ("from December 1" in October is this
+    December; "自四月初起" in October is this April, not next)."""
     pub = date(*published)
-    best = published[0]
-    best_gap: int | None = None
+    past = future = None
     for y in (published[0] - 1, published[0], published[0] + 1):
-        try:
-            gap = abs((date(y, month, min(day, 28)) - pub).days)
-        except ValueError:
-            continue
-        if best_gap is None or gap < best_gap:
-            best, best_gap = y, gap
-    return best
+        when = date(y, month, min(day, 28))
+        gap = (when - pub).days
+        if gap <= 0 and (past is None or -gap < past[1]):
+            past = (y, -gap)
+        elif gap > 0 and (future is None or gap < future[1]):
+            future = (y, gap)
+    if future is not None and (past is None or 2 * future[1] < past[1]):
+        return future[0]
+    return past[0] if past is not None else published[0]
 
 
 def _parts(value: str) -> tuple[int | None, int | None, int | None]:

@@ -34,6 +34,7 @@ class Draft:
     guessed_materials: bool = False
     mentions: int = 1
     year_hint: list[int] = field(default_factory=list)
+    immediate: bool = False  # "with immediate effect": effective on the day announced
 
     def freeze(self) -> MeasureEvent:
         """The final, immutable event (dates without a year listed in ``dates_as_written``)."""

@@ -39,6 +39,14 @@ _SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )
                   "zh": re.compile(r"[;:；：]")}
 _MARKED_CLAUSE = re.compile(r"^[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
                             re.IGNORECASE)
+# "…, the ministry said in an April 4th announcement": the reporting clause dates the report
+_ATTRIBUTION = re.compile(r"^[\s,]*[^,;]{0,90}?\b(?:said|says|announced|stated|declared|confirmed)\b[^,;]{0,30}$",
+                          re.IGNORECASE)
+_MARKED_BEFORE = re.compile(
+    r"(?:\bfrom|\bsince|\bstarting(?:\s+(?:on|from))?|\bas\s+of|\beffective(?:\s+(?:from|on))?|\bbeginning(?:\s+on)?|自|从)\s*(?:the\s+)?$",
+    re.IGNORECASE)
+_GERUND = re.compile(r"\w+ing\b", re.IGNORECASE)
+_LEAD_EXTRA = 16  # characters a sentence's opening clause may hold beside its date ("On", "回到", a subject)
 _COORDINATED = re.compile(r"^[\s,]*(?:and|or|as well as|和|与|及|、|或)[\s,]*$", re.IGNORECASE)
 
 
@@ -78,13 +86,27 @@ def _broken(sent: str, lo: int, hi: int, *, chinese: bool) -> bool:
 def _reaches(sent: str, d: RawDate, hit: Hit, *, chinese: bool) -> bool:
     """May ``d`` date the action of ``hit``: in its clause, or in a clause marked as its date
     right after it (", effective August 1", "，自下月（8月1日）起")?"""
+    if hit.start <= d.start and d.end <= hit.end:
+        return True
     lo, hi = (d.end, hit.anchor) if d.end <= hit.anchor else (hit.end if d.start >= hit.end else d.start, d.start)
     if not _broken(sent, lo, hi, chinese=chinese):
         return True
+    if d.end <= hit.anchor:
+        between = sent[d.end : hit.anchor]
+        if not chinese and re.fullmatch(r"[^,;:]*,\s*", between) and _GERUND.match(sent, hit.anchor):
+            return True  # "MOFCOM on 9 October 2025 issued Announcement No 61, placing export controls"
+        marked = bool(_MARKED_BEFORE.search(sent, _clause_start(sent, d.start), d.start)) or (
+            chinese and bool(_kind_after_zh.match(sent, d.end)))
+        return marked and len(_CLAUSE_BREAK.findall(between)) <= 1  # "从11月开始，…将被列入…"
     if d.start >= hit.end:
         between = sent[hit.end : d.start]
+        if not chinese and _ATTRIBUTION.match(between):
+            return True
         return bool(_MARKED_CLAUSE.match(between)) and len(_CLAUSE_BREAK.findall(between)) <= 1
     return False
+
+
+_kind_after_zh = re.compile(r"\s*(?:初|底|中旬|上旬|下旬)?\s*[)）]?\s*(?:起|开始)")
 
 
 def _kind(sent: str, d: RawDate, hit: Hit, lex: Lexicon, chinese: bool) -> str:
@@ -99,6 +121,8 @@ def _kind(sent: str, d: RawDate, hit: Hit, lex: Lexicon, chinese: bool) -> str:
         return "effective"
     if chinese and lex.effective_after.match(sent, d.end):
         return "effective"
+    if hit.effect and chinese and d.end <= hit.anchor:
+        return "effective"  # "今年8月，中国开始对镓、锗实行出口许可"
     if hit.effect and d.start >= hit.anchor and not _broken(sent, hit.anchor, d.start, chinese=chinese):
         return "effective"  # "the curbs came into force at the beginning of August"
     return "announced"
@@ -115,8 +139,11 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
     last: dict[tuple[int, str], RawDate] = {}
 
     def cost(d: RawDate, h: Hit) -> int:
+        gap = _gap(h.start, h.end, d.start, d.end)
+        if gap == 0:
+            return 0
         after = d.start >= h.end  # the date follows the cue
-        return _gap(h.start, h.end, d.start, d.end) + (0 if after != chinese else 6)
+        return gap + (0 if after != chinese else 6)
 
     pairs = sorted((cost(d, h), di, hi) for di, d in enumerate(dates) for hi, h in enumerate(hits)
                    if _reaches(sent, d, h, chinese=chinese))
@@ -127,8 +154,10 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
         d, hit = dates[di], hits[hi]
         kind = _kind(sent, d, hit, ctx.lex, chinese)
         prev = last.get((hi, kind))
-        if prev is not None and not (kind == "announced" and _COORDINATED.match(sent[prev.end : d.start])):
-            continue
+        if prev is not None:
+            lo, hi_ = (prev.end, d.start) if prev.end <= d.start else (d.end, prev.start)
+            if kind != "announced" or not _COORDINATED.match(sent[lo:hi_]):
+                continue
         resolved = resolve(d, ctx.published, past=kind == "announced")
         done.add(di)
         if resolved is not None:
@@ -136,8 +165,10 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
             last[(hi, kind)] = d
     # a date heading the sentence dates all its actions ("10月9日，商务部发布两份公告：第61号…，第62号…")
     first = min(h.start for h in hits)
+    opening = _CLAUSE_BREAK.search(sent)
     for d in dates:
-        if d.end <= first and _CLAUSE_BREAK.search(sent, d.end, first):
+        if (opening is not None and d.end <= opening.start() < first
+                and opening.start() - (d.end - d.start) <= _LEAD_EXTRA):
             for hi, hit in enumerate(hits):
                 kind = _kind(sent, d, hit, ctx.lex, chinese)
                 resolved = resolve(d, ctx.published, past=kind == "announced")
@@ -214,8 +245,8 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
     out: list[Draft] = []
     for k, hit in enumerate(hits):
         issuer = scope.issuer(sent, hit, lex, chinese=chinese) or ctx.fallback_issuer
-        if issuer in lex.mineral_only and not own:
-            continue  # a foreign measure on chips or software
+        if issuer in lex.mineral_only and not any(hit.start - 20 <= at < hit.end + 40 for _, at in materials):
+            continue  # a foreign measure on chips or software, unless a mineral is its object
         lo, hi = _segment(sent, hit.anchor, lang)
         mats = list(dict.fromkeys(key for key, at in materials if lo <= at < hi)) or own
         mats = mats or ([] if dual else list(ctx.fallback_materials))
@@ -238,6 +269,6 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
                     targets=list(targets), thresholds=list(thresholds),
                     sentence=text, start=offset + hit.start, end=offset + hit.end, in_title=in_title,
                     confidence=confidence + (0.05 if key else 0.0), order=order, guessed_materials=not own,
-                    year_hint=list(years),
+                    year_hint=list(years), immediate=immediate,
                 ))
     return out

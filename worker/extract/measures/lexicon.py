@@ -39,6 +39,7 @@ class Cue:
     nominal: bool
     need_ctrl: bool
     attributive: bool
+    negation_ok: bool
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Lexicon:
     gate: Mapping[str, re.Pattern[str]]
     ctrl: Mapping[str, re.Pattern[str]]
     blockers: Mapping[str, re.Pattern[str]]
+    blockers_after: re.Pattern[str]
     window: Mapping[str, int]
     realised: re.Pattern[str]
     issuers: AliasMatcher
@@ -62,6 +64,7 @@ class Lexicon:
     off_topic: Mapping[str, re.Pattern[str]]
     domestic: Mapping[str, re.Pattern[str]]
     exports: Mapping[str, re.Pattern[str]]
+    families: Mapping[str, frozenset[str]]
     effective_before: Mapping[str, re.Pattern[str]]
     effective_after: re.Pattern[str]
     until_before: Mapping[str, re.Pattern[str]]
@@ -113,6 +116,7 @@ def _cues(raw: Mapping[str, Any], macros: Mapping[str, str]) -> dict[str, tuple[
                     nominal=bool(opts.get("nominal")),
                     need_ctrl=bool(opts.get("need_ctrl")),
                     attributive=bool(opts.get("attributive")),
+                    negation_ok=bool(opts.get("negation_ok")),
                 ))
     return {lang: tuple(cues) for lang, cues in out.items()}
 
@@ -133,6 +137,7 @@ def lexicon() -> Lexicon:
         gate=_by_lang(actions["gate"]),
         ctrl=_by_lang(actions["ctrl_words"]),
         blockers=_by_lang(blockers),
+        blockers_after=_compile(actions["blockers_after"]["zh"]),
         window={lang: int(blockers["window"][lang]) for lang in ("en", "zh")},
         realised=_compile(actions["infinitive"]["realised"]),
         issuers=AliasMatcher(entries),
@@ -146,6 +151,7 @@ def lexicon() -> Lexicon:
         off_topic=_by_lang(scope["off_topic"]),
         domestic=_by_lang(scope["domestic"]),
         exports=_by_lang(scope["exports"]),
+        families={str(k): frozenset(str(x) for x in v) for k, v in scope["material_families"].items()},
         effective_before=_by_lang(dates["effective_before"]),
         effective_after=_compile([dates["effective_after"]["zh"]]),
         until_before=_by_lang({"en": dates["until_before"]["en"], "zh": dates["until_before"]["zh"]}),

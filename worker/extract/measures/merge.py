@@ -1,9 +1,10 @@
 """One passage often states one measure several times ("imposed controls in April", "the April 4
-announcement", a headline): ``merge`` folds those statements into one event per measure.
+announcement", a headline): ``merge_statements`` folds those statements into one event per measure.
 
 Two statements are one event when they report the same action and nothing tells them apart:
 the same identifier, or no conflicting identifiers, issuers of one country, overlapping
-materials and dates that agree ("--04-04" and "2025-04" agree, and make "2025-04-04"). The
+materials (or a generic one and its specific one: rare earths, heavy rare earths) and dates that
+agree ("--04-04" and "2025-04" agree, and make "2025-04-04"). The
 merged event keeps every material, item and target, the most precise dates, the first
 statement as evidence, and a confidence raised by each further mention. ``complete_years``
 then gives an announcement number without its year the year stated elsewhere in the passage,
@@ -18,19 +19,31 @@ from collections.abc import Mapping
 from worker.extract.measures.dates import combine
 from worker.extract.measures.draft import DATE_FIELDS, Draft
 
-__all__ = ["complete_years", "merge"]
+__all__ = ["complete_years", "merge_statements"]
 
 
 def _same_country(a: str | None, b: str | None, country: Mapping[str, str]) -> bool:
     return a is None or b is None or a == b or country.get(a, a) == country.get(b, b)
 
 
-def _compatible(a: Draft, b: Draft, country: Mapping[str, str]) -> bool:
+def _related(a: list[str], b: list[str], families: Mapping[str, frozenset[str]]) -> bool:
+    """Do two material lists share a material, or a generic one and its specific one?"""
+    if not a or not b or set(a) & set(b):
+        return True
+    for x, y in ((a, b), (b, a)):
+        for generic in x:
+            family = families.get(generic)
+            if family is not None and ("*" in family or family & set(y)):
+                return True
+    return False
+
+
+def _compatible(a: Draft, b: Draft, country: Mapping[str, str], families: Mapping[str, frozenset[str]]) -> bool:
     if a.action != b.action:
         return False
     if a.identifier and b.identifier:
         return a.identifier == b.identifier
-    if a.materials and b.materials and not set(a.materials) & set(b.materials):
+    if not _related(a.materials, b.materials, families):
         return False
     if not _same_country(a.issuer, b.issuer, country):
         return False
@@ -53,15 +66,17 @@ def _absorb(a: Draft, b: Draft, rank: Mapping[str, int]) -> None:
         mine += [x for x in getattr(b, name) if x not in mine]
     a.confidence = max(a.confidence, b.confidence) + 0.05
     a.mentions += b.mentions
+    a.immediate = a.immediate or b.immediate
 
 
-def merge(drafts: list[Draft], *, country: Mapping[str, str], rank: Mapping[str, int]) -> list[Draft]:
+def merge_statements(drafts: list[Draft], *, country: Mapping[str, str], rank: Mapping[str, int],
+          families: Mapping[str, frozenset[str]]) -> list[Draft]:
     """The passage's statements folded into events, in document order."""
     out: list[Draft] = []
     # statements with an identifier first, so that the others join the announcement they name
     for d in sorted(drafts, key=lambda d: (d.identifier is None, d.order)):
         for kept in out:
-            if _compatible(kept, d, country):
+            if _compatible(kept, d, country, families):
                 _absorb(kept, d, rank)
                 kept.order = min(kept.order, d.order)
                 break
@@ -70,8 +85,12 @@ def merge(drafts: list[Draft], *, country: Mapping[str, str], rank: Mapping[str,
     return sorted(out, key=lambda d: d.order)
 
 
-def complete_years(drafts: list[Draft], *, published_year: int | None) -> None:
-    """Fill a missing announcement year, then month-days without a year from the announcement's."""
+def complete_years(drafts: list[Draft], *, published_year: int | None, passage_years: list[int]) -> None:
+    """Fill a missing announcement year, then month-days without a year from the announcement's.
+
+    ``passage_years``: the years the passage's dates name, most named first (an announcement
+    number given without its year most likely belongs to the year the passage is about).
+    """
     known = {}
     for d in drafts:
         if d.identifier and "-?-" not in d.identifier:
@@ -79,7 +98,7 @@ def complete_years(drafts: list[Draft], *, published_year: int | None) -> None:
             known[(scheme, number)] = year
     years = Counter(int(v[:4]) for d in drafts for f in DATE_FIELDS
                     if (v := getattr(d, f)) and not v.startswith("--"))
-    common = [y for y, _ in years.most_common(1)]
+    common = [y for y, _ in years.most_common(1)] + passage_years[:1]
     for d in drafts:
         if d.identifier and "-?-" in d.identifier:
             scheme, _, number = d.identifier.split("-", 2)
@@ -91,6 +110,8 @@ def complete_years(drafts: list[Draft], *, published_year: int | None) -> None:
         if d.identifier and d.identifier.split("-")[1].isdigit() and (d.announced or "").startswith("--"):
             d.announced = d.identifier.split("-")[1] + d.announced[1:]  # type: ignore[index]
         _years_from_each_other(d)
+        if d.immediate and d.effective is None and d.announced:
+            d.effective = d.announced
 
 
 def _years_from_each_other(d: Draft) -> None:
