@@ -40,8 +40,12 @@ _SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )
 _MARKED_CLAUSE = re.compile(r"^[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
                             re.IGNORECASE)
 # "…, the ministry said in an April 4th announcement": the reporting clause dates the report
-_ATTRIBUTION = re.compile(r"^[\s,]*[^,;]{0,90}?\b(?:said|says|announced|stated|declared|confirmed)\b[^,;]{0,30}$",
+_ATTRIBUTION = re.compile(r",\s*[^,;]{0,90}?\b(?:said|says|announced|stated|declared|confirmed)\b[^,;]{0,30}$",
                           re.IGNORECASE)
+# "flared on Oct. 9, when China unveiled new curbs": the when-clause happens on the date
+_WHEN = re.compile(r"^[\s,]*when\b[^,;]*$", re.IGNORECASE)
+# "8月15日，…中国正式宣布，自9月15日起实施": a date before the announcing verb is the announcement's
+_ANNOUNCE_ZH = re.compile(r"宣布|公布|发布|表示|称")
 _MARKED_BEFORE = re.compile(
     r"(?:\bfrom|\bsince|\bstarting(?:\s+(?:on|from))?|\bas\s+of|\beffective(?:\s+(?:from|on))?|\bbeginning(?:\s+on)?|自|从)\s*(?:the\s+)?$",
     re.IGNORECASE)
@@ -95,12 +99,14 @@ def _reaches(sent: str, d: RawDate, hit: Hit, *, chinese: bool) -> bool:
         between = sent[d.end : hit.anchor]
         if not chinese and re.fullmatch(r"[^,;:]*,\s*", between) and _GERUND.match(sent, hit.anchor):
             return True  # "MOFCOM on 9 October 2025 issued Announcement No 61, placing export controls"
+        if not chinese and _WHEN.match(between):
+            return True
         marked = bool(_MARKED_BEFORE.search(sent, _clause_start(sent, d.start), d.start)) or (
             chinese and bool(_kind_after_zh.match(sent, d.end)))
         return marked and len(_CLAUSE_BREAK.findall(between)) <= 1  # "从11月开始，…将被列入…"
     if d.start >= hit.end:
         between = sent[hit.end : d.start]
-        if not chinese and _ATTRIBUTION.match(between):
+        if not chinese and len(_CLAUSE_BREAK.findall(between)) <= 1 and _ATTRIBUTION.search(between):
             return True
         return bool(_MARKED_CLAUSE.match(between)) and len(_CLAUSE_BREAK.findall(between)) <= 1
     return False
@@ -121,7 +127,7 @@ def _kind(sent: str, d: RawDate, hit: Hit, lex: Lexicon, chinese: bool) -> str:
         return "effective"
     if chinese and lex.effective_after.match(sent, d.end):
         return "effective"
-    if hit.effect and chinese and d.end <= hit.anchor:
+    if hit.effect and chinese and d.end <= hit.anchor and not _ANNOUNCE_ZH.search(sent, d.end, hit.anchor):
         return "effective"  # "今年8月，中国开始对镓、锗实行出口许可"
     if hit.effect and d.start >= hit.anchor and not _broken(sent, hit.anchor, d.start, chinese=chinese):
         return "effective"  # "the curbs came into force at the beginning of August"
@@ -165,10 +171,11 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
             last[(hi, kind)] = d
     # a date heading the sentence dates all its actions ("10月9日，商务部发布两份公告：第61号…，第62号…")
     first = min(h.start for h in hits)
-    opening = _CLAUSE_BREAK.search(sent)
     for d in dates:
-        if (opening is not None and d.end <= opening.start() < first
-                and opening.start() - (d.end - d.start) <= _LEAD_EXTRA):
+        if _CLAUSE_BREAK.search(sent, 0, d.start):
+            continue  # not in the opening clause
+        opening = _CLAUSE_BREAK.search(sent, d.end)
+        if opening is not None and opening.start() < first and opening.start() - (d.end - d.start) <= _LEAD_EXTRA:
             for hi, hit in enumerate(hits):
                 kind = _kind(sent, d, hit, ctx.lex, chinese)
                 resolved = resolve(d, ctx.published, past=kind == "announced")
