@@ -68,7 +68,7 @@ def extract_measures(
     head_found = vocab.find_materials(head_prep, prepared=True) if head_prep else []
     topic = _topic(found + head_found)
     sentences = split_sentences(body)
-    per_sentence = [[(m.key, m.start - s.start) for m in found if s.start <= m.start < s.end and _usable(m)]
+    per_sentence = [[(m.key, m.start - s.start, m.weak) for m in found if s.start <= m.start < s.end and _usable(m)]
                     for s in sentences]
     issuers = Counter(m.key for m in lex.issuers.find(prepared, prepared=True) if m.key not in lex.mineral_only)
     ctx = Context(lex=lex, vocab=vocab, published=pub, fallback_materials=topic,
@@ -84,7 +84,8 @@ def extract_measures(
         if not lex.gate["zh" if _cjk(sent) else "en"].search(sent):
             continue
         ctx.fallback_materials = _fallback(per_sentence, i, head_keys, topic)
-        drafts += sentence_events(s.text, sent, s.start, per_sentence[i], ctx, chinese=is_chinese(sent), order=i)
+        drafts += sentence_events(s.text, sent, s.start, [(k, at) for k, at, _ in per_sentence[i]], ctx,
+                                  chinese=is_chinese(sent), order=i)
     if not drafts:
         return []
     country = _countries()
@@ -115,10 +116,13 @@ def _topic(found: list[Match]) -> list[str]:
     return [counts.most_common(1)[0][0]] if counts else []
 
 
-def _fallback(per_sentence: list[list[tuple[str, int]]], i: int, head: list[str], topic: list[str]) -> list[str]:
+def _fallback(per_sentence: list[list[tuple[str, int, bool]]], i: int, head: list[str], topic: list[str]) -> list[str]:
+    """A sentence naming no material speaks of the last one named shortly before (weak names
+    such as "magnets" excepted), else of the headline's, else of the passage's main one."""
     for j in range(i - 1, max(-1, i - 1 - _LOOKBACK), -1):
-        if per_sentence[j]:
-            return list(dict.fromkeys(k for k, _ in per_sentence[j]))
+        keys = [k for k, _, weak in per_sentence[j] if not weak]
+        if keys:
+            return list(dict.fromkeys(keys))
     return list(dict.fromkeys(head)) or topic
 
 

@@ -46,6 +46,7 @@ class Hit:
     rank: int
     effect: bool
     nominal: bool
+    descriptive: bool = False
 
 
 def find_actions(sent: str, lex: Lexicon, *, chinese: bool) -> list[Hit]:
@@ -75,12 +76,16 @@ def _hit(cue: Cue, m: re.Match[str]) -> Hit:
     anchor = m.start()
     if "v" in cue.regex.groupindex and m.group("v"):
         anchor = m.start("v")
-    return Hit(cue.action, m.start(), m.end(), anchor, cue.weight, cue.rank, cue.effect, cue.nominal)
+    return Hit(cue.action, m.start(), m.end(), anchor, cue.weight, cue.rank, cue.effect, cue.nominal, cue.descriptive)
 
 
 def _clause_start(sent: str, pos: int) -> int:
+    """Where the clause holding ``pos`` begins; a short parenthetical (", too,") is no clause."""
     start = 0
     for m in _CLAUSE_BREAK.finditer(sent, 0, pos):
+        nxt = _CLAUSE_BREAK.search(sent, m.end(), pos)
+        if nxt is not None and nxt.start() - m.end() <= 6:
+            continue
         start = m.end()
     return start
 
@@ -95,10 +100,10 @@ def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
         return False
     # the window before the verb: inside the cue when the verb follows its object ("the
     # restrictions it had imposed"), else the clause before the cue
-    if hit.anchor > hit.start:
+    if hit.anchor > hit.start and not cue.subject_first:
         lo = hit.start
     else:
-        lo = max(_clause_start(sent, hit.anchor), hit.anchor - lex.window[lang])
+        lo = max(_clause_start(sent, hit.start), hit.start - lex.window[lang])
     if cue.negation_ok:
         return True
     if lex.blockers[lang].search(sent, lo, hit.anchor):
@@ -129,7 +134,7 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
                 winner = max((k, h), key=lambda x: (x.rank, x.end - x.start, -x.start))
                 kept[i] = Hit(winner.action, min(h.start, k.start), max(h.end, k.end), winner.anchor,
                               max(h.weight, k.weight), winner.rank, h.effect or k.effect,
-                              h.nominal and k.nominal)
+                              h.nominal and k.nominal, h.descriptive and k.descriptive)
                 drop = True
                 break
         if not drop:

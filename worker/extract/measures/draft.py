@@ -35,6 +35,7 @@ class Draft:
     mentions: int = 1
     year_hint: list[int] = field(default_factory=list)
     immediate: bool = False  # "with immediate effect": effective on the day announced
+    descriptive: bool = False  # a requirement describing a measure ("exporters will need licences")
 
     def freeze(self) -> MeasureEvent:
         """The final, immutable event (dates without a year listed in ``dates_as_written``)."""

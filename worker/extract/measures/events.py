@@ -34,7 +34,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？。]|\s[-–—]\s|—")
 # rare earths …"); "such as" and "as well as" subordinate nothing
 _SUBORDINATE = re.compile(r"(?<!such )(?<!well )\b(?:before|after|as|while|when|because|whereas|although|but)\b(?! well\b)",
                           re.IGNORECASE)
-_SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )\b(?:while|whereas|because|although|but|as|before|after|when)\b(?! well\b)",
+_SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )\b(?:while|whereas|because|although|but|as|before|after|when)\b(?! well\b)"
+                                   r"|,\s+(?=(?:both|which|who|a|an|used|vital|crucial|essential|key|critical)\b)",
                                    re.IGNORECASE),
                   "zh": re.compile(r"[;:；：]")}
 _MARKED_CLAUSE = re.compile(r"^[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
@@ -50,6 +51,9 @@ _MARKED_BEFORE = re.compile(
     r"(?:\bfrom|\bsince|\bstarting(?:\s+(?:on|from))?|\bas\s+of|\beffective(?:\s+(?:from|on))?|\bbeginning(?:\s+on)?|自|从)\s*(?:the\s+)?$",
     re.IGNORECASE)
 _GERUND = re.compile(r"\w+ing\b", re.IGNORECASE)
+# a cause is not the measure's object: "imposed in retaliation for US tariffs", "针对美方…的反制"
+_CAUSE = re.compile(r"\b(?:in (?:retaliation|response|return) (?:for|to)|answer(?:s|ed|ing)?|retaliat\w+ against|"
+                    r"hitting back at|a reply to|countermeasure against)\b[^,;]*|(?:针对|回应|反制|报复)[^，。；,;]*", re.IGNORECASE)
 _LEAD_EXTRA = 16  # characters a sentence's opening clause may hold beside its date ("On", "回到", a subject)
 _COORDINATED = re.compile(r"^[\s,]*(?:and|or|as well as|和|与|及|、|或)[\s,]*$", re.IGNORECASE)
 
@@ -208,6 +212,16 @@ def _assign_identifiers(sent: str, idents: Sequence[Identifier], hits: Sequence[
     return out
 
 
+def _off_topic(sent: str, hit: Hit, lo: int, hi: int, lex: Lexicon, *, chinese: bool) -> bool:
+    """Does the cue's neighbourhood speak of chips, software or tariffs (not as a cause)?"""
+    window = sent[max(lo, hit.start - 40) : min(hi, hit.end + 60)]
+    shift = max(lo, hit.start - 40)
+    for m in _CAUSE.finditer(window):
+        if not (m.start() + shift <= hit.start < m.end() + shift):
+            window = window[: m.start()] + " " * (m.end() - m.start()) + window[m.end() :]
+    return scope.off_topic(window, lex, chinese=chinese)
+
+
 def _segment(sent: str, pos: int, lang: str) -> tuple[int, int]:
     """The stretch of the sentence around ``pos`` between two segment breaks."""
     lo, hi = 0, len(sent)
@@ -238,8 +252,7 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
         # a measure named by its number ("(MOFCOM Announcement No. 61)") is reported imposed
         hits = [Hit("impose", i.start, i.end, i.start, 0.6, 1, False, True) for i in idents[:1]]
     own = list(dict.fromkeys(key for key, _ in materials))
-    dual = scope.dual_use(sent, lex, chinese=chinese)
-    if not own and not dual and (not ctx.fallback_materials or scope.off_topic(sent, lex, chinese=chinese)):
+    if not own and not ctx.fallback_materials and not scope.dual_use(sent, lex, chinese=chinese):
         return []
     dates = [d for d in find_dates(sent, chinese=chinese)
              if not any(d.start < i.end and i.start < d.end for i in idents)]
@@ -255,8 +268,14 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
         if issuer in lex.mineral_only and not any(hit.start - 20 <= at < hit.end + 40 for _, at in materials):
             continue  # a foreign measure on chips or software, unless a mineral is its object
         lo, hi = _segment(sent, hit.anchor, lang)
-        mats = list(dict.fromkeys(key for key, at in materials if lo <= at < hi)) or own
-        mats = mats or ([] if dual else list(ctx.fallback_materials))
+        dual = scope.dual_use(sent[lo:hi], lex, chinese=chinese)
+        mats = list(dict.fromkeys(key for key, at in materials if lo <= at < hi)) or ([] if dual else own)
+        if not mats and not dual:
+            if _off_topic(sent, hit, lo, hi, lex, chinese=chinese):
+                continue  # chips, software, tariffs: not a measure on minerals
+            mats = list(ctx.fallback_materials)
+        if not mats and not dual:
+            continue
         slot = slots[k]
         effective = slot["effective"][0] if slot["effective"] else None
         until = slot["until"][0] if slot["until"] else None
@@ -264,7 +283,7 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
         if immediate and effective is None and announced_all[0]:
             effective = announced_all[0]
         years = [int(v[:4]) for v in (*slot["announced"], effective, until) if v and not v.startswith("--")]
-        confidence = hit.weight * (0.8 if not own and not dual else 1.0) * (1.0 if issuer else 0.9)
+        confidence = hit.weight * (1.0 if own or dual else 0.8) * (1.0 if issuer else 0.9)
         confidence += 0.03 if years or announced_all[0] or effective or until else 0.0
         mine: list[Identifier | None] = [*by_hit_ids[k]] or [None]
         for ident in mine:
@@ -276,6 +295,6 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
                     targets=list(targets), thresholds=list(thresholds),
                     sentence=text, start=offset + hit.start, end=offset + hit.end, in_title=in_title,
                     confidence=confidence + (0.05 if key else 0.0), order=order, guessed_materials=not own,
-                    year_hint=list(years), immediate=immediate,
+                    year_hint=list(years), immediate=immediate, descriptive=hit.descriptive,
                 ))
     return out

@@ -40,6 +40,8 @@ class Cue:
     need_ctrl: bool
     attributive: bool
     negation_ok: bool
+    subject_first: bool
+    descriptive: bool
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def _cues(raw: Mapping[str, Any], macros: Mapping[str, str]) -> dict[str, tuple[
                     need_ctrl=bool(opts.get("need_ctrl")),
                     attributive=bool(opts.get("attributive")),
                     negation_ok=bool(opts.get("negation_ok")),
+                    subject_first=bool(opts.get("subject_first")),
+                    descriptive=bool(opts.get("descriptive")),
                 ))
     return {lang: tuple(cues) for lang, cues in out.items()}
 

@@ -72,6 +72,12 @@ def _absorb(a: Draft, b: Draft, rank: Mapping[str, int]) -> None:
 def merge_statements(drafts: list[Draft], *, country: Mapping[str, str], rank: Mapping[str, int],
           families: Mapping[str, frozenset[str]]) -> list[Draft]:
     """The passage's statements folded into events, in document order."""
+    # an undated requirement ("exporters will need licences") describes the passage's measure:
+    # it joins that measure whatever its action ("expanded controls…; exporters will need licences")
+    described = [d for d in drafts if not d.descriptive or any(getattr(d, f) for f in DATE_FIELDS)]
+    drafts = described + [d for d in drafts if d not in described and not any(
+        o.action in ("impose", "expand") and o is not d and not o.descriptive
+        and _related(o.materials, d.materials, families) for o in drafts)]
     out: list[Draft] = []
     # statements with an identifier first, so that the others join the announcement they name
     for d in sorted(drafts, key=lambda d: (d.identifier is None, d.order)):
