@@ -47,6 +47,7 @@ class Hit:
     effect: bool
     nominal: bool
     descriptive: bool = False
+    bare: bool = False
 
 
 def find_actions(sent: str, lex: Lexicon, *, chinese: bool) -> list[Hit]:
@@ -76,17 +77,19 @@ def _hit(cue: Cue, m: re.Match[str]) -> Hit:
     anchor = m.start()
     if "v" in cue.regex.groupindex and m.group("v"):
         anchor = m.start("v")
-    return Hit(cue.action, m.start(), m.end(), anchor, cue.weight, cue.rank, cue.effect, cue.nominal, cue.descriptive)
+    return Hit(cue.action, m.start(), m.end(), anchor, cue.weight, cue.rank, cue.effect, cue.nominal, cue.descriptive,
+               cue.bare)
 
 
 def _clause_start(sent: str, pos: int) -> int:
     """Where the clause holding ``pos`` begins; a short parenthetical (", too,") is no clause."""
+    breaks = [m for m in _CLAUSE_BREAK.finditer(sent, 0, pos)]
     start = 0
-    for m in _CLAUSE_BREAK.finditer(sent, 0, pos):
-        nxt = _CLAUSE_BREAK.search(sent, m.end(), pos)
-        if nxt is not None and nxt.start() - m.end() <= 6:
-            continue
-        start = m.end()
+    for i, m in enumerate(breaks):
+        near_next = i + 1 < len(breaks) and breaks[i + 1].start() - m.end() <= 6
+        near_prev = i > 0 and m.start() - breaks[i - 1].end() <= 6
+        if not (near_next or near_prev):
+            start = m.end()
     return start
 
 
@@ -110,6 +113,8 @@ def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
         return False
     if lang == "en" and hit.anchor == hit.start and lex.blockers[lang].search(sent, hit.anchor, hit.end):
         return False  # "halts if supplies are restricted"
+    if lang == "zh" and lex.topic_after.match(sent, hit.end):
+        return False  # "加强管制对中国而言既属…": a policy judged, not an act
     if lang == "zh":
         brk = _CLAUSE_BREAK.search(sent, hit.end)
         if lex.blockers_after.search(sent, hit.end, brk.start() if brk else len(sent)):
@@ -134,7 +139,7 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
                 winner = max((k, h), key=lambda x: (x.rank, x.end - x.start, -x.start))
                 kept[i] = Hit(winner.action, min(h.start, k.start), max(h.end, k.end), winner.anchor,
                               max(h.weight, k.weight), winner.rank, h.effect or k.effect,
-                              h.nominal and k.nominal, h.descriptive and k.descriptive)
+                              h.nominal and k.nominal, h.descriptive and k.descriptive, h.bare and k.bare)
                 drop = True
                 break
         if not drop:

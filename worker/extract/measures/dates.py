@@ -94,8 +94,14 @@ def _month(name: str) -> int:
     return _MONTHS[name.lower()[:3]]
 
 
+_DATELINE = re.compile(r"\s*(?:电|訊|讯|\((?:Reuters|AP|AFP|Xinhua|Bloomberg|Kyodo)\))", re.IGNORECASE)
+
+
 def find_dates(text: str, *, chinese: bool) -> list[RawDate]:
-    """Every date expression of a prepared sentence, left to right, longest first where they overlap."""
+    """Every date expression of a prepared sentence, left to right, longest first where they overlap.
+
+    A news agency's dateline ("北京10月9日电", "BEIJING, Sept 17 (Reuters)") dates the report, not an act.
+    """
     found: list[RawDate] = []
     taken: list[tuple[int, int]] = []
     for rx in (_ZH if chinese else _EN):
@@ -104,7 +110,7 @@ def find_dates(text: str, *, chinese: bool) -> list[RawDate]:
             if any(s < te and ts < e for ts, te in taken):
                 continue
             raw = _raw(m, chinese)
-            if raw is not None:
+            if raw is not None and not _DATELINE.match(text, raw.end):
                 found.append(raw)
                 taken.append((s, e))
     return sorted(found, key=lambda r: r.start)

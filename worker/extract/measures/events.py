@@ -37,7 +37,7 @@ _SUBORDINATE = re.compile(r"(?<!such )(?<!well )\b(?:before|after|as|while|when|
 _SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )\b(?:while|whereas|because|although|but|as|before|after|when)\b(?! well\b)"
                                    r"|,\s+(?=(?:both|which|who|a|an|used|vital|crucial|essential|key|critical)\b)",
                                    re.IGNORECASE),
-                  "zh": re.compile(r"[;:；：]")}
+                  "zh": re.compile(r"[;:；：]|[,，](?=(?:此后|随后|之后|其后|但|而|因此|导致|使得?|令|让|同时|此外|另外|不过|然而|可见))")}
 _MARKED_CLAUSE = re.compile(r"^[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
                             re.IGNORECASE)
 # "…, the ministry said in an April 4th announcement": the reporting clause dates the report
@@ -188,6 +188,21 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
     return slots
 
 
+def _fold_bare(hits: Sequence[Hit], slots: Sequence[dict[str, list[str]]]) -> tuple[list[Hit], list[dict[str, list[str]]]]:
+    """"…纳入出口管制，有关措施定于11月8日起实施": taking effect, beside a cue that names the
+    measure, only dates that measure (the nearest cue before it, else after it)."""
+    keep = [i for i, h in enumerate(hits) if not h.bare]
+    for i, h in enumerate(hits):
+        if not h.bare:
+            continue
+        before = [k for k in keep if hits[k].start < h.start]
+        target = before[-1] if before else keep[0]
+        for kind, values in slots[i].items():
+            if values and not slots[target][kind]:
+                slots[target][kind] = list(values)
+    return [hits[k] for k in keep], [slots[k] for k in keep]
+
+
 def _apart(sent: str, hit: Hit, start: int, end: int) -> int:
     """A penalty when a clause break separates a cue from a span: clauses group what belongs together."""
     lo, hi = (end, hit.start) if end <= hit.start else (hit.end, start)
@@ -257,6 +272,8 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
     dates = [d for d in find_dates(sent, chinese=chinese)
              if not any(d.start < i.end and i.start < d.end for i in idents)]
     slots = _assign_dates(sent, dates, hits, ctx, chinese=chinese)
+    if any(not h.bare for h in hits):
+        hits, slots = _fold_bare(hits, slots)
     by_hit_ids = _assign_identifiers(sent, idents, hits)
     targets = list(scope.targets(sent, lex, ctx.vocab, chinese=chinese))
     items = list(scope.items(text, sent, lex, chinese=chinese))

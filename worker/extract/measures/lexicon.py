@@ -42,6 +42,7 @@ class Cue:
     negation_ok: bool
     subject_first: bool
     descriptive: bool
+    bare: bool
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Lexicon:
     ctrl: Mapping[str, re.Pattern[str]]
     blockers: Mapping[str, re.Pattern[str]]
     blockers_after: re.Pattern[str]
+    topic_after: re.Pattern[str]
     window: Mapping[str, int]
     realised: re.Pattern[str]
     issuers: AliasMatcher
@@ -121,6 +123,7 @@ def _cues(raw: Mapping[str, Any], macros: Mapping[str, str]) -> dict[str, tuple[
                     negation_ok=bool(opts.get("negation_ok")),
                     subject_first=bool(opts.get("subject_first")),
                     descriptive=bool(opts.get("descriptive")),
+                    bare=bool(opts.get("bare")),
                 ))
     return {lang: tuple(cues) for lang, cues in out.items()}
 
@@ -142,6 +145,7 @@ def lexicon() -> Lexicon:
         ctrl=_by_lang(actions["ctrl_words"]),
         blockers=_by_lang(blockers),
         blockers_after=_compile(actions["blockers_after"]["zh"]),
+        topic_after=_compile([actions["topic_after"]["zh"]]),
         window={lang: int(blockers["window"][lang]) for lang in ("en", "zh")},
         realised=_compile(actions["infinitive"]["realised"]),
         issuers=AliasMatcher(entries),

@@ -24,7 +24,7 @@ from worker.types import Threshold
 
 __all__ = ["dual_use", "issuer", "items", "off_topic", "targets", "thresholds"]
 
-_NEAR = 60  # characters: issuers this close to the last one before the action are named together
+_JOINED = 14  # characters: issuers this close to each other are named together ("MOFCOM and GACC", "商务部会同海关总署")
 _PRONOUN = re.compile(r"\b(?:it|they|its|their)\b|其|该国", re.IGNORECASE)
 _ZH_DIGITS = {"零": "0", "〇": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -57,8 +57,11 @@ def issuer(sent: str, hit: Hit, lex: Lexicon, *, chinese: bool) -> str | None:
             return None
     before = [m for m in found if m.end <= hit.anchor]
     if before:
-        last = before[-1]
-        group = [m for m in before if last.start - m.end <= _NEAR]
+        group = [before[-1]]
+        for m in reversed(before[:-1]):
+            if group[-1].start - m.end > _JOINED:
+                break
+            group.append(m)
         return min(group, key=lambda m: (lex.issuer_rank.get(m.key, 99), -m.start)).key
     after = [m for m in found if m.start >= hit.anchor]
     return after[0].key if after else None
