@@ -150,7 +150,8 @@ class MeasureEvent:
     Dates are ISO 8601, as precise as the text: ``2025-10-09``, ``2025-10``, ``2025``; a date whose
     year neither the text nor the published date gives stays as written, ``--10-09`` / ``--10``,
     and its field is listed in ``dates_as_written``. ``until`` is the end of a suspension or of
-    the measure. ``start``/``end`` are the offsets of the action phrase in the analysed text (in
+    the measure. ``identifier`` names the announcement that states the event ("商务部公告2025年第72号"),
+    ``refers_to`` the measure it acts on when the text names it ("暂停实施…公告2024年第46号"). ``start``/``end`` are the offsets of the action phrase in the analysed text (in
     the title when ``in_title``); ``sentence`` is the evidence. Stable keys throughout, so events
     from several articles can be stored and merged into one measure (``measure_key``).
     """
@@ -160,6 +161,7 @@ class MeasureEvent:
     materials: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     identifier: str | None = None
+    refers_to: str | None = None
     announced: str | None = None
     effective: str | None = None
     until: str | None = None
@@ -174,9 +176,10 @@ class MeasureEvent:
 
     @property
     def measure_key(self) -> str:
-        """What names the measure this event is about: its identifier, else issuer + date + materials."""
-        if self.identifier:
-            return self.identifier
+        """What names the measure this event is about: the announcement it acts on or states it,
+        else issuer + date + materials."""
+        if self.refers_to or self.identifier:
+            return self.refers_to or self.identifier  # type: ignore[return-value]
         when = self.announced or self.effective or self.until or "?"
         return f"{self.issuer or '?'}|{when}|{','.join(sorted(self.materials)) or '?'}"
 

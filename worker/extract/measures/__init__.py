@@ -90,7 +90,8 @@ def extract_measures(
         return []
     country = _countries()
     events = merge_statements(drafts, country=country, rank=lex.issuer_rank, families=lex.families)
-    years = _passage_years(prepared, pub) if any("-?-" in (d.identifier or "") for d in events) else []
+    unknown = any("-?-" in (d.identifier or "") + (d.refers_to or "") for d in events)
+    years = _passage_years(prepared, pub) if unknown else []
     complete_years(events, published_year=pub[0] if pub else None, passage_years=years)
     return [d.freeze() for d in events]
 

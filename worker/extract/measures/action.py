@@ -70,7 +70,7 @@ def find_actions(sent: str, lex: Lexicon, *, chinese: bool) -> list[Hit]:
             hit = _hit(cue, m)
             if _stands(sent, hit, cue, lex, lang):
                 hits.append(hit)
-    return _resolve(hits)
+    return _resolve(sent, hits)
 
 
 def _hit(cue: Cue, m: re.Match[str]) -> Hit:
@@ -126,8 +126,29 @@ def _stands(sent: str, hit: Hit, cue: Cue, lex: Lexicon, lang: str) -> bool:
     return True
 
 
-def _resolve(hits: list[Hit]) -> list[Hit]:
-    """Overlaps: same action → the longer cue; impose inside expand → expand; else both stand."""
+_CHANGES = frozenset({"suspend", "lift", "extend", "resume"})
+_ZH_NAMED = re.compile(r"(?:公布|宣布|发布|实施|实行|出台|推出|提出)的")
+
+
+def _named(sent: str, h: Hit) -> bool:
+    """Is an imposition cue a measure named with its own verb ("the controls it had placed",
+    "10月9日公布的管制"), rather than the bare object of another action ("the ban on exports")?"""
+    return h.nominal or h.anchor > h.start or bool(_ZH_NAMED.match(sent, h.start))
+
+
+def _one(sent: str, h: Hit, k: Hit) -> bool:
+    """Are two overlapping cues one statement?"""
+    actions = {h.action, k.action}
+    if h.action == k.action or actions == {"impose", "expand"} or actions == {"extend", "suspend"}:
+        return True
+    imposed = h if h.action == "impose" else k if k.action == "impose" else None
+    return imposed is not None and bool(actions & _CHANGES) and not _named(sent, imposed)
+
+
+def _resolve(sent: str, hits: list[Hit]) -> list[Hit]:
+    """Overlapping cues: one statement (same action; impose inside expand; a bare ban inside a
+    suspension, lifting, extension or resumption; a suspension inside an extension) takes the
+    higher-ranked action; else both stand."""
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for h in hits:
@@ -135,7 +156,7 @@ def _resolve(hits: list[Hit]) -> list[Hit]:
         for i, k in enumerate(kept):
             if h.start >= k.end or k.start >= h.end:
                 continue
-            if h.action == k.action or {h.action, k.action} == {"impose", "expand"}:
+            if _one(sent, h, k):
                 winner = max((k, h), key=lambda x: (x.rank, x.end - x.start, -x.start))
                 kept[i] = Hit(winner.action, min(h.start, k.start), max(h.end, k.end), winner.anchor,
                               max(h.weight, k.weight), winner.rank, h.effect or k.effect,

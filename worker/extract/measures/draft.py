@@ -20,6 +20,7 @@ class Draft:
     materials: list[str]
     items: list[str]
     identifier: str | None
+    refers_to: str | None
     announced: str | None
     effective: str | None
     until: str | None
@@ -46,6 +47,7 @@ class Draft:
             materials=tuple(self.materials),
             items=tuple(self.items),
             identifier=self.identifier,
+            refers_to=self.refers_to,
             announced=self.announced,
             effective=self.effective,
             until=self.until,

@@ -38,7 +38,7 @@ _SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )
                                    r"|,\s+(?=(?:both|which|who|a|an|used|vital|crucial|essential|key|critical)\b)",
                                    re.IGNORECASE),
                   "zh": re.compile(r"[;:；：]|[,，](?=(?:此后|随后|之后|其后|但|而|因此|导致|使得?|令|让|同时|此外|另外|不过|然而|可见))")}
-_MARKED_CLAUSE = re.compile(r"^[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
+_MARKED_CLAUSE = re.compile(r"[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
                             re.IGNORECASE)
 # "…, the ministry said in an April 4th announcement": the reporting clause dates the report
 _ATTRIBUTION = re.compile(r",\s*[^,;]{0,90}?\b(?:said|says|announced|stated|declared|confirmed)\b[^,;]{0,30}$",
@@ -84,11 +84,23 @@ def _clause_start(sent: str, pos: int) -> int:
     return start
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[\w'-]+\s+){0,3}?[\w'-]+\s*(?:,|\band\b|\bor\b)", re.IGNORECASE)
+
+
+def _breaks(sent: str, lo: int, hi: int, *, chinese: bool) -> list[re.Match[str]]:
+    """The clause breaks between ``lo`` and ``hi``; in English a comma inside a list ("gallium,
+    germanium and antimony") is none."""
+    found = list(_CLAUSE_BREAK.finditer(sent, lo, hi))
+    if chinese:
+        return found
+    return [m for m in found if not (m.group() == "," and _LIST_ITEM.match(sent, m.end()))]
+
+
 def _broken(sent: str, lo: int, hi: int, *, chinese: bool) -> bool:
     """Does a clause (or, in English, a subordinate clause) begin between ``lo`` and ``hi``?"""
     if lo >= hi:
         return False
-    return bool(_CLAUSE_BREAK.search(sent, lo, hi) or (not chinese and _SUBORDINATE.search(sent, lo, hi)))
+    return bool(_breaks(sent, lo, hi, chinese=chinese) or (not chinese and _SUBORDINATE.search(sent, lo, hi)))
 
 
 def _reaches(sent: str, d: RawDate, hit: Hit, *, chinese: bool) -> bool:
@@ -110,9 +122,11 @@ def _reaches(sent: str, d: RawDate, hit: Hit, *, chinese: bool) -> bool:
         return marked and len(_CLAUSE_BREAK.findall(between)) <= 1  # "从11月开始，…将被列入…"
     if d.start >= hit.end:
         between = sent[hit.end : d.start]
-        if not chinese and len(_CLAUSE_BREAK.findall(between)) <= 1 and _ATTRIBUTION.search(between):
+        breaks = _breaks(sent, hit.end, d.start, chinese=chinese)
+        if not chinese and len(breaks) <= 1 and _ATTRIBUTION.search(between):
             return True
-        return bool(_MARKED_CLAUSE.match(between)) and len(_CLAUSE_BREAK.findall(between)) <= 1
+        last = breaks[-1].start() if breaks else hit.end
+        return len(breaks) <= 1 and bool(_MARKED_CLAUSE.match(sent, last, d.start))  # ", effective September 15"
     return False
 
 
@@ -302,13 +316,21 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
         years = [int(v[:4]) for v in (*slot["announced"], effective, until) if v and not v.startswith("--")]
         confidence = hit.weight * (1.0 if own or dual else 0.8) * (1.0 if issuer else 0.9)
         confidence += 0.03 if years or announced_all[0] or effective or until else 0.0
-        mine: list[Identifier | None] = [*by_hit_ids[k]] or [None]
-        for ident in mine:
+        # a suspension, lifting… names the measure it acts on after its verb ("暂停实施商务部公告
+        # 2024年第46号"), and may be stated by an announcement of its own before it
+        refers = None
+        mine: list[Identifier | None] = [*by_hit_ids[k]]
+        if hit.action != "impose":
+            after = [i for i in mine if i is not None and i.start >= hit.anchor]
+            if after:
+                refers = complete(after[0], years).key
+                mine = [i for i in mine if i is not after[0]]
+        for ident in mine or [None]:
             key = complete(ident, years).key if ident is not None else None
             for announced in announced_all:
                 out.append(Draft(
                     action=hit.action, issuer=issuer, materials=list(mats), items=list(items),
-                    identifier=key, announced=announced, effective=effective, until=until,
+                    identifier=key, refers_to=refers, announced=announced, effective=effective, until=until,
                     targets=list(targets), thresholds=list(thresholds),
                     sentence=text, start=offset + hit.start, end=offset + hit.end, in_title=in_title,
                     confidence=confidence + (0.05 if key else 0.0), order=order, guessed_materials=not own,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 __all__ = ["Identifier", "complete", "find_identifiers"]
 
 _ZH_FULL = re.compile(
-    r"(?P<who>海关总署|商务部)?[^,，。;；、\s]{0,8}?公告\s*(?P<year>(?:19|20)\d\d)\s*年?\s*第\s*(?P<no>\d{1,4})\s*号"
+    r"(?:(?P<who>海关总署|商务部)[^,，。;；:：、]{0,6}?)?公告\s*(?P<year>(?:19|20)\d\d)\s*年?\s*第\s*(?P<no>\d{1,4})\s*号"
     r"|(?P<year2>(?:19|20)\d\d)\s*年\s*第\s*(?P<no2>\d{1,4})\s*号(?=[^,，。;；]{0,40}?公告)"
     r"|第\s*(?P<no3>\d{1,4})\s*号\s*公告|(?<![\d第])(?P<no4>\d{1,4})\s*号公告")
 _EN_ANN = re.compile(

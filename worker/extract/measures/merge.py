@@ -43,6 +43,8 @@ def _compatible(a: Draft, b: Draft, country: Mapping[str, str], families: Mappin
         return False
     if a.identifier and b.identifier:
         return a.identifier == b.identifier
+    if a.refers_to and b.refers_to and a.refers_to != b.refers_to:
+        return False
     if not _related(a.materials, b.materials, families):
         return False
     if not _same_country(a.issuer, b.issuer, country):
@@ -55,6 +57,7 @@ def _absorb(a: Draft, b: Draft, rank: Mapping[str, int]) -> None:
         value = combine(getattr(a, f), getattr(b, f))
         setattr(a, f, value if isinstance(value, str) else getattr(a, f))
     a.identifier = a.identifier or b.identifier
+    a.refers_to = a.refers_to or b.refers_to
     if a.issuer is None or (b.issuer is not None and rank.get(b.issuer, 99) < rank.get(a.issuer, 99)):
         a.issuer = b.issuer  # "MOFCOM" says more than "China"
     if a.guessed_materials and not b.guessed_materials:
@@ -99,25 +102,31 @@ def complete_years(drafts: list[Draft], *, published_year: int | None, passage_y
     """
     known = {}
     for d in drafts:
-        if d.identifier and "-?-" not in d.identifier:
-            scheme, year, number = d.identifier.split("-", 2)
-            known[(scheme, number)] = year
+        for ident in (d.identifier, d.refers_to):
+            if ident and "-?-" not in ident and not ident.startswith("fr-"):
+                scheme, year, number = ident.split("-", 2)
+                known[(scheme, number)] = year
     years = Counter(int(v[:4]) for d in drafts for f in DATE_FIELDS
                     if (v := getattr(d, f)) and not v.startswith("--"))
     common = [y for y, _ in years.most_common(1)] + passage_years[:1]
     for d in drafts:
-        if d.identifier and "-?-" in d.identifier:
-            scheme, _, number = d.identifier.split("-", 2)
-            year = known.get((scheme, number)) or next(
-                iter([*map(str, d.year_hint), *map(str, common), *([str(published_year)] if published_year else [])]),
-                None)
-            if year:
-                d.identifier = f"{scheme}-{year}-{number}"
+        candidates = [*map(str, d.year_hint), *map(str, common), *([str(published_year)] if published_year else [])]
+        d.identifier = _with_year(d.identifier, known, candidates)
+        d.refers_to = _with_year(d.refers_to, known, candidates)
         if d.identifier and d.identifier.split("-")[1].isdigit() and (d.announced or "").startswith("--"):
             d.announced = d.identifier.split("-")[1] + d.announced[1:]  # type: ignore[index]
         _years_from_each_other(d)
         if d.immediate and d.effective is None and d.announced:
             d.effective = d.announced
+
+
+def _with_year(ident: str | None, known: Mapping[tuple[str, str], str], candidates: list[str]) -> str | None:
+    """``mofcom-?-61`` with the year the passage gives announcement 61, else the first candidate."""
+    if not ident or "-?-" not in ident:
+        return ident
+    scheme, _, number = ident.split("-", 2)
+    year = known.get((scheme, number)) or next(iter(candidates), None)
+    return f"{scheme}-{year}-{number}" if year else ident
 
 
 def _years_from_each_other(d: Draft) -> None:

@@ -4,7 +4,8 @@ Events are compared as sets, so that how a passage's statements are split into e
 event with two materials, or two events) never changes a score:
 - ``action_pairs``: (action, material) pairs; an event naming no material (a dual-use measure)
   counts as (action, "").
-- ``identifiers``: the identifiers the events carry.
+- ``identifiers``: the identifiers the events carry (the announcement stating the event and the
+  one it acts on, ``refers_to``).
 - ``dates``: (kind, date) pairs, kind ``announced`` / ``effective`` / ``until``; a date is
   dropped when a more precise one of the same kind extends it ("2025-10" beside "2025-10-09").
 - ``issuer_pairs``: (issuer, action) pairs (reported, not a target).
@@ -31,7 +32,7 @@ def action_pairs(events: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
 
 def identifiers(events: Iterable[Mapping[str, Any]]) -> set[str]:
     """The identifiers stated."""
-    return {str(e["identifier"]) for e in events if e.get("identifier")}
+    return {str(e[k]) for e in events for k in ("identifier", "refers_to") if e.get(k)}
 
 
 def _extends(fine: str, coarse: str) -> bool:
