@@ -150,10 +150,12 @@ class MeasureEvent:
     Dates are ISO 8601, as precise as the text: ``2025-10-09``, ``2025-10``, ``2025``; a date whose
     year neither the text nor the published date gives stays as written, ``--10-09`` / ``--10``,
     and its field is listed in ``dates_as_written``. ``until`` is the end of a suspension or of
-    the measure. ``identifier`` names the announcement that states the event ("商务部公告2025年第72号"),
-    ``refers_to`` the measure it acts on when the text names it ("暂停实施…公告2024年第46号"). ``start``/``end`` are the offsets of the action phrase in the analysed text (in
-    the title when ``in_title``); ``sentence`` is the evidence. Stable keys throughout, so events
-    from several articles can be stored and merged into one measure (``measure_key``).
+    the measure. ``identifier`` names the announcement that states the event
+    ("商务部公告2025年第72号"), ``refers_to`` the measure it acts on when the text names it
+    ("暂停实施…公告2024年第46号"). ``start``/``end`` are the offsets of the action phrase in the
+    analysed text (in the title when ``in_title``); ``sentence`` is the evidence. Stable keys
+    throughout, so events from several articles can be stored and merged into one measure
+    (``measure_key``).
     """
 
     action: str

@@ -49,7 +49,7 @@ _ZH = [re.compile(p) for p in (
     rf"(?:(?P<rel>今年|去年|明年|本年)|(?<![\d年]))(?P<mon>\d{{1,2}}|{_CN})\s*月\s*(?P<day>\d{{1,2}}|{_CN})\s*[日号]",
     rf"(?P<year>\d{{4}})\s*年\s*(?P<mon>\d{{1,2}}|{_CN})\s*月(?P<part>初|底|中旬|上旬|下旬|中)?",
     rf"(?P<rel>今年|去年|明年|本年)(?P<mon>\d{{1,2}}|{_CN})\s*月(?P<part>初|底|中旬|上旬|下旬|中)?",
-    rf"(?<![\d个第至到、年])(?P<mon>\d{{1,2}}|(?<![一二三四五六七八九十])[一二三四五六七八九十]{{1,2}})\s*月(?P<part>初|底|中旬|上旬|下旬)?(?![份]?\s*\d|个)",
+    r"(?<![\d个第至到、年])(?P<mon>\d{1,2}|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2})\s*月(?P<part>初|底|中旬|上旬|下旬)?(?![份]?\s*\d|个)",
     r"(?P<year>\d{4})\s*年(?!\s*(?:第|度|代|以来|前后|\d))",
     r"(?P<rel>去年|今年|明年)(?![\d一二三四五六七八九十]{1,2}\s*月)",
     r"(?<![\d月年第])(?P<day>[0-3]?\d)\s*日(?![本元圆])",
@@ -122,7 +122,7 @@ def _raw(m: re.Match[str], chinese: bool) -> RawDate | None:
     day = _num(groups.get("day"))
     mon_text = groups.get("mon")
     month = (_num(mon_text) if chinese else _month(mon_text)) if mon_text else None
-    if month is not None and not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
+    if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
         return None
     rel = groups.get("rel")
     rel_year = {"去年": -1, "今年": 0, "本年": 0, "明年": 1, "last": -1, "this": 0, "next": 1}.get(
@@ -194,7 +194,7 @@ def _parts(value: str) -> tuple[int | None, int | None, int | None]:
     return int(bits[0]), int(bits[1]) if len(bits) > 1 else None, int(bits[2]) if len(bits) > 2 else None
 
 
-def combine(a: str | None, b: str | None) -> str | None | bool:
+def combine(a: str | None, b: str | None) -> str | bool | None:
     """Two statements of one date: the more precise value when they agree, ``False`` when they conflict.
 
     ``--04-04`` and ``2025-04`` are ``2025-04-04``; ``2025-10`` and ``2025-10-09`` are ``2025-10-09``.

@@ -32,14 +32,17 @@ _CLAUSE_BREAK = re.compile(r"[,;:，；：!?！？。]|\s[-–—]\s|—")
 # in English a subordinate clause has its own dates ("exports jumped in August before the
 # new limits took effect") and its own objects ("… controls over minerals, while the prices of
 # rare earths …"); "such as" and "as well as" subordinate nothing
-_SUBORDINATE = re.compile(r"(?<!such )(?<!well )\b(?:before|after|as|while|when|because|whereas|although|but)\b(?! well\b)",
-                          re.IGNORECASE)
-_SEGMENT_BREAK = {"en": re.compile(r"[;:]|\s[-–—]\s|—|(?<!such )(?<!well )\b(?:while|whereas|because|although|but|as|before|after|when)\b(?! well\b)"
-                                   r"|,\s+(?=(?:both|which|who|a|an|used|vital|crucial|essential|key|critical)\b)",
-                                   re.IGNORECASE),
-                  "zh": re.compile(r"[;:；：]|[,，](?=(?:此后|随后|之后|其后|但|而|因此|导致|使得?|令|让|同时|此外|另外|不过|然而|可见))")}
-_MARKED_CLAUSE = re.compile(r"[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
-                            re.IGNORECASE)
+_SUB_WORDS = r"(?<!such )(?<!well )\b(?:before|after|as|while|when|because|whereas|although|but)\b(?! well\b)"
+_SUBORDINATE = re.compile(_SUB_WORDS, re.IGNORECASE)
+_SEGMENT_BREAK = {
+    "en": re.compile(r"[;:]|\s[-–—]\s|—|" + _SUB_WORDS
+                     + r"|,\s+(?=(?:both|which|who|a|an|used|vital|crucial|essential|key|critical)\b)", re.IGNORECASE),
+    "zh": re.compile(r"[;:；：]|[,，](?=(?:此后|随后|之后|其后|但|而|因此|导致|使得?|令|让|同时"
+                     r"|此外|另外|不过|然而|可见))"),
+}
+_MARKED_CLAUSE = re.compile(
+    r"[\s,，]*(?:effective|from|starting|until|through|till|as of|with effect from|expiring|自|从|至|于)",
+    re.IGNORECASE)
 # "…, the ministry said in an April 4th announcement": the reporting clause dates the report
 _ATTRIBUTION = re.compile(r",\s*[^,;]{0,90}?\b(?:said|says|announced|stated|declared|confirmed)\b[^,;]{0,30}$",
                           re.IGNORECASE)
@@ -53,7 +56,8 @@ _MARKED_BEFORE = re.compile(
 _GERUND = re.compile(r"\w+ing\b", re.IGNORECASE)
 # a cause is not the measure's object: "imposed in retaliation for US tariffs", "针对美方…的反制"
 _CAUSE = re.compile(r"\b(?:in (?:retaliation|response|return) (?:for|to)|answer(?:s|ed|ing)?|retaliat\w+ against|"
-                    r"hitting back at|a reply to|countermeasure against)\b[^,;]*|(?:针对|回应|反制|报复)[^，。；,;]*", re.IGNORECASE)
+                    r"hitting back at|a reply to|countermeasure against)\b[^,;]*|(?:针对|回应|反制|报复)[^，。；,;]*",
+                    re.IGNORECASE)
 _LEAD_EXTRA = 16  # characters a sentence's opening clause may hold beside its date ("On", "回到", a subject)
 _COORDINATED = re.compile(r"^[\s,]*(?:and|or|as well as|和|与|及|、|或)[\s,]*$", re.IGNORECASE)
 
@@ -202,7 +206,10 @@ def _assign_dates(sent: str, dates: Sequence[RawDate], hits: Sequence[Hit], ctx:
     return slots
 
 
-def _fold_bare(hits: Sequence[Hit], slots: Sequence[dict[str, list[str]]]) -> tuple[list[Hit], list[dict[str, list[str]]]]:
+Slots = list[dict[str, list[str]]]
+
+
+def _fold_bare(hits: Sequence[Hit], slots: Slots) -> tuple[list[Hit], Slots]:
     """"…纳入出口管制，有关措施定于11月8日起实施": taking effect, beside a cue that names the
     measure, only dates that measure (the nearest cue before it, else after it)."""
     keep = [i for i, h in enumerate(hits) if not h.bare]

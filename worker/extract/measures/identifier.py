@@ -26,7 +26,8 @@ _EN_ANN = re.compile(
     r"\b(?:(?P<who>MOFCOM|GACC)\s+)?Announcement\s+(?:\[(?P<year0>(?:19|20)\d\d)\]\s*)?(?:No\.?\s*)?(?P<no>\d{1,4})\b"
     r"(?:\s+of\s+(?P<year>(?:19|20)\d\d)\b|\s*\((?P<year2>(?:19|20)\d\d)\))?")
 _FR = re.compile(r"\b(?P<vol>\d{2,3})\s+FR\s+(?P<page>\d{3,6})\b")
-_EU = re.compile(r"\b(?:Regulation|Decision|Directive)\s+(?:\((?:EU|EC)\)\s*)?(?:No\.?\s*)?(?P<year>(?:19|20)\d\d)/(?P<no>\d{1,5})\b"
+_EU = re.compile(r"\b(?:Regulation|Decision|Directive)\s+(?:\((?:EU|EC)\)\s*)?(?:No\.?\s*)?"
+                 r"(?P<year>(?:19|20)\d\d)/(?P<no>\d{1,5})\b"
                  r"|\bEU\s+Regulation\s+(?P<year2>(?:19|20)\d\d)/(?P<no2>\d{1,5})\b")
 
 

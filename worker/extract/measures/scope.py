@@ -24,7 +24,8 @@ from worker.types import Threshold
 
 __all__ = ["dual_use", "issuer", "items", "off_topic", "targets", "thresholds"]
 
-_JOINED = 14  # characters: issuers this close to each other are named together ("MOFCOM and GACC", "商务部会同海关总署")
+# characters: issuers this close to each other are named together ("MOFCOM and GACC", "商务部会同海关总署")
+_JOINED = 14
 _PRONOUN = re.compile(r"\b(?:it|they|its|their)\b|其|该国", re.IGNORECASE)
 _ZH_DIGITS = {"零": "0", "〇": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
