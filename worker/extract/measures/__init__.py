@@ -21,13 +21,14 @@ and every pattern is compiled once (``lexicon``).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 
 from worker.extract.measures.dates import Published, find_dates, parse_published, resolve
 from worker.extract.measures.draft import Draft
 from worker.extract.measures.events import Context, sentence_events
-from worker.extract.measures.lexicon import ACTIONS, lexicon
+from worker.extract.measures.lexicon import ACTIONS, Lexicon, lexicon
 from worker.extract.measures.merge import complete_years, merge_statements
 from worker.extract.text import is_chinese, split_sentences
 from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
@@ -36,6 +37,7 @@ from worker.types import MeasureEvent
 __all__ = ["ACTIONS", "extract_measures"]
 
 _LOOKBACK = 2  # sentences: where a sentence naming no material takes its materials from
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def extract_measures(
@@ -62,34 +64,30 @@ def extract_measures(
     head = (title or "").strip()
     head_in_body = bool(head) and " ".join(head.split())[:30] in " ".join(body[:400].split())
     head_prep = prepare(head) if head and not head_in_body else ""
-    if not _gated(prepared, lex) and not _gated(head_prep, lex):
+    all_sentences = split_sentences(body)
+    sentences = [(i, s) for i, s in enumerate(all_sentences) if _gated(prepared[s.start : s.end], lex)]
+    head_gated = bool(head_prep) and _gated(head_prep, lex)
+    if not sentences and not head_gated:
         return []
     found = vocab.find_materials(prepared, prepared=True)
     head_found = vocab.find_materials(head_prep, prepared=True) if head_prep else []
     topic = _topic(found + head_found)
-    sentences = split_sentences(body)
     per_sentence = [[(m.key, m.start - s.start, m.weak) for m in found if s.start <= m.start < s.end and _usable(m)]
-                    for s in sentences]
-    issuers = Counter(m.key for m in lex.issuers.find(prepared, prepared=True) if m.key not in lex.mineral_only)
-    ctx = Context(lex=lex, vocab=vocab, published=pub, fallback_materials=topic,
-                  fallback_issuer=issuers.most_common(1)[0][0] if issuers else None)
+                    for s in all_sentences]
+    ctx = Context(lex=lex, vocab=vocab, published=pub, fallback_materials=topic, passage=prepared)
     drafts: list[Draft] = []
     head_keys = [m.key for m in head_found if not m.weak]
-    if head_prep and _gated(head_prep, lex):
-        ctx.fallback_materials = topic
+    if head_gated:
         drafts += sentence_events(head, head_prep, 0, [(m.key, m.start) for m in head_found if _usable(m)], ctx,
                                   chinese=is_chinese(head), order=-1, in_title=True)
-    for i, s in enumerate(sentences):
+    for i, s in sentences:
         sent = prepared[s.start : s.end]
-        if not lex.gate["zh" if _cjk(sent) else "en"].search(sent):
-            continue
         ctx.fallback_materials = _fallback(per_sentence, i, head_keys, topic)
         drafts += sentence_events(s.text, sent, s.start, [(k, at) for k, at, _ in per_sentence[i]], ctx,
                                   chinese=is_chinese(sent), order=i)
     if not drafts:
         return []
-    country = _countries()
-    events = merge_statements(drafts, country=country, rank=lex.issuer_rank, families=lex.families)
+    events = merge_statements(drafts, country=lex.issuer_country, rank=lex.issuer_rank, families=lex.families)
     unknown = any("-?-" in (d.identifier or "") + (d.refers_to or "") for d in events)
     years = _passage_years(prepared, pub) if unknown else []
     complete_years(events, published_year=pub[0] if pub else None, passage_years=years)
@@ -101,13 +99,9 @@ def _usable(m: Match) -> bool:
     return not (m.weak and m.key == "critical_minerals")
 
 
-def _cjk(s: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in s)
-
-
-def _gated(prepared: str, lex: object) -> bool:
-    lx = lexicon()
-    return bool(prepared) and bool(lx.gate["en"].search(prepared) or lx.gate["zh"].search(prepared))
+def _gated(sent: str, lex: Lexicon) -> bool:
+    """The cheap test a sentence passes before any cue is tried: a control word of its script."""
+    return bool(lex.gate["zh" if _CJK.search(sent) else "en"].search(sent))
 
 
 def _topic(found: list[Match]) -> list[str]:
@@ -136,9 +130,3 @@ def _passage_years(prepared: str, pub: Published | None) -> list[int]:
             if resolved is not None and not resolved[1]:
                 years[int(resolved[0][:4])] += 1
     return [y for y, _ in years.most_common()]
-
-
-def _countries() -> dict[str, str]:
-    from worker.extract.resources import read_data
-
-    return {str(k): str(v.get("country", k)) for k, v in read_data("measures_events/issuers.yaml").items()}

@@ -15,8 +15,9 @@ of a ``mineral_only`` issuer, or in an off-topic sentence, needs a mineral in it
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from worker.extract.measures import scope
 from worker.extract.measures.action import Hit, find_actions
@@ -70,7 +71,17 @@ class Context:
     vocab: Vocabulary
     published: Published | None
     fallback_materials: Sequence[str]  # for a sentence that names none
-    fallback_issuer: str | None
+    passage: str  # the prepared passage
+    _issuer: list[str | None] = field(default_factory=list)
+
+    @property
+    def fallback_issuer(self) -> str | None:
+        """The passage's most named issuer that controls minerals (looked up once, when needed)."""
+        if not self._issuer:
+            named = Counter(m.key for m in self.lex.issuers.find(self.passage, prepared=True)
+                            if m.key not in self.lex.mineral_only)
+            self._issuer.append(named.most_common(1)[0][0] if named else None)
+        return self._issuer[0]
 
 
 def _gap(a0: int, a1: int, b0: int, b1: int) -> int:

@@ -59,6 +59,7 @@ class Lexicon:
     realised: re.Pattern[str]
     issuers: AliasMatcher
     issuer_rank: Mapping[str, int]
+    issuer_country: Mapping[str, str]
     mineral_only: frozenset[str]
     items: Mapping[str, re.Pattern[str]]
     dual_use: Mapping[str, re.Pattern[str]]
@@ -150,6 +151,7 @@ def lexicon() -> Lexicon:
         realised=_compile(actions["infinitive"]["realised"]),
         issuers=AliasMatcher(entries),
         issuer_rank={str(key): i for i, key in enumerate(issuers)},
+        issuer_country={str(key): str(spec.get("country", key)) for key, spec in issuers.items()},
         mineral_only=frozenset(str(k) for k, spec in issuers.items() if spec.get("mineral_only")),
         items=_by_lang(scope["items"]),
         dual_use=_by_lang(scope["dual_use"]),
