@@ -186,7 +186,7 @@ class MeasureEvent:
         return f"{self.issuer or '?'}|{when}|{','.join(sorted(self.materials)) or '?'}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,9 @@ def sentence_events(text: str, sent: str, offset: int, materials: Sequence[tuple
     out: list[Draft] = []
     for k, hit in enumerate(hits):
         issuer = scope.issuer(sent, hit, lex, chinese=chinese) or ctx.fallback_issuer
-        if issuer in lex.mineral_only and not any(hit.start - 20 <= at < hit.end + 40 for _, at in materials):
+        brk = _CLAUSE_BREAK.search(sent, hit.end)
+        if issuer in lex.mineral_only and not any(hit.start - 20 <= at < (brk.start() if brk else len(sent))
+                                                  for _, at in materials):
             continue  # a foreign measure on chips or software, unless a mineral is its object
         lo, hi = _segment(sent, hit.anchor, lang)
         dual = scope.dual_use(sent[lo:hi], lex, chinese=chinese)
