@@ -344,7 +344,7 @@ def eval_(
     """
     from worker.extract.analyze import analyze
     from worker.extract.calibration import format_calibration
-    from worker.extract.evaluate import evaluate, format_report, load_jsonl, meets_targets
+    from worker.extract.evaluate import attach_events, evaluate, format_report, load_jsonl, meets_targets
     from worker.extract.folds import format_folds, select
     from worker.extract.folds import per_fold as score_folds
 
@@ -364,8 +364,7 @@ def eval_(
         raise typer.Exit(2)
     gold = [g for path in paths for g in load_jsonl(path)]
     if events is not None:
-        labelled = {str(e["id"]): e.get("events") or [] for e in load_jsonl(events)}
-        gold = [{**g, "events": labelled[str(g.get("id"))]} if str(g.get("id")) in labelled else g for g in gold]
+        gold = attach_events(gold, load_jsonl(events))
     gold = select(gold, folds=folds, only=fold, exclude=exclude_fold)
     predicted = [analyze(g["text"], title=g.get("title"), published=g.get("published")).to_dict() for g in gold]
     report = evaluate(gold, predicted)

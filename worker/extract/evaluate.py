@@ -38,11 +38,13 @@ from worker.extract.measures import scoring as event_sets
 __all__ = [
     "GROUPS",
     "TARGETS",
+    "EVENT_TARGETS",
     "EvalReport",
     "Finding",
     "GroupScores",
     "Judged",
     "Scores",
+    "attach_events",
     "evaluate",
     "evaluate_file",
     "format_error_classes",
@@ -478,6 +480,13 @@ def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
                     raise ValueError(f"{path}:{n}: expected a JSON object")
                 out.append(item)
     return out
+
+
+def attach_events(gold: Sequence[dict[str, Any]], labelled: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The gold passages with the measure events of a separate file (``{"id", "events"}`` lines)
+    attached by passage id; passages the file does not list are left unscored for events."""
+    events = {str(e["id"]): list(e.get("events") or []) for e in labelled}
+    return [{**g, "events": events[str(g.get("id"))]} if str(g.get("id")) in events else dict(g) for g in gold]
 
 
 def evaluate_file(path: str | Path, *, analyzer: Callable[..., Any] | None = None) -> EvalReport:
