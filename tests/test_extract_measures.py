@@ -67,7 +67,8 @@ ACTION_CASES: list[tuple[str, str, set[Pair], set[Pair]]] = [
      {("impose", "dysprosium")}, set()),
     # --- each action, Chinese
     ("zh-impose", "商务部宣布对镓、锗相关物项实施出口管制。", {("impose", "gallium"), ("impose", "germanium")}, set()),
-    ("zh-impose-list", "商务部和海关总署决定将钨、铟相关物项纳入出口管制。", {("impose", "tungsten"), ("impose", "indium")}, set()),
+    ("zh-impose-list", "商务部和海关总署决定将钨、铟相关物项纳入出口管制。",
+     {("impose", "tungsten"), ("impose", "indium")}, set()),
     ("zh-impose-halt", "中国一度暂停出口七种稀土金属。", {("impose", "rare_earths")}, {("suspend", "rare_earths")}),
     ("zh-impose-trad", "中國商務部宣布對銻實施出口管制。", {("impose", "antimony")}, set()),
     ("zh-expand", "中国升级稀土出口管制。", {("expand", "rare_earths")}, set()),
@@ -175,8 +176,8 @@ def test_identifiers_pair_with_their_own_clause() -> None:
 
 
 def test_suspension_refers_to_the_measure_it_suspends() -> None:
-    e = one("商务部公告2025年第72号：暂停实施商务部公告2024年第46号第二款，暂停实施至2026年11月27日。镓、锗、锑对美出口恢复。",
-            published="2025-11-09")
+    e = one("商务部公告2025年第72号：暂停实施商务部公告2024年第46号第二款，暂停实施至2026年11月27日。"
+            "镓、锗、锑对美出口恢复。", published="2025-11-09")
     assert (e.action, e.identifier, e.refers_to, e.until) == ("suspend", "mofcom-2025-72", "mofcom-2024-46",
                                                                "2026-11-27")
     assert e.measure_key == "mofcom-2024-46"

@@ -36,9 +36,9 @@ from worker.extract.error_classes import (
 from worker.extract.measures import scoring as event_sets
 
 __all__ = [
+    "EVENT_TARGETS",
     "GROUPS",
     "TARGETS",
-    "EVENT_TARGETS",
     "EvalReport",
     "Finding",
     "GroupScores",
