@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from worker.extract.measures.lexicon import Cue, Lexicon
+from worker.extract.text import fold
 
 __all__ = ["Hit", "find_actions"]
 
@@ -53,14 +54,18 @@ class Hit:
 def find_actions(sent: str, lex: Lexicon, *, chinese: bool) -> list[Hit]:
     """The action cues of one prepared sentence that state facts, overlaps resolved.
 
-    A question states nothing ("为什么选在此时收紧出口管制？").
+    A cue is tried only when the sentence holds the literals its regex needs (cheap ``in``
+    tests before any regex). A question states nothing ("为什么选在此时收紧出口管制？").
     """
     if sent.rstrip().rstrip("\"'”’」)").endswith(("?", "？")):
         return []
     lang = "zh" if chinese else "en"
     has_ctrl: bool | None = None
     hits: list[Hit] = []
-    for cue in lex.cues[lang]:
+    low = fold(sent)
+    for cue in lex.cues:
+        if cue.lang != lang or not all(any(lit in low for lit in group) for group in cue.needs):
+            continue
         for m in cue.regex.finditer(sent):
             if cue.need_ctrl:
                 if has_ctrl is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from worker.errors import ConfigError
 from worker.extract.resources import read_data
+from worker.extract.text import required_literals
 from worker.extract.vocab import AliasMatcher, prepare
 
 __all__ = ["ACTIONS", "Cue", "Lexicon", "lexicon"]
@@ -31,6 +32,7 @@ _NEVER = re.compile(r"(?!x)x")
 class Cue:
     """One compiled action cue (see the header of actions.yaml for the options)."""
 
+    lang: str
     action: str
     regex: re.Pattern[str]
     weight: float
@@ -43,13 +45,14 @@ class Cue:
     subject_first: bool
     descriptive: bool
     bare: bool
+    needs: tuple[frozenset[str], ...] = ()  # literal groups the regex cannot match without (text.fold form)
 
 
 @dataclass(frozen=True)
 class Lexicon:
     """All compiled patterns, by language where the language matters (``en`` / ``zh``)."""
 
-    cues: Mapping[str, tuple[Cue, ...]]
+    cues: tuple[Cue, ...]
     gate: Mapping[str, re.Pattern[str]]
     ctrl: Mapping[str, re.Pattern[str]]
     blockers: Mapping[str, re.Pattern[str]]
@@ -104,15 +107,16 @@ def _by_lang(entry: Any, macros: Mapping[str, str] | None = None) -> dict[str, r
     return out
 
 
-def _cues(raw: Mapping[str, Any], macros: Mapping[str, str]) -> dict[str, tuple[Cue, ...]]:
-    out: dict[str, list[Cue]] = {"en": [], "zh": []}
+def _cues(raw: Mapping[str, Any], macros: Mapping[str, str]) -> tuple[Cue, ...]:
+    out: list[Cue] = []
     for action, spec in raw.items():
         if action not in ACTIONS:
             raise ConfigError(f"data/{_DIR}/actions.yaml: unknown action {action!r}", resource=_DIR)
         for lang in ("en", "zh"):
             for item in spec["cues"].get(lang) or []:
                 opts: Mapping[str, Any] = item if isinstance(item, Mapping) else {"p": item}
-                out[lang].append(Cue(
+                out.append(Cue(
+                    lang=lang,
                     action=action,
                     regex=_compile([opts["p"]], macros),
                     weight=float(opts.get("w", spec.get("w", 0.7))),
@@ -125,8 +129,9 @@ def _cues(raw: Mapping[str, Any], macros: Mapping[str, str]) -> dict[str, tuple[
                     subject_first=bool(opts.get("subject_first")),
                     descriptive=bool(opts.get("descriptive")),
                     bare=bool(opts.get("bare")),
+                    needs=required_literals(_compile([opts["p"]], macros)),
                 ))
-    return {lang: tuple(cues) for lang, cues in out.items()}
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -140,8 +145,9 @@ def lexicon() -> Lexicon:
     entries = [(str(key), str(alias), False)
                for key, spec in issuers.items() for lang in ("en", "zh") for alias in spec.get(lang) or []]
     blockers = actions["blockers"]
+    cues = _cues(actions["actions"], macros)
     return Lexicon(
-        cues=_cues(actions["actions"], macros),
+        cues=cues,
         gate=_by_lang(actions["gate"]),
         ctrl=_by_lang(actions["ctrl_words"]),
         blockers=_by_lang(blockers),

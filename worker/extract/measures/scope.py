@@ -15,11 +15,12 @@ All functions take one prepared sentence (``vocab.prepare``) and return keys:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from worker.extract.measures.action import Hit
 from worker.extract.measures.lexicon import Lexicon
 from worker.extract.numbers import find_quantities
-from worker.extract.vocab import Vocabulary
+from worker.extract.vocab import Match, Vocabulary
 from worker.types import Threshold
 
 __all__ = ["dual_use", "issuer", "items", "off_topic", "targets", "thresholds"]
@@ -41,7 +42,7 @@ def _as_target(sent: str, start: int, lex: Lexicon, lang: str) -> bool:
     return bool(lex.target_before[lang].search(sent[max(0, start - 12) : start]))
 
 
-def issuer(sent: str, hit: Hit, lex: Lexicon, *, chinese: bool) -> str | None:
+def issuer(sent: str, hit: Hit, lex: Lexicon, *, chinese: bool, named: Sequence[Match] | None = None) -> str | None:
     """The issuer of the action of ``hit`` in ``sent``, or ``None`` when the sentence does not say.
 
     In "the restrictions it had imposed" the issuer is inside the cue, a pronoun: ``None`` (the
@@ -49,7 +50,8 @@ def issuer(sent: str, hit: Hit, lex: Lexicon, *, chinese: bool) -> str | None:
     tolerate …").
     """
     lang = _lang(chinese)
-    found = [m for m in lex.issuers.find(sent, prepared=True) if not _as_target(sent, m.start, lex, lang)]
+    named = lex.issuers.find(sent, prepared=True) if named is None else named
+    found = [m for m in named if not _as_target(sent, m.start, lex, lang)]
     if hit.anchor > hit.start:
         inner = [m for m in found if hit.start <= m.start and m.end <= hit.anchor]
         if inner:
@@ -68,11 +70,12 @@ def issuer(sent: str, hit: Hit, lex: Lexicon, *, chinese: bool) -> str | None:
     return after[0].key if after else None
 
 
-def targets(sent: str, lex: Lexicon, vocab: Vocabulary, *, chinese: bool) -> tuple[str, ...]:
+def targets(sent: str, lex: Lexicon, vocab: Vocabulary, *, chinese: bool,
+            actors: Sequence[Match] | None = None) -> tuple[str, ...]:
     """Destination countries and end uses named in the sentence, in a stable order."""
     lang = _lang(chinese)
     out: list[str] = []
-    for m in vocab.find_actors(sent, prepared=True):
+    for m in vocab.find_actors(sent, prepared=True) if actors is None else actors:
         if m.weak or m.key in out:
             continue
         if _as_target(sent, m.start, lex, lang) or (chinese and m.alias.startswith("对") and m.key != "china"):
