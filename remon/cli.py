@@ -277,10 +277,9 @@ def _read_input(path: str) -> tuple[str, bytes]:
 
 
 def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = None,
-                 language: str | None = None) -> dict[str, Any]:
+                 language: str | None = None, published: str | None = None) -> dict[str, Any]:
     from worker.extract.analyze import analyze
 
-    published = None
     if not as_text and data.lstrip()[:1] == b"<":
         from worker.fetch.decode import decode_html
         from worker.scrape.article import extract_page
@@ -291,7 +290,7 @@ def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = N
         published = page.published.isoformat().replace("+00:00", "Z") if page.published else None
     else:
         text = data.decode("utf-8", errors="replace")
-    analysis = analyze(text, title=title, language=language).to_dict()
+    analysis = analyze(text, title=title, language=language, published=published).to_dict()
     return {"title": title, "text": text, "published": published, **analysis}
 
 
@@ -308,7 +307,8 @@ def extract(
                 if line.strip():
                     rec = json.loads(line)
                     out = _extract_one(rec.get("id", ""), rec["text"].encode(), as_text=True,
-                                       title=rec.get("title"), language=rec.get("lang"))
+                                       title=rec.get("title"), language=rec.get("lang"),
+                                       published=rec.get("published"))
                     out["id"] = rec.get("id")
                     typer.echo(json.dumps(out, ensure_ascii=False))
             return
