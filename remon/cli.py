@@ -277,10 +277,9 @@ def _read_input(path: str) -> tuple[str, bytes]:
 
 
 def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = None,
-                 language: str | None = None) -> dict[str, Any]:
+                 language: str | None = None, published: str | None = None) -> dict[str, Any]:
     from worker.extract.analyze import analyze
 
-    published = None
     if not as_text and data.lstrip()[:1] == b"<":
         from worker.fetch.decode import decode_html
         from worker.scrape.article import extract_page
@@ -291,7 +290,7 @@ def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = N
         published = page.published.isoformat().replace("+00:00", "Z") if page.published else None
     else:
         text = data.decode("utf-8", errors="replace")
-    analysis = analyze(text, title=title, language=language).to_dict()
+    analysis = analyze(text, title=title, language=language, published=published).to_dict()
     return {"title": title, "text": text, "published": published, **analysis}
 
 
@@ -308,7 +307,8 @@ def extract(
                 if line.strip():
                     rec = json.loads(line)
                     out = _extract_one(rec.get("id", ""), rec["text"].encode(), as_text=True,
-                                       title=rec.get("title"), language=rec.get("lang"))
+                                       title=rec.get("title"), language=rec.get("lang"),
+                                       published=rec.get("published"))
                     out["id"] = rec.get("id")
                     typer.echo(json.dumps(out, ensure_ascii=False))
             return
@@ -334,14 +334,17 @@ def eval_(
     folds: Annotated[int, typer.Option("--folds", min=2, help="How many folds (by a hash of the id).")] = 5,
     findings: Annotated[int, typer.Option("--findings", min=0, help="How many misses / false hits to list.")] = 200,
     calibration: Annotated[bool, typer.Option("--calibration", help="Print the confidence calibration table.")] = False,
+    events: Annotated[Path | None, typer.Option(
+        "--events", help="Gold measure events by passage id (tests/golden/measure_events.jsonl).")] = None,
 ) -> None:
     """Score the extractor against gold files: P/R/F1 by language, error classes, misses and false hits.
 
     The language of each passage is detected, as it would be for a new feed, not read from the gold line.
+    With --events, the passages that file labels are also scored for measure events (docs/measure_events.md).
     """
     from worker.extract.analyze import analyze
     from worker.extract.calibration import format_calibration
-    from worker.extract.evaluate import evaluate, format_report, load_jsonl, meets_targets
+    from worker.extract.evaluate import attach_events, evaluate, format_report, load_jsonl, meets_targets
     from worker.extract.folds import format_folds, select
     from worker.extract.folds import per_fold as score_folds
 
@@ -356,9 +359,14 @@ def eval_(
         if k is not None and not 0 <= k < folds:
             typer.echo(f"remon: {name} must be between 0 and {folds - 1}", err=True)
             raise typer.Exit(2)
+    if events is not None and not events.is_file():
+        typer.echo(f"remon: no such file: {events}", err=True)
+        raise typer.Exit(2)
     gold = [g for path in paths for g in load_jsonl(path)]
+    if events is not None:
+        gold = attach_events(gold, load_jsonl(events))
     gold = select(gold, folds=folds, only=fold, exclude=exclude_fold)
-    predicted = [analyze(g["text"], title=g.get("title")).to_dict() for g in gold]
+    predicted = [analyze(g["text"], title=g.get("title"), published=g.get("published")).to_dict() for g in gold]
     report = evaluate(gold, predicted)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))

@@ -134,6 +134,62 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A numeric condition inside a control rule: the 0.1% de-minimis value share, a purity grade."""
+
+    kind: str  # de_minimis_value_share | purity | …
+    value: float
+    unit: str  # a SCHEMA unit (percent, …)
+
+
+@dataclass(frozen=True)
+class MeasureEvent:
+    """One thing an authority did to an export-control measure, as one text reports it.
+
+    ``action`` is one of ``impose expand suspend resume lift extend`` (docs/measure_events.md).
+    Dates are ISO 8601, as precise as the text: ``2025-10-09``, ``2025-10``, ``2025``; a date whose
+    year neither the text nor the published date gives stays as written, ``--10-09`` / ``--10``,
+    and its field is listed in ``dates_as_written``. ``until`` is the end of a suspension or of
+    the measure. ``identifier`` names the announcement that states the event
+    ("商务部公告2025年第72号"), ``refers_to`` the measure it acts on when the text names it
+    ("暂停实施…公告2024年第46号"). ``start``/``end`` are the offsets of the action phrase in the
+    analysed text (in the title when ``in_title``); ``sentence`` is the evidence. Stable keys
+    throughout, so events from several articles can be stored and merged into one measure
+    (``measure_key``).
+    """
+
+    action: str
+    issuer: str | None = None
+    materials: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    identifier: str | None = None
+    refers_to: str | None = None
+    announced: str | None = None
+    effective: str | None = None
+    until: str | None = None
+    targets: tuple[str, ...] = ()
+    thresholds: tuple[Threshold, ...] = ()
+    dates_as_written: tuple[str, ...] = ()
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+    in_title: bool = False
+    confidence: float = 0.5
+
+    @property
+    def measure_key(self) -> str:
+        """What names the measure this event is about: the announcement it acts on or states it,
+        else issuer + date + materials."""
+        if self.refers_to or self.identifier:
+            return self.refers_to or self.identifier  # type: ignore[return-value]
+        when = self.announced or self.effective or self.until or "?"
+        return f"{self.issuer or '?'}|{when}|{','.join(sorted(self.materials)) or '?'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything the extractor found in one article (SCHEMA.md's ``remon extract`` fields)."""
 
@@ -146,6 +202,7 @@ class Analysis:
     claims: tuple[Claim, ...] = ()
     reason: str | None = None
     """Why nothing was extracted when it is not the relevance score: a language remon does not read."""
+    measures: tuple[MeasureEvent, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -157,6 +214,7 @@ class Analysis:
             "statistics": [s.to_dict() for s in self.statistics],
             "stances": [s.to_dict() for s in self.stances],
             "claims": [c.to_dict() for c in self.claims],
+            "measures": [m.to_dict() for m in self.measures],
         }
 
 

@@ -2,8 +2,9 @@
 
 The façade the scrape/detect stages and ``remon extract`` / ``remon eval`` use. It decides the
 language, scores relevance, and only for relevant text runs the costlier extractors
-(statistics, stances, claims): an off-topic page (chip rules, soybean tariffs) must not feed
-numbers or positions into the alerting stage, however many of the same words it uses. A page in
+(statistics, stances, claims, measure events): an off-topic page (chip rules, soybean tariffs)
+must not feed numbers or positions into the alerting stage, however many of the same words it
+uses. A page in
 a language remon has no rules for (Indonesian, Japanese, German …) is not scored at all: it is
 irrelevant with a ``reason`` that names its language (``worker.extract.language``).
 
@@ -13,8 +14,11 @@ All vocabularies and cue tables are compiled once per process (cached loaders); 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from worker.extract.claims import extract_claims
 from worker.extract.language import detect_language, is_read, unread_reason
+from worker.extract.measures import extract_measures
 from worker.extract.relevance import is_relevant, score_relevance
 from worker.extract.stances import extract_stances
 from worker.extract.statistics import extract_statistics
@@ -31,6 +35,7 @@ def analyze(
     language: str | None = None,
     vocab: Vocabulary | None = None,
     relevance_min: float | None = None,
+    published: date | datetime | str | None = None,
 ) -> Analysis:
     """Language, relevance and (when relevant) statistics, stances and claims of one article.
 
@@ -40,6 +45,7 @@ def analyze(
     text is Chinese, or confirms English; it never makes remon read a language it does not.
     ``relevance_min`` overrides the calibrated threshold, e.g. for a source known to be on topic.
     ``vocab`` is a watch file's extended vocabulary; the packaged one is used otherwise.
+    ``published`` (the article's date) gives measure dates their year.
     """
     body = text or ""
     lang = detect_language(body if body.strip() else (title or ""))
@@ -62,6 +68,7 @@ def analyze(
         statistics=tuple(extract_statistics(body, language=lang, vocab=vocab, on_topic=True)),
         stances=tuple(extract_stances(headed, language=lang, vocab=vocab, extra=vocab.extra or None)),
         claims=tuple(extract_claims(headed, language=lang, vocab=vocab)),
+        measures=tuple(extract_measures(body, title=title, language=lang, vocab=vocab, published=published)),
     )
 
 
