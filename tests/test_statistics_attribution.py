@@ -187,6 +187,35 @@ ROLES_AND_OBJECTS: list[tuple[str, list[Row]]] = [
 ]
 
 
+TABLES_AND_DEPENDENCE: list[tuple[str, list[Row]]] = [
+    # a table's rows are held by the actor its title names; a list with a class of materials is the class
+    ("Salient statistics for Canada, 2020 to 2022:\n"
+     "Imports of rare-earth metals, scandium and yttrium (metric tons): 1,200 in 2020 and 1,350 in 2021.\n"
+     "Exports of rare-earth compounds (metric tons): 300 in 2020 and 250 in 2021.",
+     [(1200, "tonnes", False, "canada", "rare_earths", "import_volume"),
+      (1350, "tonnes", False, "canada", "rare_earths", "import_volume"),
+      (300, "tonnes", False, "canada", "rare_earths", "export_volume"),
+      (250, "tonnes", False, "canada", "rare_earths", "export_volume")]),
+    # importing or buying abroad N% of one's own supply is dependence
+    ("India imports nearly 90% of its rare earth magnets, a serious weakness.",
+     [(90, "percent", True, "india", "rare_earth_magnets", "import_dependence")]),
+    ("Vietnam buys 80% of its rare earth magnets abroad, mostly from China.",
+     [(80, "percent", False, "vietnam", "rare_earth_magnets", "import_dependence")]),
+    ("欧盟85%的镓由中国供应。", [(85, "percent", False, "european_union", "gallium", "import_dependence")]),
+    # the imposer of a tariff named after it, in a relative clause
+    ("That halt answered the 125 percent tariffs Washington had placed on Chinese rare earth products.",
+     [(125, "percent", False, "united_states", None, "tariff_rate")]),
+    # in English, a price in yuan with no market named is China's market
+    ("Spot dysprosium oxide traded at 1,650 yuan a kilogram on Friday, according to a price agency.",
+     [(1650, "cny_per_kg", False, "china", "dysprosium", "price")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLES_AND_DEPENDENCE, ids=[t[:30] for t, _ in TABLES_AND_DEPENDENCE])
+def test_tables_and_dependence(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), ROLES_AND_OBJECTS, ids=[t[:30] for t, _ in ROLES_AND_OBJECTS])
 def test_roles_and_objects(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

@@ -114,7 +114,19 @@ def _of_phrase(c: MaterialCase) -> list[str | None] | Match | None:
 
 
 def _before_in_clause(c: MaterialCase) -> list[str | None] | Match | None:
-    return c.preceding[-1] if c.preceding else None
+    """The material just before the number in its clause; of a list that includes a class ("rare-earth
+    metals, scandium and yttrium"), the class (a share keeps one statistic per listed material)."""
+    return _class_of_list(c, c.preceding[-1], c.preceding) if c.preceding else None
+
+
+def _class_of_list(c: MaterialCase, chosen: Match, pool: list[Match]) -> Match:
+    """Of a list that includes a class of materials, the class ("rare-earth metals, scandium and yttrium"
+    → rare earths); a share keeps one statistic per listed material, so it keeps the mention."""
+    if c.measure in SHARE_MEASURES:
+        return chosen
+    group = coordination(c.ctx, chosen, pool)
+    generic = [g for g in group if g.key in GENERIC_MATERIALS]
+    return generic[0] if generic and len({g.key for g in group}) > 1 else chosen
 
 
 def _after_in_clause(c: MaterialCase) -> list[str | None] | Match | None:
@@ -129,7 +141,7 @@ def _in_sentence(c: MaterialCase) -> list[str | None] | Match | None:
     ("…, while others such as the DRC (cobalt)") is not this number's."""
     before = [m for m in c.in_sent if m.end <= c.q.start]
     if before:
-        return max(before, key=lambda m: (specificity(m), m.start))
+        return _class_of_list(c, max(before, key=lambda m: (specificity(m), m.start)), before)
     after = [m for m in c.in_sent if m.start >= c.q.end]
     if after and not re.search(r"\d|;|\b(?:while|whereas|but)\b", c.gap_to(after[0])):
         return after[0]

@@ -56,7 +56,13 @@ def is_dependence(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> b
     ):
         return True  # "Germany gets 65% of its rare earths from China"
     if not cues:
-        # "India imports 90% of its magnets from China": an import verb and a source in the clause
+        # "India imports 90% of its magnets from China": an import verb and a source in the clause;
+        # "India imports nearly 100% of its magnets", "buys 90% of its magnets abroad": of its own supply
+        imports = has_measure_cue(ctx, "import_volume", clause.start, q.start)
+        bought_abroad = has_cue(ctx, "acquire_verb", clause.start, q.start) and has_cue(
+            ctx, "abroad", q.end, clause.end)
+        if own and (imports or bought_abroad):
+            return True
         if not has_measure_cue(ctx, "import_volume", clause.start, clause.end):
             return False
         return any(has_role(ctx, a, "source_marker") for a in strong_actors(ctx, clause.start, clause.end))

@@ -164,6 +164,26 @@ class SubjectCase:
     def weak(self) -> list[Match]:
         return [a for a in self.actors if a.weak]
 
+    @cached_property
+    def title_actor(self) -> str | None:
+        """The actor named in the title of the table or list the sentence is a row of ("Salient
+        statistics for the United States, 2014 to 2018:" above "Imports of compounds (metric tons):
+        12,300 in 2014, …"): the nearest earlier line ending in a colon that names one, as long as
+        the lines between name none."""
+        ctx = self.ctx
+        if in_span([a for a in self.actors if not a.weak], self.sent.start, self.sent.end):
+            return None
+        for prev in range(self.si - 1, max(-1, self.si - 15), -1):
+            ps = ctx.sentences[prev]
+            named = [a for a in in_span(ctx.actors, ps.start, ps.end) if not a.weak]
+            if ctx.prep[ps.start : ps.end].rstrip().endswith((":", "：")):
+                if named:
+                    return named[0].key
+                continue
+            if named:
+                return None
+        return None
+
     def nearest(self, **kw: Any) -> str | None:
         sent = self.sent
         return nearest_actor(self.strong, self.clause, self.q, sentence_text=self.ctx.prep[sent.start : sent.end],
@@ -190,6 +210,10 @@ def _tariff_imposer(c: SubjectCase) -> Held | None:
     Chinese levies to 10%"), else the sentence's subject ("Trump threatened Beijing with …")."""
     if c.measure != "tariff_rate":
         return None
+    # "the 145 percent tariffs Trump had placed on all Chinese imports": the actor before an imposing verb
+    for a in c.strong:
+        if a.start >= c.q.end and a.start < c.clause.end and cues_in(c.ctx, "impose_verb", a.end, a.end + 14):
+            return Held(a.key)
     before = [a for a in c.strong if c.clause.start <= a.start and a.end <= c.q.start]
     if before:
         return Held(before[-1].key)
@@ -203,18 +227,25 @@ def _dependent(c: SubjectCase) -> Held | None:
     owner = possessor(c.ctx, c.clause, c.q) or phrase_owner(c.ctx, c.clause, c.q)
     if owner is not None:
         return Held(owner.key)
-    return Held(c.nearest() or carried_actor(c.ctx, c.si))
+    return Held(c.nearest() or c.title_actor or carried_actor(c.ctx, c.si))
 
 
 def _exporter(c: SubjectCase) -> Held | None:
     """The exporter: in the clause, else before the number, else the watched exporter (not a destination)."""
     if c.measure not in {"export_volume", "export_value", "export_change", "share_of_global_exports"}:
         return None
-    return Held(c.nearest(clause_only=True) or nearest_preceding(c.strong, c.q) or default_subject(c.ctx))
+    return Held(c.nearest(clause_only=True) or nearest_preceding(c.strong, c.q) or c.title_actor
+                or default_subject(c.ctx))
 
 
 def _price_quoter(c: SubjectCase) -> Held | None:
-    return Held(c.nearest()) if c.measure == "price" else None
+    """The market that quotes it; in English, a price in yuan with no market named is China's (in
+    Chinese the yuan is just the currency of the text)."""
+    if c.measure != "price":
+        return None
+    in_yuan = not is_cjk_text(c.clause.text) and (c.unit.startswith("cny") or any(
+        x.unit and x.unit.startswith("cny") for x in c.ctx.quantities if c.clause.start <= x.start < c.clause.end))
+    return Held(c.nearest() or c.title_actor or (default_subject(c.ctx) if in_yuan else None))
 
 
 def _licensor(c: SubjectCase) -> Held | None:
@@ -244,6 +275,10 @@ def _organisation(c: SubjectCase) -> Held | None:
 def _nearest_actor(c: SubjectCase) -> Held | None:
     found = c.nearest()
     return Held(found) if found else None
+
+
+def _table_title(c: SubjectCase) -> Held | None:
+    return Held(c.title_actor) if c.title_actor else None
 
 
 def _weak_actor(c: SubjectCase) -> Held | None:
@@ -279,6 +314,7 @@ SUBJECT_RULES: tuple[tuple[str, SubjectRule], ...] = (
     ("world figure", _world_figure),
     ("organisation", _organisation),
     ("nearest actor", _nearest_actor),
+    ("table title", _table_title),
     ("weak actor", _weak_actor),
     ("watched holder", _watched_holder),
     ("carried", _carried),
