@@ -147,8 +147,12 @@ def score_relevance(text: str, *, title: str | None = None, vocab: object | None
     for _, hits in found:
         for m in hits:
             named[sentence_of(m.start())] = True
+    # the title or the lead sentence states what the whole text is about: when it names a mineral, the
+    # rest of the text speaks of it ("China's de facto monopoly …, the world's reliance on it")
+    lead = next((i for i in range(n) if starts[i] >= body_start and folded[starts[i]:].strip()), 0)
+    topic = any(named[i] for i in range(n) if starts[i] < body_start) or (n > 0 and named[lead])
     reach = [1.0 if named[i] else model.neighbour if (i > 0 and named[i - 1]) or (i + 1 < n and named[i + 1])
-             else 0.0 for i in range(n)]
+             or topic else 0.0 for i in range(n)]
 
     matched: dict[str, None] = {}
     mineral = 0.0

@@ -39,7 +39,7 @@ from worker.extract.statistics.candidates import (
     measure_features,
     subject_candidates,
 )
-from worker.extract.statistics.document import MONEY, Document, clause_of, context_of
+from worker.extract.statistics.document import MONEY, Document, clause_of, context_of, with_topic
 from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, default_model, evidence
 from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
@@ -123,7 +123,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
                    trace: list[Traced] | None = None, first: int = 0) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
-    clause = clause_of(ctx.prep, sent, q)
+    clause = with_topic(ctx, sent, clause_of(ctx.prep, sent, q))
     if excluded(ctx, sent, clause, q):
         return []
     unit, count_match, licence_items = unit_of(ctx, sent, clause, q)

@@ -69,7 +69,9 @@ def volume_measure(
     return "other"
 
 
-PER_YEAR = re.compile(r"\s*(?:a|per|each|every)\s+year\b|\s*/\s*(?:year|yr|y)\b|\s*annually\b|\s*(?:/年|每年)")
+PER_YEAR = re.compile(
+    r"\s*(?:a|per|each|every)\s+year\b(?!\s+(?:earlier|before|ago|later|on|previously))|\s*/\s*(?:year|yr|y)\b"
+    r"|\s*annually\b|\s*(?:/年|每年)")
 
 
 def export_quota(ctx: Document, start: int, end: int) -> bool:

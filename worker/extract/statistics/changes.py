@@ -17,6 +17,7 @@ from worker.extract.statistics.document import (
     cues_in,
     has_measure_cue,
     in_span,
+    is_cjk_text,
     level_pattern,
 )
 from worker.extract.text import Sentence
@@ -94,10 +95,14 @@ def change_measure(ctx: Document, sent: Sentence, clause: Span, context_sent: Se
 
 def changed_noun(ctx: Document, clause: Span, q: Quantity, verb: Match) -> str | None:
     """The measure named by what the change verb governs, between the verb and the number ("cut scooter
-    production by 40%": output, not exports; "prices rose 5%"), or None when nothing is named there."""
+    production by 40%": output, not exports), or just before a Chinese verb ("产量增长9.12%"); None when
+    nothing is named there."""
     if verb.end > q.start:
         return None
     span = (verb.end, q.start)
+    if is_cjk_text(ctx.prep[verb.start : verb.end]) and not is_cjk_text(ctx.prep[span[0] : span[1]].strip() or "a"):
+        # Chinese puts what changed before the verb: "中国稀土产量每年平均增长9.12%"
+        span = (max(clause.start, verb.start - 10), verb.start)
     if has_measure_cue(ctx, "price", *span):
         return "price_change"
     if has_measure_cue(ctx, "export_volume", *span):

@@ -214,13 +214,16 @@ def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
     return is_cjk_text(actor.alias) and marker.search(actor.alias[:1]) is not None
 
 
-# A Chinese clause that opens with a predicate ("，为18.38亿元", "，达5000吨") has no topic of its own:
-# it comments on the clause before it ("第三季度稀土出口额环比减少7.5%，为18.38亿元").
-_ZH_PREDICATE_START = re.compile(r"\s*(?:为|达到|达|是|约为|约|共计|合计|计|至|占)")
+# A clause that opens with a predicate ("，为18.38亿元", "，达5000吨", ", estimated at over 90%") has no
+# topic of its own: it comments on the clause before it ("第三季度稀土出口额环比减少7.5%，为18.38亿元").
+_ZH_PREDICATE_START = re.compile(
+    r"\s*(?:为|达到|达|是|约为|约|共计|合计|计|至|占"
+    r"|(?:estimated|put|seen|pegged|valued|reckoned|forecast)\s+at\b|(?:up|down)\s+from\b)", re.IGNORECASE)
 
 
 def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:
-    """``clause``, extended back over the clause before it when it is a Chinese comment without a topic."""
+    """``clause``, extended back over the clause before it when it is a comment without a topic of its
+    own (Chinese "，为18.38亿元"; English ", estimated at over 90%", ", up from $137 million")."""
     if clause.start <= sent.start or not _ZH_PREDICATE_START.match(clause.text):
         return clause
     start = sent.start

@@ -7,8 +7,9 @@ worldwide" (refining, global), in "占全球精炼产量的90%" of "全球精炼
 
 - English: the "of …" (or "in …") phrase right after the number, up to the next verb, clause
   mark or conjunction before another number; or the "share of …" phrase before it;
-- Chinese: the words from the start of the number's segment (clause start or the last 、) up to
-  the number: "加工占" / "占全球精炼产量的";
+- Chinese: the noun after 的 when the number modifies it ("达九成的分离精炼市场"), else the words
+  from the start of the number's segment (clause start or the last 、) up to the number: "加工占" /
+  "占全球精炼产量的";
 - a number in parentheses belongs to the words right before them: "lithium (97%)", "processing
   (60–90%)".
 
@@ -36,7 +37,9 @@ def _phrase_end(doc: Document) -> re.Pattern[str]:
     if pat is None:
         words = "|".join(re.escape(w) for w in sorted(doc.vocab.cues.get("phrase_end_words", []), key=len,
                                                        reverse=True)) or "(?!)"
-        pat = re.compile(rf"[,;:.()\[\]]|\s(?:{words})\b|\sand\s(?=[^,;.]*\d)|\d")
+        verbs = "|".join(re.escape(w) for w in doc.vocab.cues.get("predicate_verbs", [])) or "(?!)"
+        # "mines more than half of the world's rare earths and controls …": a second predicate
+        pat = re.compile(rf"[,;:.()\[\]]|\s(?:{words})\b|\sand\s(?=[^,;.]*\d)|\sand\s+(?:{verbs})\b|\d")
         if len(_PHRASE_ENDS) > 16:
             _PHRASE_ENDS.clear()
         _PHRASE_ENDS[id(doc.vocab)] = pat
@@ -79,7 +82,18 @@ def governing_phrase(doc: Document, clause: Span, q: Quantity) -> Span | None:
     return None
 
 
+# "达九成的分离精炼市场": a number that modifies the noun after 的 is a part of that noun
+_ZH_OF = re.compile(r"\s*(?:以上|左右|多|余)?\s*的")
+_ZH_NOUN_END = re.compile(r"[,，;；:：。、(（]|和|与|及|而|但|是|为|占|由|来自")
+
+
 def _zh_phrase(doc: Document, clause: Span, q: Quantity) -> Span | None:
+    of = _ZH_OF.match(doc.prep, q.end, clause.end)
+    if of:
+        stop = _ZH_NOUN_END.search(doc.prep, of.end(), min(clause.end, of.end() + 20))
+        end = stop.start() if stop else min(clause.end, of.end() + 20)
+        if end - of.end() >= 2:
+            return Span(of.end(), end, doc.prep[of.end() : end])
     start = clause.start
     for m in _ZH_SEGMENT.finditer(doc.prep, clause.start, q.start):
         start = m.end()

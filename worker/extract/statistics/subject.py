@@ -71,6 +71,9 @@ def is_modifier(ctx: Document, actor: Match) -> bool:
 def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantity | None = None) -> list[Match]:
     """The actors whose role in the sentence lets them hold a quantity of ``measure`` (number ``q``)."""
     roles = _ANY_MEASURE_ROLES + _EXCLUDED_ROLES.get(_FAMILY.get(measure or "", ""), ())
+    if measure not in SHARE_MEASURES and measure not in ("price", "price_change"):
+        # a place holds a share ("refining takes place in China") or quotes a price ("在欧洲市场"), nothing else
+        roles += ("locative_marker",)
     out: list[Match] = []
     barred: Match | None = None
     for a in actors:
@@ -217,6 +220,11 @@ def _tariff_imposer(c: SubjectCase) -> Held | None:
     before = [a for a in c.strong if c.clause.start <= a.start and a.end <= c.q.start]
     if before:
         return Held(before[-1].key)
+    if is_cjk_text(c.clause.text):
+        # a Chinese clause without a subject continues the clause before it ("美国大表不满，并扬言以加征100%关税反制")
+        earlier = [a for a in c.strong if a.end <= c.q.start]
+        if earlier:
+            return Held(earlier[-1].key)
     return Held(c.strong[0].key if c.strong else carried_actor(c.ctx, c.si))
 
 
