@@ -39,7 +39,9 @@ def _phrase_end(doc: Document) -> re.Pattern[str]:
                                                        reverse=True)) or "(?!)"
         verbs = "|".join(re.escape(w) for w in doc.vocab.cues.get("predicate_verbs", [])) or "(?!)"
         # "mines more than half of the world's rare earths and controls …": a second predicate
-        pat = re.compile(rf"[,;:.()\[\]]|\s(?:{words})\b|\sand\s(?=[^,;.]*\d)|\sand\s+(?:{verbs})\b|\d")
+        # a full stop ends it, the one of an abbreviation ("U.S.") does not
+        pat = re.compile(rf"[,;:()\[\]]|(?<![A-Z])\.(?=\s|$)|\s(?:{words})\b|\sand\s(?=[^,;.]*\d)"
+                         rf"|\sand\s+(?:{verbs})\b|\d")
         if len(_PHRASE_ENDS) > 16:
             _PHRASE_ENDS.clear()
         _PHRASE_ENDS[id(doc.vocab)] = pat

@@ -159,7 +159,13 @@ def phrase_is_global(ctx: Document, clause: Span, q: Quantity) -> bool:
 def phrase_owner(ctx: Document, clause: Span, q: Quantity) -> Match | None:
     """The actor who owns the whole the number is a part of ("占中国稀土进口量的38%", "of Japan's imports")."""
     phrase = governing_phrase(ctx, clause, q)
-    if phrase is None or not has_measure_cue(ctx, "import_volume", phrase.start, phrase.end):
+    if phrase is None:
+        return None
+    # "of Japan's imports", or "imports covered half of U.S. consumption": the whole is a supply
+    imports_whole = has_measure_cue(ctx, "import_volume", phrase.start, phrase.end) or (
+        has_cue(ctx, "demand_word", phrase.start, phrase.end) and has_measure_cue(
+            ctx, "import_volume", clause.start, q.start))
+    if not imports_whole:
         return None
     if nearest_direction(ctx, clause, q) is not None:
         return None  # "美国的锗进口将减少五分之一": a change of the imports, not a share of them
@@ -167,9 +173,18 @@ def phrase_owner(ctx: Document, clause: Span, q: Quantity) -> Match | None:
     return owners[0] if owners else None
 
 
+# a verb that governs the number: at most two words between ("processed roughly 90%"), no conjunction
+_GOVERNS = re.compile(r"\s+(?:(?!and\b|or\b)[a-z]+\s+){0,2}")
+
+
 def share_subtype(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> str | None:
-    """The governing phrase's share first; else the nearest production / refining / reserves / magnet cue."""
+    """The governing phrase's share first (a refining verb right before the number beats a phrase that
+    names only supply: "processed roughly 90% of global supply"); else the nearest activity cue."""
     named = phrase_share(ctx, clause, q)
+    if named in (None, "share_of_global_production") and any(
+            _GOVERNS.fullmatch(ctx.prep[c.end : q.start])
+            for c in measure_cues_in(ctx, "share_of_global_refining", max(clause.start, q.start - 25), q.start)):
+        return "share_of_global_refining"
     if named is not None:
         return named
     cues: list[tuple[str, Match]] = []
