@@ -211,6 +211,61 @@ TABLES_AND_DEPENDENCE: list[tuple[str, list[Row]]] = [
 ]
 
 
+ROUND_TWO: list[tuple[str, list[Row]]] = [
+    # "a year before" is a comparison date, not a yearly rate; the destination is no exporter
+    ("In June, exports of gallium metal plunged to 20t, all of it bound for Japan, against 153t a year before.",
+     [(20, "tonnes", False, "china", "gallium", "export_volume"),
+      (153, "tonnes", False, "china", "gallium", "export_volume")]),
+    # refineries name the activity; the place of the refineries holds the share
+    ("In addition, more than 80% of global graphite is turned into anode material in Chinese refineries.",
+     [(80, "percent", True, "china", "graphite", "share_of_global_refining")]),
+    # a second predicate ends the first number's phrase; a comment clause keeps the topic before it
+    ("China mines more than half of the world's rare earths and controls a large share of global processing "
+     "capacity for them, estimated at over 90% at individual stages.",
+     [(50, "percent", True, "china", "rare_earths", "share_of_global_production"),
+      (90, "percent", True, "china", "rare_earths", "share_of_global_refining")]),
+    # the verb that governs the number beats a phrase naming only supply
+    ("In 2024 China supplied most of the world's refined gallium and processed roughly 95% of global supply.",
+     [(95, "percent", True, "china", "gallium", "share_of_global_refining")]),
+    # imports covering a country's consumption (an abbreviation's stop does not end the phrase)
+    ("According to the agency, imports covered more than 60% of U.S. apparent consumption of rare earths in 2022.",
+     [(60, "percent", True, "united_states", "rare_earths", "import_dependence")]),
+    # the noun after 的 is what the number is a part of; a Chinese change verb governs the noun before it
+    ("中国掌握了全球达七成的稀土开采和达九成的分离精炼市场。",
+     [(70, "percent", True, "china", "rare_earths", "share_of_global_production"),
+      (90, "percent", True, "china", "rare_earths", "share_of_global_refining")]),
+    ("中国稀土产量每年平均增长8%，在全球产量中的占比从80%提高到92%。",
+     [(8, "percent", False, "china", "rare_earths", "other"),
+      (80, "percent", False, "china", "rare_earths", "share_of_global_production"),
+      (92, "percent", False, "china", "rare_earths", "share_of_global_production")]),
+    # figures listed after an actor take the measure of the figure before them
+    ("2024年全球锑矿产量约12万吨，中国供应占比高达80%，俄罗斯（6%）和塔吉克斯坦（4%）分列其后。",
+     [(120000, "tonnes", True, "global", "antimony", "production_volume"),
+      (80, "percent", False, "china", "antimony", "share_of_global_production"),
+      (6, "percent", False, "russia", "antimony", "share_of_global_production"),
+      (4, "percent", False, "tajikistan", "antimony", "share_of_global_production")]),
+    ("In May, most Chinese gallium went to Japan, which took 12 tons, followed by Germany at 9 tons and India at 5 "
+     "tons.",
+     [(12, "tonnes", False, "china", "gallium", "export_volume"),
+      (9, "tonnes", False, "china", "gallium", "export_volume"),
+      (5, "tonnes", False, "china", "gallium", "export_volume")]),
+    # a trade value without the goods named, a tariff on other goods, a word with 元: not ours
+    ("韩国的稀土依赖中国。南韩对欧盟的出口额为四十亿美元。", []),
+    ("欧盟将进口钢铁关税由25%调高到50%，稀土不在清单之列。", []),
+    ("以三元正极材料为例，单是这一领域就用掉了超过70%的钴，稀土也一样。",
+     [(70, "percent", True, None, "cobalt", "other")]),
+    # a material named as the basis of measurement is not the topic
+    ("以稀土氧化物（REO）计，中国稀土储量达3600万吨，相当于世界总储量的36%。",
+     [(36e6, "tonnes", False, "china", "rare_earths", "reserves_volume"),
+      (36, "percent", False, "china", "rare_earths", "share_of_global_reserves")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_TWO, ids=[t[:30] for t, _ in ROUND_TWO])
+def test_round_two_classes(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), TABLES_AND_DEPENDENCE, ids=[t[:30] for t, _ in TABLES_AND_DEPENDENCE])
 def test_tables_and_dependence(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

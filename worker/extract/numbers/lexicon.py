@@ -206,6 +206,7 @@ class Lexicon:
     day_after: tuple[str, ...]
     year_after: str
     half_not_before: str
+    yuan_not_before: str
 
 
 def _currencies(
@@ -334,6 +335,7 @@ def lexicon() -> Lexicon:
         day_after=tuple(_strs(zh, "day_after", "zh.yaml")),
         year_after=str(zh.get("year_after", "年")),
         half_not_before="".join(_strs(zh, "half_not_before", "zh.yaml")),
+        yuan_not_before="".join(_strs(zh, "yuan_not_before", "zh.yaml")),
     )
 
 

@@ -174,6 +174,10 @@ def _unit(low: str, m: Mention, sfx: re.Match[str], g: dict[str, str | None], le
         m.currency = cur.code
         m.money_factor = cur.factor
         if word in {"元", "圆"}:
+            nxt = low[sfx.end("cur") : sfx.end("cur") + 1]
+            if m.word and nxt and nxt in lex.yuan_not_before:
+                m.currency = None  # "三元正极材料": a word (ternary), not three yuan
+                return None
             m.tags.add("yuan-word")  # "台币5306亿元": a currency sign before names the currency
         return sfx.end("cur")
     if g["mass"]:

@@ -30,6 +30,7 @@ file; this module is the grammar.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from worker.extract.numbers import Quantity, find_quantities
@@ -41,8 +42,8 @@ from worker.extract.statistics.candidates import (
 )
 from worker.extract.statistics.document import MONEY, Document, clause_of, context_of, with_topic
 from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, default_model, evidence
-from worker.extract.statistics.material import dominant_material, materials_for
-from worker.extract.statistics.measure import measure_of
+from worker.extract.statistics.material import dominant_material, materials_for, measurement_basis
+from worker.extract.statistics.measure import list_item_measure, measure_of
 from worker.extract.statistics.period import period_of
 from worker.extract.statistics.scope import excluded, unit_of
 from worker.extract.statistics.subject import SubjectCase, default_subject, subject_rule
@@ -79,7 +80,7 @@ def extract_statistics(
         return []
     vocab = vocab or load_vocabulary()
     prep = prepare(text)
-    materials = vocab.find_materials(prep, prepared=True)
+    materials = [m for m in vocab.find_materials(prep, prepared=True) if not measurement_basis(prep, m, vocab)]
     if not materials or not (on_topic or any(not m.weak for m in materials)):
         return []
     lang = language or detect_language(text)
@@ -100,9 +101,12 @@ def extract_statistics(
         while qi < len(quantities) and quantities[qi].start < sent.start:
             qi += 1
         j = qi
+        previous: dict[str, Statistic] = {}  # the sentence's last statistic per unit, for lists of figures
         while j < len(quantities) and quantities[j].end <= sent.end:
-            found = statistics_for(ctx, si, quantities[j], lang, judge, trace, len(out))
+            found = statistics_for(ctx, si, quantities[j], lang, judge, trace, len(out), previous)
             out.extend(found)
+            if found:
+                previous[found[-1].unit] = found[-1]
             j += 1
         qi = j
     return out
@@ -120,7 +124,8 @@ class Traced:
 
 
 def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: LearnedWeights | None = None,
-                   trace: list[Traced] | None = None, first: int = 0) -> list[Statistic]:
+                   trace: list[Traced] | None = None, first: int = 0,
+                   previous: Mapping[str, Statistic] | None = None) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
     clause = with_topic(ctx, sent, clause_of(ctx.prep, sent, q))
@@ -133,6 +138,9 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
     measure, sign, rule = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
     if measure == "":
         return []
+    listed = list_item_measure(ctx, clause, q, unit, rule, (previous or {}).get(unit))
+    if listed is not None:
+        measure, rule = listed, "list item"
     if measure == "tariff_rate":
         materials: list[str | None] = [None]  # tariffs are on goods in general
     else:

@@ -18,8 +18,10 @@ from worker.extract.statistics.document import (
     cues_in,
     has_cue,
     has_measure_cue,
+    has_role,
     in_span,
     measure_cues_in,
+    strong_actors,
     with_topic,
 )
 from worker.extract.text import Sentence
@@ -66,6 +68,9 @@ def volume_measure(
                 if measure == "production_quota" and export_quota(ctx, *span):
                     return "other"  # an export quota limits exports, not output
                 return measure
+    if has_cue(ctx, "flow_verb", sent.start, sent.end) and any(
+            has_role(ctx, a, "destination_marker") for a in strong_actors(ctx, sent.start, sent.end)):
+        return "export_volume"  # "most Chinese magnets went to Vietnam, which took 235 tons": a flow abroad
     return "other"
 
 

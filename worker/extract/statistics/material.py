@@ -19,7 +19,7 @@ from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import GENERIC_MATERIALS, SHARE_MEASURES, Document, Span, has_cue, in_span
 from worker.extract.statistics.phrase import parenthesised
 from worker.extract.text import Sentence
-from worker.extract.vocab import Match
+from worker.extract.vocab import Match, Vocabulary
 
 
 @dataclass
@@ -126,7 +126,22 @@ def _class_of_list(c: MaterialCase, chosen: Match, pool: list[Match]) -> Match:
         return chosen
     group = coordination(c.ctx, chosen, pool)
     generic = [g for g in group if g.key in GENERIC_MATERIALS]
-    return generic[0] if generic and len({g.key for g in group}) > 1 else chosen
+    if generic and len({g.key for g in group}) > 1:
+        return generic[0]
+    if len({g.key for g in group if g.key in RARE_EARTH_ELEMENTS}) >= 2 and all(_oxide(c.ctx, g) for g in group):
+        # "氧化镧、氧化铈、氧化钕和氧化钇", "lanthanum and cerium oxides": the oxides as a class
+        return Match("rare_earth_oxides", group[0].start, group[-1].end, "oxides")
+    return chosen
+
+
+# SCHEMA's rare-earth element keys (and the groups that stand for the others)
+RARE_EARTH_ELEMENTS = frozenset({"dysprosium", "terbium", "neodymium", "praseodymium", "samarium", "yttrium",
+                                 "heavy_rare_earths", "light_rare_earths"})
+
+
+def _oxide(ctx: Document, m: Match) -> bool:
+    return ctx.prep[max(0, m.start - 2) : m.start] == "氧化" or bool(
+        re.match(r"\s*oxides?\b", ctx.prep[m.end : m.end + 10], re.IGNORECASE))
 
 
 def _after_in_clause(c: MaterialCase) -> list[str | None] | Match | None:
@@ -271,7 +286,8 @@ def coordination(ctx: Document, anchor: Match, pool: Sequence[Match]) -> list[Ma
     if idx is None:
         return [anchor]
     group = [anchor]
-    sep = re.compile(r"\s*(?:、|,|，|和|与|及|and|&|, and)\s*", re.IGNORECASE)
+    # "镓、锗", "gallium and germanium", "氧化镧、氧化铈" (each named as its oxide)
+    sep = re.compile(r"\s*(?:、|,|，|和|与|及|and|&|, and)\s*(?:氧化)?", re.IGNORECASE)
     i = idx
     while i > 0 and sep.fullmatch(ctx.prep[ordered[i - 1].end : ordered[i].start]):
         group.insert(0, ordered[i - 1])
@@ -281,3 +297,24 @@ def coordination(ctx: Document, anchor: Match, pool: Sequence[Match]) -> list[Ma
         group.append(ordered[i + 1])
         i += 1
     return group
+
+
+_BASIS: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def measurement_basis(prep: str, m: Match, vocab: Vocabulary) -> bool:
+    """A material named as the basis figures are measured on, not as what they are about: "以稀土氧化物
+    （REO）计", "metric tons of rare-earth oxide (REO) equivalent", "in terms of REO" (``data/cues.yaml``
+    ``basis_before`` / ``basis_after``)."""
+    pats = _BASIS.get(id(vocab))
+    if pats is None:
+        def alts(name: str) -> str:
+            return "|".join(re.escape(w) for w in sorted(vocab.cues.get(name, []), key=len, reverse=True)) or "(?!)"
+        # the basis word right before, or before the material whose parenthesised gloss this is ("以稀土
+        # 氧化物（REO）计": REO too)
+        pats = (re.compile(rf"(?:{alts('basis_before')})\s*(?:[^\s,;，；()（）]{{1,14}}\s*[(（]\s*)?$", re.IGNORECASE),
+                re.compile(rf"\s*[)）]?\s*(?:[(（][^()（）]{{0,12}}[)）])?\s*(?:{alts('basis_after')})", re.IGNORECASE))
+        _BASIS[id(vocab)] = pats
+    before, after = pats
+    return bool(after.match(prep, m.end)) and (bool(before.search(prep, max(0, m.start - 14), m.start)) or bool(
+        re.match(r"\s*(?:[(（][^()（）]{0,12}[)）])?\s*(?:equivalent|当量)", prep[m.end : m.end + 24], re.IGNORECASE)))

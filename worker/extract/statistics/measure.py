@@ -11,6 +11,7 @@ Words: ``data/measures.yaml`` and ``data/cues.yaml``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,6 +47,7 @@ from worker.extract.statistics.shares import (
 )
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
+from worker.types import Statistic
 
 Decision = tuple[str | None, float, str]
 """(measure, sign, name of the rule that decided); measure ``""``: not a statistic after all."""
@@ -85,7 +87,12 @@ def measure_of(
         if not named_here and not (topic_nearby(ctx, sent) and (
                 strong_actors(ctx, sent.start, sent.end) or names_in(ctx, sent))):
             return "", 1.0, "money without topic"
-        return value_measure(ctx, sent, clause, q), 1.0, "money"
+        value = value_measure(ctx, sent, clause, q)
+        if value != "other" and not named_here:
+            # "南韩对欧盟的出口额（44.8亿美元）": a trade value needs the goods named; a country's trade
+            # in general is not ours
+            return "", 1.0, "trade value of other goods"
+        return value, 1.0, "money"
     if unit in PRICES:
         return "price", 1.0, "price"
     return "", 1.0, "no measure for the unit"
@@ -120,6 +127,8 @@ def _tariff(c: PercentCase) -> tuple[str | None, float] | None:
     if not (has_measure_cue(ctx, "tariff_rate", cs, ce) or (
             has_measure_cue(ctx, "tariff_rate", c.sent.start, c.sent.end) and has_cue(ctx, "rate_word", cs, ce))):
         return None
+    if has_cue(ctx, "other_goods", cs, ce) and not in_span(ctx.materials, cs, ce):
+        return "", 1.0  # "进口钢铁关税由25%调高到50%": a tariff on other goods
     if level_pattern(ctx.vocab).search(ctx.prep[max(cs, q.start - 12) : q.start]):
         return "tariff_rate", 1.0
     cut = (c.direction is not None and c.direction[0] < 0) or has_cue(ctx, "down", cs, q.start)
@@ -252,3 +261,22 @@ def percent_measure(case: PercentCase) -> Decision:
         if decided is not None:
             return decided[0], decided[1], name
     return "other", 1.0, "other"
+
+
+# rules that decide by default, when nothing in the clause names a measure
+FALLBACK_RULES = frozenset({"other", "no topic", "mass", "money", "multiplier"})
+# a figure hung on an actor: "Russia (6%)", "Germany at 209 tons", "俄罗斯35万吨", "India, 150 tons"
+_ON_ACTOR = re.compile(r"\s*(?:[(（]\s*|at\s+|with\s+|:\s*|,\s*)?(?:about\s+|约)?$")
+
+
+def list_item_measure(ctx: Document, clause: Span, q: Quantity, unit: str, rule: str,
+                      previous: Statistic | None) -> str | None:
+    """A figure of a list takes the measure of the figure before it in the sentence ("China 78%, Russia (6%)
+    and Tajikistan (5%)", "Vietnam took 235 tons, followed by Germany at 209 tons"): when its own clause
+    names no measure, the number hangs on an actor, and the previous figure has the same unit."""
+    if previous is None or rule not in FALLBACK_RULES or previous.unit != unit or previous.measure in (None, "other"):
+        return None
+    actors = [a for a in ctx.actors if a.end <= q.start and a.start >= clause.start]
+    if not actors or not _ON_ACTOR.fullmatch(ctx.prep[actors[-1].end : q.start]):
+        return None
+    return previous.measure

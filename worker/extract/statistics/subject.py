@@ -76,12 +76,16 @@ def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantit
         roles += ("locative_marker",)
     out: list[Match] = []
     barred: Match | None = None
+    destinations = False  # in an export figure's sentence, the actors listed after a destination are more
     for a in actors:
+        if destinations:
+            continue
         # a conjunct shares the role of the one before it ("to Germany and France", "比越南（15.4%）和法国")
         conjunct = barred is not None and _CONJUNCT.fullmatch(ctx.prep[barred.end : a.start]) is not None
         if conjunct or is_modifier(ctx, a) or any(has_role(ctx, a, r) for r in roles) or owns_the_whole(ctx, a) or (
                 q is not None and reports_after(ctx, a, q)):
             barred = a
+            destinations = "destination_marker" in roles and has_role(ctx, a, "destination_marker")
             continue
         barred = None
         out.append(a)
@@ -290,7 +294,10 @@ def _table_title(c: SubjectCase) -> Held | None:
 
 
 def _weak_actor(c: SubjectCase) -> Held | None:
-    return Held(c.weak[0].key) if c.weak and c.measure not in SHARE_MEASURES else None
+    """A vague actor before the number ("the world uses 10,000 tonnes") or right after it ("250%
+    worldwide"); one further on is not the holder."""
+    before = [a for a in c.weak if a.end <= c.q.start or re.fullmatch(r"\s*", c.ctx.prep[c.q.end : a.start])]
+    return Held(before[0].key) if before and c.measure not in SHARE_MEASURES else None
 
 
 def _watched_holder(c: SubjectCase) -> Held | None:
