@@ -261,6 +261,27 @@ ROUND_TWO: list[tuple[str, list[Row]]] = [
 ]
 
 
+COUNTS: list[tuple[str, list[Row]]] = [
+    # a count of minerals or controlled items by its own counted noun, when controlled, depended on or listed
+    ("Rare earths are scarce. Imports covered most of U.S. consumption of 40 nonfuel mineral commodities last year.",
+     [(40, "count", False, "united_states", "critical_minerals", "other")]),
+    ("稀土是关键矿产。该法案旨在保障欧洲所需的30种战略原材料的供应。",
+     [(30, "count", False, "european_union", "critical_minerals", "other")]),
+    ("稀土受到管制。两用物项出口管制清单列有约900项。", [(900, "count", True, "china", None, "other")]),
+    ("China suspended exports of six rare earth metals and of magnets made from two of them, citing export control "
+     "rules.", [(6, "count", False, "china", "rare_earths", "other")]),
+    # a definition, an apposition, a count of announcements: not ours
+    ("Rare earths, a group of 17 metals, are under export controls.", []),
+    ("The rules apply to gallium and germanium, two metals used in chipmaking, under export controls.", []),
+    ("中国商务部连续发布三项公告，对稀土实施出口管制。", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COUNTS, ids=[t[:30] for t, _ in COUNTS])
+def test_counts(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), ROUND_TWO, ids=[t[:30] for t, _ in ROUND_TWO])
 def test_round_two_classes(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

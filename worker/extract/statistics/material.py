@@ -88,6 +88,23 @@ def _counted(c: MaterialCase) -> list[str | None] | Match | None:
     a count of a list of different materials is of minerals in general."""
     if c.count_match is None:
         return None
+    if c.q.counted_span is not None:
+        # the number's own counted noun: "七种稀土金属" (a material), "26种矿产" (minerals in general),
+        # "约1100项" (items, no material)
+        start, end = c.q.counted_span
+        own = in_span(c.ctx.materials, start, end + 12)
+        own = [m for m in own if not re.search(r"[,，;；。]", c.ctx.prep[c.q.end : m.start])]
+        specific = [m for m in own if m.key not in GENERIC_MATERIALS and not m.weak]
+        if specific:
+            return specific[0]
+        if own:
+            # "seven key rare earth elements from the medium-to-heavy group": a more specific one just after
+            near = [m for m in c.following if m.start - c.q.end <= 60 and m.key not in GENERIC_MATERIALS and not m.weak]
+            return near[0] if near else own[0]
+        if c.ctx.vocab.find_cues("mineral_class", c.ctx.prep[start : end + 8], prepared=True):
+            return ["critical_minerals"]
+        if c.ctx.vocab.find_cues("item_words", c.ctx.prep[start:end], prepared=True):
+            return [None]  # "约1100项": items of a control list, no one material
     window = [m for m in c.following if m.start - c.q.end <= 60]
     specific = [m for m in window if m.key not in GENERIC_MATERIALS and not m.weak]
     if specific:

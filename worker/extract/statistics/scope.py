@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from worker.extract.numbers import Quantity
-from worker.extract.statistics.document import Document, Span, cues_in, has_cue, has_measure_cue, is_cjk_text
+from worker.extract.statistics.document import Document, Span, cues_in, has_cue, has_measure_cue, in_span, is_cjk_text
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match, prepare
 
@@ -33,7 +33,36 @@ def unit_of(
     if licence_items(ctx, clause, q):
         return "count", None, True
     counted = counted_item(ctx, sent, clause, q)
+    if counted is None:
+        counted = counted_minerals(ctx, sent, q)
     return ("count", counted, False) if counted is not None else (None, None, False)
+
+
+def counted_minerals(ctx: Document, sent: Sentence, q: Quantity) -> Match | None:
+    """A count of minerals or controlled items named by the number's own counted noun ("47 nonfuel mineral
+    commodities", "26种矿产", "七种稀土金属", "约1100项"), in a sentence about minerals or their controls.
+
+    The counted noun comes from number recognition (``Quantity.counted``); it must be one of the words
+    of things counted (``data/cues.yaml`` ``counted``) or name a mineral itself, and not a document or an
+    occasion (``not_counted``)."""
+    if q.counted is None or q.counted_span is None or q.value != int(q.value) or not 2 <= q.value < 10_000:
+        return None
+    start, end = q.counted_span
+    if cues_in(ctx, "not_counted", start, end + 4):
+        return None  # "六项公告": announcements
+    named = cues_in(ctx, "counted", start, end) or in_span(ctx.materials, start, end)
+    if not named:
+        return None
+    # counted because they are controlled, depended on or listed ("47 mineral commodities for which
+    # U.S. reliance…", "26种战略原材料"), not a definition ("rare earths, a group of 17 metals")
+    before = ctx.prep[max(sent.start, q.start - 4) : q.start]
+    if re.fullmatch(r".*[,，]\s*", before) and in_span(ctx.materials, max(sent.start, q.start - 40), q.start):
+        return None  # "gallium and germanium, two metals used in chipmaking": an apposition, not a count
+    about = any(has_cue(ctx, cue, sent.start, sent.end) for cue in ("control", "counted_list")) or any(
+        has_measure_cue(ctx, m, sent.start, sent.end) for m in ("import_dependence", "import_volume"))
+    if not about or has_cue(ctx, "definition", max(sent.start, q.start - 40), min(sent.end, end + 40)):
+        return None
+    return named[0]
 
 
 def excluded(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
