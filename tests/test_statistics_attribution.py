@@ -224,6 +224,10 @@ ROUND_TWO: list[tuple[str, list[Row]]] = [
      "capacity for them, estimated at over 90% at individual stages.",
      [(50, "percent", True, "china", "rare_earths", "share_of_global_production"),
       (90, "percent", True, "china", "rare_earths", "share_of_global_refining")]),
+    # ", at over 95%" comments on the clause before (its share of refining)
+    ("China produces about 80% of the world's gallium, and its share of refining is even higher, at over 95%.",
+     [(80, "percent", True, "china", "gallium", "share_of_global_production"),
+      (95, "percent", True, "china", "gallium", "share_of_global_refining")]),
     # the verb that governs the number beats a phrase naming only supply
     ("In 2024 China supplied most of the world's refined gallium and processed roughly 95% of global supply.",
      [(95, "percent", True, "china", "gallium", "share_of_global_refining")]),
@@ -270,6 +274,9 @@ COUNTS: list[tuple[str, list[Row]]] = [
     ("稀土受到管制。两用物项出口管制清单列有约900项。", [(900, "count", True, "china", None, "other")]),
     ("China suspended exports of six rare earth metals and of magnets made from two of them, citing export control "
      "rules.", [(6, "count", False, "china", "rare_earths", "other")]),
+    # the counted noun's own material, not one of the next conjunct
+    ("By 2025 China had set up permit systems for seven rare earths and had brought tungsten under its export "
+     "controls.", [(7, "count", False, "china", "rare_earths", "other")]),
     # a definition, an apposition, a count of announcements: not ours
     ("Rare earths, a group of 17 metals, are under export controls.", []),
     ("The rules apply to gallium and germanium, two metals used in chipmaking, under export controls.", []),

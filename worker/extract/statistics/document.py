@@ -218,7 +218,8 @@ def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
 # topic of its own: it comments on the clause before it ("第三季度稀土出口额环比减少7.5%，为18.38亿元").
 _ZH_PREDICATE_START = re.compile(
     r"\s*(?:为|达到|达|是|约为|约|共计|合计|计|至|占"
-    r"|(?:estimated|put|seen|pegged|valued|reckoned|forecast)\s+at\b|(?:up|down)\s+from\b)", re.IGNORECASE)
+    r"|(?:estimated|put|seen|pegged|valued|reckoned|forecast)\s+at\b|(?:up|down)\s+from\b|at\s+(?:over|about|around|"
+    r"nearly|almost|some|roughly|more than|less than|\d))", re.IGNORECASE)
 
 
 def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:

@@ -99,7 +99,8 @@ def _counted(c: MaterialCase) -> list[str | None] | Match | None:
             return specific[0]
         if own:
             # "seven key rare earth elements from the medium-to-heavy group": a more specific one just after
-            near = [m for m in c.following if m.start - c.q.end <= 60 and m.key not in GENERIC_MATERIALS and not m.weak]
+            near = [m for m in c.following if m.start - c.q.end <= 60 and m.key not in GENERIC_MATERIALS and not m.weak
+                    and not re.search(r"\band\b|和|及", c.ctx.prep[end : m.start])]
             return near[0] if near else own[0]
         if c.ctx.vocab.find_cues("mineral_class", c.ctx.prep[start : end + 8], prepared=True):
             return ["critical_minerals"]
