@@ -284,6 +284,31 @@ COUNTS: list[tuple[str, list[Row]]] = [
 ]
 
 
+CHINESE_ROLES: list[tuple[str, list[Row]]] = [
+    # a subject-less Chinese clause continues the topic of the clause before it
+    ("特朗普也想打破中国的稀土垄断，与澳大利亚签下80亿美元的稀土协议。",
+     [(8e9, "usd", False, "united_states", "rare_earths", "other")]),
+    # the market of a price: the place the sentence names as its market; a cause is no market
+    ("在欧洲市场，金属锑的到岸价为13,000美元/吨，比去年同期上涨约20%。",
+     [(13000, "usd_per_tonne", False, "european_union", "antimony", "price"),
+      (20, "percent", True, "european_union", "antimony", "price_change")]),
+    ("受刚果（金）出口管制影响，精炼钴价格涨了一倍多，从每磅10美元升至25美元，稀土也一样。",
+     [(2, "times", True, None, "cobalt", "price_change"),
+      (22.05, "usd_per_kg", False, None, "cobalt", "price"),
+      (55.12, "usd_per_kg", False, None, "cobalt", "price")]),
+    # the actors of a dashed aside do not hold the number
+    ("他扬言将在11月1日——也就是韩国APEC峰会第二天——对中国稀土产品加征100%关税。",
+     [(100, "percent", False, None, None, "tariff_rate")]),
+    # Inner Mongolia is in China, not Mongolia
+    ("内蒙古包头市的稀土磁铁厂产能利用率跌到50%。", [(50, "percent", False, "china", "rare_earth_magnets", "other")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CHINESE_ROLES, ids=[t[:20] for t, _ in CHINESE_ROLES])
+def test_chinese_roles(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), COUNTS, ids=[t[:30] for t, _ in COUNTS])
 def test_counts(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

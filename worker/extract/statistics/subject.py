@@ -83,7 +83,7 @@ def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantit
         # a conjunct shares the role of the one before it ("to Germany and France", "比越南（15.4%）和法国")
         conjunct = barred is not None and _CONJUNCT.fullmatch(ctx.prep[barred.end : a.start]) is not None
         if conjunct or is_modifier(ctx, a) or any(has_role(ctx, a, r) for r in roles) or owns_the_whole(ctx, a) or (
-                q is not None and reports_after(ctx, a, q)):
+                q is not None and (reports_after(ctx, a, q) or in_aside(ctx, a, q))):
             barred = a
             destinations = "destination_marker" in roles and has_role(ctx, a, "destination_marker")
             continue
@@ -94,6 +94,19 @@ def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantit
 
 # what may stand between two conjuncts: a parenthesised figure, a comma, "and", "和", "、"
 _CONJUNCT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:,|，|、|and|or|&|和|与|及|以及)\s*(?:the\s+)?")
+
+
+_ASIDE = re.compile(r"——[^—]{1,80}——|—[^—]{1,80}—|\s--\s.{1,80}?\s--\s")
+
+
+def in_aside(ctx: Document, actor: Match, q: Quantity) -> bool:
+    """An actor inside a dashed aside the number is not in ("将在11月1日——也就是韩国APEC峰会第二天——对
+    中国商品加征100%关税"): the aside's actors do not hold the number."""
+    lo = max(0, actor.start - 90)
+    for m in _ASIDE.finditer(ctx.prep, lo, actor.end + 90):
+        if m.start() < actor.start and actor.end <= m.end() and not m.start() <= q.start < m.end():
+            return True
+    return False
 
 
 def owns_the_whole(ctx: Document, actor: Match) -> bool:
@@ -110,9 +123,16 @@ def reports_after(ctx: Document, actor: Match, q: Quantity) -> bool:
         r"[a-z]", ctx.prep[actor.end : cues_in(ctx, "reporting_verb", actor.end, actor.end + 12)[0].start])
 
 
-def price_market(ctx: Document, clause: Span, q: Quantity) -> str | None:
-    """The market whose price changed: the actor that modifies the price noun ("Chinese antimony prices",
-    "European prices", "prices in Europe", "欧洲市场的镝价"), or None when the text does not say."""
+def price_market(ctx: Document, clause: Span, q: Quantity, sent: Sentence | None = None) -> str | None:
+    """The market of a price: the actor that modifies the price noun ("Chinese antimony prices", "European
+    prices", "prices in Europe", "欧洲市场的镝价"), else a market named as the sentence's place ("在欧洲市场，
+    …到岸价为…"), or None when the text does not say (a cause, "受刚果（金）出口管制影响", is no market)."""
+    if sent is not None:
+        for a in strong_actors(ctx, sent.start, sent.end):
+            if has_role(ctx, a, "locative_marker") and re.match(r"\s*(?:market|市场)", ctx.prep[a.end : a.end + 8]):
+                return a.key
+            if 0 <= a.start - q.end <= 20 and re.fullmatch(r"[^()（）]*[(（][^()（）]*", ctx.prep[q.end : a.start]):
+                return a.key  # "7.8万元/吨（FOB中国港口）": the market the price is quoted in
     for cue in measure_cues_in(ctx, "price", clause.start, clause.end):
         for a in strong_actors(ctx, clause.start, clause.end):
             gap = ctx.prep[a.end : cue.start] if a.end <= cue.start else ""
@@ -201,7 +221,7 @@ SubjectRule = Callable[[SubjectCase], Held | None]
 
 
 def _price_market(c: SubjectCase) -> Held | None:
-    return Held(price_market(c.ctx, c.clause, c.q)) if c.measure == "price_change" else None
+    return Held(price_market(c.ctx, c.clause, c.q, c.sent)) if c.measure == "price_change" else None
 
 
 def _part_of_exports(c: SubjectCase) -> Held | None:
@@ -257,7 +277,10 @@ def _price_quoter(c: SubjectCase) -> Held | None:
         return None
     in_yuan = not is_cjk_text(c.clause.text) and (c.unit.startswith("cny") or any(
         x.unit and x.unit.startswith("cny") for x in c.ctx.quantities if c.clause.start <= x.start < c.clause.end))
-    return Held(c.nearest() or c.title_actor or (default_subject(c.ctx) if in_yuan else None))
+    market = price_market(c.ctx, c.clause, c.q, c.sent)
+    if market is None and is_cjk_text(c.clause.text):
+        return Held(None)  # a Chinese price names its market next to it or not at all
+    return Held(market or c.nearest() or c.title_actor or (default_subject(c.ctx) if in_yuan else None))
 
 
 def _licensor(c: SubjectCase) -> Held | None:
@@ -373,6 +396,9 @@ def default_subject(ctx: Document) -> str:
     return listed[0]
 
 
+_ZH_CLAUSE = re.compile(r"[,，;；:：]")
+
+
 def nearest_actor(
     cands: Sequence[Match],
     clause: Span,
@@ -402,9 +428,17 @@ def nearest_actor(
     before = [a for a in cands if a.end <= q.start]
     if before:
         relative = re.match(r"\s*(?:which|that|who|whose|where|a|an)\b", clause.text)
-        if relative or is_cjk_text(clause.text):
-            # a relative clause hangs on the actor just before it; so does a Chinese clause
-            # without a subject of its own ("其中对美出口1.1万吨，占出口总量的26%")
+        if relative:
+            return before[-1].key  # a relative clause hangs on the actor just before it
+        if is_cjk_text(clause.text):
+            # a Chinese clause without a subject of its own continues the topic of the clause before
+            # it: that clause's first actor ("特朗普也想打破中国的稀土垄断，与澳大利亚签下85亿美元的协议")
+            cut = [m.end() + offset for m in _ZH_CLAUSE.finditer(sentence_text, 0, max(0, clause.start - offset - 1))]
+            bounds = list(zip([offset, *cut], [*cut, clause.start], strict=True))
+            for lo, hi in reversed(bounds):
+                inside = [a for a in before if lo <= a.start and a.end <= hi]
+                if inside:
+                    return inside[0].key
             return before[-1].key
         # a headline or bullet lead ("Group 2: U.S. Industry Vulnerabilities - The F-35 relies
         # on ...") is not the subject of what follows it
