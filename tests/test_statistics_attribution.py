@@ -299,6 +299,13 @@ CHINESE_ROLES: list[tuple[str, list[Row]]] = [
     # the actors of a dashed aside do not hold the number
     ("他扬言将在11月1日——也就是韩国APEC峰会第二天——对中国稀土产品加征100%关税。",
      [(100, "percent", False, None, None, "tariff_rate")]),
+    # a text about another state's controls gives that state the figures nobody else holds
+    # ("extended twice" is a frequency, out of scope; "tripled" a multiplier)
+    ("Congo's cobalt export quotas took effect in October, a critical minerals measure; Congo's cobalt export ban "
+     "had been extended twice. The cobalt quota for the rest of 2025 was set at 18,125 tonnes.",
+     [(18125, "tonnes", False, "drc", "cobalt", "production_quota")]),
+    ("Antimony prices have tripled, and China's gallium exports doubled.",
+     [(3, "times", False, None, "antimony", "price_change"), (2, "times", False, "china", "gallium", "export_change")]),
     # Inner Mongolia is in China, not Mongolia
     ("内蒙古包头市的稀土磁铁厂产能利用率跌到50%。", [(50, "percent", False, "china", "rare_earth_magnets", "other")]),
 ]

@@ -235,6 +235,7 @@ class Vocabulary:
     measures: dict[str, list[str]]
     cues: dict[str, list[str]]
     weak_actors: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()  # actor keys that are states (data/countries.yaml)
     weak_material_aliases: dict[str, list[str]] = field(default_factory=dict)
     ignored_actor_aliases: tuple[str, ...] = ()
     # the watch file's whole ``vocab:`` section, for the tables built elsewhere (stance cues)
@@ -336,7 +337,9 @@ def _merge(base: dict[str, list[str]], extra: Any, where: str) -> dict[str, list
 
 def _build(extra: Mapping[str, Any] | None) -> Vocabulary:
     actors_raw = read_data("actors.yaml")
-    for key, entry in read_data("countries.yaml").items():
+    countries = read_data("countries.yaml")
+    states = frozenset(str(k) for k in countries.pop("_states", []) or []) | frozenset(countries)
+    for key, entry in countries.items():
         actors_raw.setdefault(key, entry)  # actors.yaml's own entry wins
     materials_raw = read_data("materials.yaml")
     measures_raw = read_data("measures.yaml")
@@ -369,6 +372,7 @@ def _build(extra: Mapping[str, Any] | None) -> Vocabulary:
         measures=measures,
         cues=cues,
         weak_actors=weak_actors,
+        states=states,
         weak_material_aliases=weak_materials,
         ignored_actor_aliases=ignored,
         extra=dict(extra or {}),

@@ -60,6 +60,7 @@ class Document:
     cache: dict[str, list[Match]] = field(default_factory=dict)
     quantities: list[Quantity] = field(default_factory=list)
     _names: NameFinder | None = None
+    controller: str | None = None  # the state whose controls the text is about (``subject.default_subject``)
     _known: list[tuple[int, int]] = field(default_factory=list)
 
     def names(self, start: int, end: int) -> list[Name]:

@@ -294,7 +294,14 @@ def dominant_material(ctx: Document) -> str | None:
         if not m.weak:
             # ties go to the generic key: "rare earths" is the topic, "NdPr" a detail
             counts[m.key] = counts.get(m.key, 0.0) + (1.0 if m.key not in GENERIC_MATERIALS else 1.01)
+        elif m.key in WEAK_KEYS_THAT_COUNT:
+            # a text about cobalt names "cobalt" (a weak alias: it fills battery news) again and again
+            counts[m.key] = counts.get(m.key, 0.0) + 0.5
     return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+# battery metals have their own keys but only weak aliases; "magnets" alone is too vague to be a topic
+WEAK_KEYS_THAT_COUNT = frozenset({"cobalt", "lithium", "nickel"})
 
 
 def coordination(ctx: Document, anchor: Match, pool: Sequence[Match]) -> list[Match]:

@@ -26,6 +26,8 @@ def unit_of(
     A bare number gets a unit only as a nil export ("zero gallium"), a count of licences or a
     count of controlled items; ``unit`` None means "not a statistic" (a year, "Group 1").
     """
+    if q.unit == "times" and frequency(ctx, q):
+        return None, None, False
     if q.unit is not None:
         return q.unit, None, False
     if q.value == 0 and q.word and zero_export(ctx, sent, q):
@@ -36,6 +38,21 @@ def unit_of(
     if counted is None:
         counted = counted_minerals(ctx, sent, q)
     return ("count", counted, False) if counted is not None else (None, None, False)
+
+
+_FREQUENCY_BEFORE = re.compile(r"(?:\b[a-z]+ed|\bhas\s+been|\bhave\s+been|已经?|先后|曾)\s*$", re.IGNORECASE)
+_COMPARISON_AFTER = re.compile(r"\s*(?:as\b|more\b|higher|larger|bigger|greater|the\b|that\b|over\b|多|以上|于)",
+                               re.IGNORECASE)
+
+
+def frequency(ctx: Document, q: Quantity) -> bool:
+    """ "the ban had been extended twice", "先后两次延长": how often something happened, not a multiplier
+    (SCHEMA: frequencies are out of scope); "twice as high", "doubled", "增长了两倍" stay multipliers."""
+    text = ctx.prep[q.start : q.end].lower()
+    if not re.fullmatch(r"twice|thrice|(?:\w+|\d+)\s+times|[一二两三四五六七八九十]次", text):
+        return False
+    return bool(_FREQUENCY_BEFORE.search(ctx.prep[max(0, q.start - 20) : q.start])) and not _COMPARISON_AFTER.match(
+        ctx.prep, q.end)
 
 
 def counted_minerals(ctx: Document, sent: Sentence, q: Quantity) -> Match | None:

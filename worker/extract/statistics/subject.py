@@ -390,10 +390,27 @@ _JOINED = re.compile(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*\s+(?:and|&|together wi
 
 
 def default_subject(ctx: Document) -> str:
-    """The actor a share, export figure or control count belongs to when the text names none
-    (data/cues.yaml ``default_subject``: the controlling exporter this project watches)."""
-    listed = ctx.vocab.cues.get("default_subject") or [FALLBACK_SUBJECT]
-    return listed[0]
+    """The actor a share, export figure or control count belongs to when the text names none: the
+    controlling exporter this project watches (``data/cues.yaml`` ``default_subject``: China), unless the
+    text is about another state's controls ("Congo's cobalt export quotas"): the state most often named
+    as the owner of controls (a control word right after it, in its clause), when more often than the
+    watched one."""
+    if ctx.controller is None:
+        watched = (ctx.vocab.cues.get("default_subject") or [FALLBACK_SUBJECT])[0]
+        counts: dict[str, int] = {}
+        for a in ctx.actors:
+            if a.weak or a.key not in ctx.vocab.states:
+                continue
+            # the owner of controls: "Congo's export quotas", "China's new curbs", "刚果（金）出口配额", "中国对
+            # 稀土实施出口管制" — a control word close after the actor, in its own clause
+            after = ctx.prep[a.end : a.end + 30]
+            stop = re.search(r"[,，;；。.:：]", after)
+            span_end = a.end + (stop.start() if stop else len(after))
+            if re.match(r"(?:'s|’s|的)?", after) and has_cue(ctx, "control", a.end, span_end):
+                counts[a.key] = counts.get(a.key, 0) + 1
+        top = max(counts, key=lambda k: (counts[k], k == watched), default=watched)
+        ctx.controller = top if counts.get(top, 0) > counts.get(watched, 0) else watched
+    return ctx.controller
 
 
 _ZH_CLAUSE = re.compile(r"[,，;；:：]")
