@@ -13,6 +13,9 @@ end); the confidence is calibrated (isotonic) on the held-out predictions, and t
 is trained on every fold given.
 
 ``--exclude-fold K`` leaves fold K out of everything (the fold a round holds out).
+``--calibrate-on FILES`` fits the confidence map on statistics scored while their fold was held out
+in a round (``{"raw": …, "right": …}`` lines): rules read while writing them look better than they
+are, so only those say how often a statistic of unseen text is right.
 Needs the dev extra (scikit-learn).
 """
 
@@ -153,6 +156,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--exclude-fold", type=int, default=None)
+    ap.add_argument("--calibrate-on", nargs="*", type=Path, default=[],
+                    help="JSONL files of {raw, right} from folds scored while held out in a round (the honest "
+                         "calibration data); without them, the trainer's own cross-validation")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
@@ -174,7 +180,12 @@ def main() -> None:
               f"with the subject ranker {learned['en']}/{learned['zh']}")
     print("held-out raw probabilities (weights trained without the fold):")
     print(table(held_out))
-    calibration = calibrate(held_out)
+    rounds = [json.loads(line) for f in args.calibrate_on for line in f.read_text(encoding="utf-8").splitlines()
+              if line.strip()]
+    if rounds:
+        print(f"calibrating on {len(rounds)} statistics scored while their fold was held out in a round:")
+        print(table([(float(r["raw"]), bool(r["right"])) for r in rounds]))
+    calibration = calibrate([(float(r["raw"]), bool(r["right"])) for r in rounds] if rounds else held_out)
     print("held-out after calibration (the map is fitted on these same points: an optimistic view):")
     print(table([(_interp(calibration, p), y) for p, y in held_out]))
     # the ranker did not beat the rules end to end on held-out folds (above), so it is not shipped:
