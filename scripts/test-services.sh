@@ -7,7 +7,11 @@ set -euo pipefail
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-if [ "${REMON_TEST_BROWSER:-1}" = "1" ]; then command -v chromium >/dev/null || need+=(chromium); fi
+if [ "${REMON_TEST_BROWSER:-1}" = "1" ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  # a CJK font, or Chinese is drawn as boxes in the browser tests' pages and screenshots
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ]; then echo "missing: ${need[*]} (install them, or run as root)" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
