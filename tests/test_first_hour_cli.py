@@ -281,3 +281,44 @@ def test_cli_tables_align_chinese_by_display_width(demo_env: dict[str, str]) -> 
         assert _starts(line)[:3] == header[:3], line  # id, name, url start where their headings do
     claims = run_remon(demo_env, "claims", "list").stdout.splitlines()
     assert len({len(_starts(line)) and _starts(line)[4] for line in [claims[0], *claims[2:]]}) == 1
+
+
+@pytest.mark.slow
+def test_demo_links_use_the_served_port_and_lead_to_the_stored_article(tmp_path: Path) -> None:
+    import httpx
+
+    log = tmp_path / "demo.log"
+    with background(remon_cmd("demo", "--dir", str(tmp_path / "demo"), "--port", "0", "--no-open"),
+                    remon_env(tmp_path), log):
+        found = wait_for(lambda: re.search(r"the review app is at (http://127\.0\.0\.1:(\d+))/", log.read_text()),
+                         timeout=120, what="the demo to load")
+        base, port = found.group(1), found.group(2)
+        assert port != "8080"
+        alerts = httpx.get(f"{base}/api/alerts", params={"limit": 100}, timeout=10).json()["items"]
+        reviews = [line for a in alerts for line in a["body"].splitlines() if line.startswith("Review: ")]
+        assert reviews and all(line.startswith(f"Review: {base}/articles/") for line in reviews), reviews
+        article = httpx.get(f"{base}/api/articles", params={"limit": 1}, timeout=10).json()["items"][0]
+        hop = httpx.get(article["url"], timeout=10)  # the link the app shows for the article
+        assert hop.status_code == 302 and hop.headers["location"] == f"{base}/articles/{article['id']}"
+        page = httpx.get(article["url"], timeout=10, follow_redirects=True)
+        assert page.status_code == 200 and str(page.url) == f"{base}/articles/{article['id']}"
+        assert article["title"] in page.text
+
+
+def test_the_readme_describes_what_the_demo_shows(demo_env: dict[str, str]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    demo = readme[readme.index("New here? `remon demo`"):]
+    demo = " ".join(demo[:demo.index("\n\n")].split())
+    titles = [a["title"] for a in json.loads(run_remon(demo_env, "alerts", "list", "-f", "json").stdout)]
+    stats = json.loads(run_remon(demo_env, "stats", "list", "-f", "json").stdout)
+    articles = json.loads(run_remon(demo_env, "articles", "list", "-f", "json").stdout)
+    assert "six invented articles" in demo and len(articles) == 6
+    assert "90% → 94%" in demo and "China · refining share · rare earths: 90% → 94%" in titles
+    assert "90% → 92% → 94%" not in demo  # 92% is another source's value for September, not a change
+    september = {(s["value"], s["article_id"]) for s in stats if (s["published"] or "").startswith("2026-09")
+                 and s["metric_key"] == "china/rare_earths/share_of_global_refining"}
+    assert {v for v, _ in september} == {90.0, 92.0} and "92%" in demo and "September" in demo
+    assert "87%" in demo and "F-35 · import dependence · rare-earth magnets: 87% (new)" in titles
+    assert "from tightening to easing" in demo and "China · stance: tightening controls → easing controls" in titles
+    assert "from countering to negotiating" in demo and "United States · stance: countering → negotiating" in titles
+    assert f"{len(titles)} alerts" in demo
