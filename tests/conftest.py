@@ -13,10 +13,12 @@ from tests.servers import SHARED, JsonReceiver, RedisServer, Site, SmtpServer, f
 pytest_plugins = ["tests.reliability_report"]  # the `record` fixture: rows of docs/reliability.md
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
-    if not SHARED.exists():
-        pytest.skip("../shared is not present")
+    """``../shared`` beside the checkout (gold sets, timelines, feed corpora): every test that reads it
+    asks for this fixture, so without it those tests skip with the reason instead of failing."""
+    if not SHARED.is_dir():
+        pytest.skip(f"needs the shared data at {SHARED} (../shared beside the checkout), which is not there")
     return SHARED
 
 
