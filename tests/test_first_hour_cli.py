@@ -322,3 +322,22 @@ def test_the_readme_describes_what_the_demo_shows(demo_env: dict[str, str]) -> N
     assert "from tightening to easing" in demo and "China · stance: tightening controls → easing controls" in titles
     assert "from countering to negotiating" in demo and "United States · stance: countering → negotiating" in titles
     assert f"{len(titles)} alerts" in demo
+
+
+def test_the_readme_run_command_needs_no_root_and_says_so() -> None:
+    import subprocess
+
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert "**`make run` needs no root**" in readme and "**`make test` may need root**" in readme
+    assert "**`make services-stop`**" in readme
+    dry = subprocess.run(["make", "-n", "run"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert "remon init" in dry and "remon run" in dry
+    assert not re.search(r"\b(apt-get|sudo|runuser|test-services)\b", dry), dry
+
+
+def test_the_readme_documents_every_setting() -> None:
+    from worker.config import Settings
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [f"REMON_{name.upper()}" for name in Settings.model_fields if f"`REMON_{name.upper()}`" not in readme]
+    assert missing == []
