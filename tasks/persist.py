@@ -169,6 +169,8 @@ def article_analysed(session: Session, rt: Runtime, *, article_id: int, page: Pa
     article.matched_terms = list(analysis.matched_terms)
     if not analysis.relevant:
         article.status = "irrelevant"
+        if analysis.reason:  # not read at all (a language remon has no rules for): say why on the article
+            article.error_code, article.error_message = "extract.language_not_read", analysis.reason
         session.add(article)
         return []
     published = article.order_at

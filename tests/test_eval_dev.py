@@ -22,7 +22,7 @@ BULLETINS = EVAL_DIR / "bulletins_dev.jsonl"
 # measured 2026-11-28: stance F1 en 0.984 / zh 1.000, relevance accuracy 1.000 / 1.000,
 # statistics quantity F1 1.000 / 1.000, full F1 0.937 / 1.000
 FLOORS: dict[str, dict[str, float]] = {
-    "en": {"stats_quantity_f1": 0.95, "stats_full_f1": 0.85, "stance_f1": 0.98, "relevance_accuracy": 1.0},
+    "en": {"stats_quantity_f1": 0.95, "stats_full_f1": 0.85, "stance_f1": 0.98, "relevance_accuracy": 0.97},
     "zh": {"stats_quantity_f1": 0.95, "stats_full_f1": 0.85, "stance_f1": 1.0, "relevance_accuracy": 1.0},
 }
 

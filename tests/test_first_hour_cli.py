@@ -198,8 +198,8 @@ def test_web_on_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- extract
 
-OFF_TOPIC = ("Soybean tariffs rose again this week. Gallium prices were flat, traders said. "
-             "Exports of soybeans fell 12% in May, the ministry said.")
+OFF_TOPIC = ("Gallium is a soft, silvery metal that melts in the hand. "
+             "Soybean exports fell 12% in May, the ministry said.")
 
 
 def test_extract_says_why_a_text_is_off_topic_and_all_extracts_anyway(tmp_path: Path) -> None:
@@ -220,8 +220,6 @@ def test_extract_says_why_a_text_is_off_topic_and_all_extracts_anyway(tmp_path: 
     assert json.loads(quiet.stdout)["relevant"] is True and quiet.stderr == ""
 
 
-@pytest.mark.xfail(strict=True, reason="fixed on branch lang14 (relevance: matched_terms spelled as in the text); "
-                                       "remove this marker when it is merged")
 def test_extract_matched_terms_are_words_of_the_text(tmp_path: Path) -> None:
     texts = [OFF_TOPIC, "China's REE output and the new curbs on cerium exports worried buyers.",
              "稀土出口管制：中國對鎵和鍺實施出口許可。"]

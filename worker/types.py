@@ -144,12 +144,15 @@ class Analysis:
     statistics: tuple[Statistic, ...] = ()
     stances: tuple[Stance, ...] = ()
     claims: tuple[Claim, ...] = ()
+    reason: str | None = None
+    """Why nothing was extracted when it is not the relevance score: a language remon does not read."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "language": self.language,
             "relevant": self.relevant,
             "relevance": round(self.relevance, 4),
+            "reason": self.reason,
             "matched_terms": list(self.matched_terms),
             "statistics": [s.to_dict() for s in self.statistics],
             "stances": [s.to_dict() for s in self.stances],

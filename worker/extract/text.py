@@ -1,4 +1,4 @@
-"""Text helpers shared by the extractors: normalisation, language, sentences.
+"""Text helpers shared by the extractors: normalisation, sentences, literal prefilters.
 
 Every function here is *length-stable*: ``normalize`` and ``to_simplified`` replace one
 character by exactly one character, so an offset found in the normalised text is the same
@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from worker.extract.language import is_chinese, reading_language
 from worker.extract.resources import read_text
 
 __all__ = [
@@ -107,6 +108,20 @@ def _t2s_regex() -> tuple[re.Pattern[str], dict[int, str]]:
 
 # ----------------------------------------------------------------------------- language
 
+# language decisions live in worker.extract.language; ``is_chinese`` is re-exported above for the
+# extractors that import it from here
+
+
+def detect_language(text: str) -> str:
+    """``"en"``, ``"zh-Hans"`` or ``"zh-Hant"``: the rules the extractors read ``text`` with, by script
+    (:func:`worker.extract.language.reading_language`), as before the language module existed.
+
+    Whether remon reads a text at all (Indonesian, Japanese, German …) is decided once per article
+    by :func:`worker.extract.language.detect_language`, in ``analyze``; the extractors, called on
+    text that passed it (or directly, in tests and benchmarks), need only this cheap choice."""
+    return reading_language(text)
+
+
 
 def _is_cjk(ch: str) -> bool:
     cp = ord(ch)
@@ -114,35 +129,6 @@ def _is_cjk(ch: str) -> bool:
 
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_RE = re.compile(r"[A-Za-z]")
-
-
-def is_chinese(text: str) -> bool:
-    """True when Chinese characters dominate: English with a quoted Chinese name stays English.
-
-    A Chinese character carries about as much as a four-letter English word, hence the 4.
-    """
-    cjk = len(_CJK_RE.findall(text))
-    return cjk > 0 and cjk * 4 >= len(_LATIN_RE.findall(text))
-
-
-def detect_language(text: str) -> str:
-    """``"en"``, ``"zh-Hans"`` or ``"zh-Hant"``; Traditional when its characters outnumber Simplified ones."""
-    if not is_chinese(text):
-        return "en"
-    table = _t2s_table()
-    simplified_only = _simplified_only()
-    chars = _CJK_RE.findall(text)
-    trad = sum(1 for ch in chars if ord(ch) in table)
-    simp = sum(1 for ch in chars if ch in simplified_only)
-    return "zh-Hant" if trad > simp else "zh-Hans"
-
-
-@lru_cache(maxsize=1)
-def _simplified_only() -> frozenset[str]:
-    table = _t2s_table()
-    targets = set(table.values())
-    return frozenset(ch for ch in targets if ord(ch) not in table)
 
 
 # ----------------------------------------------------------------------------- sentences

@@ -39,13 +39,13 @@ from worker.extract.statistics.candidates import (
     measure_features,
     subject_candidates,
 )
-from worker.extract.statistics.confidence import RULES_CONFIDENCE, ConfidenceModel, default_model, evidence
 from worker.extract.statistics.document import MONEY, Document, clause_of, context_of
+from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, default_model, evidence
 from worker.extract.statistics.material import dominant_material, materials_for
 from worker.extract.statistics.measure import measure_of
 from worker.extract.statistics.period import period_of
 from worker.extract.statistics.scope import excluded, hedged, unit_of
-from worker.extract.statistics.subject import default_subject, subject_for
+from worker.extract.statistics.subject import SubjectCase, default_subject, subject_rule
 from worker.extract.text import detect_language, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Statistic
@@ -58,24 +58,29 @@ def extract_statistics(
     *,
     language: str | None = None,
     vocab: Vocabulary | None = None,
-    model: ConfidenceModel | None = None,
+    model: LearnedWeights | None = None,
     rules_only: bool = False,
     trace: list[Traced] | None = None,
+    on_topic: bool = False,
 ) -> list[Statistic]:
     """Statistics stated in ``text``, in text order, each with the span of its number.
 
     ``language`` ("en", "zh-Hans", "zh-Hant") is detected when not given; it only tunes
     a few preferences (Chinese states the material before the number). ``vocab`` defaults
-    to the packaged vocabulary (``load_vocabulary()``). ``model`` judges each statistic's
-    confidence (the packaged weights by default; ``rules_only``: no weights, the flat rules
-    confidence); ``trace`` collects every number's evidence, for training the weights.
+    to the packaged vocabulary (``load_vocabulary()``). ``model`` holds the learned weights that
+    choose the subject and judge each statistic's confidence (the packaged ones by default;
+    ``rules_only``: no weights, the rules alone and their flat confidence); ``trace`` collects
+    every number's evidence, for training the weights.
+    ``on_topic``: the caller has judged the text relevant (``analyze`` does), so a battery metal
+    alone (cobalt, lithium) is topic enough; otherwise a text that names no strong material
+    yields nothing.
     """
     if not text or not text.strip():
         return []
     vocab = vocab or load_vocabulary()
     prep = prepare(text)
     materials = vocab.find_materials(prep, prepared=True)
-    if not any(not m.weak for m in materials):
+    if not materials or not (on_topic or any(not m.weak for m in materials)):
         return []
     lang = language or detect_language(text)
     ctx = Document(
@@ -114,7 +119,7 @@ class Traced:
     materials: tuple[Candidate, ...]
 
 
-def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: ConfidenceModel | None = None,
+def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: LearnedWeights | None = None,
                    trace: list[Traced] | None = None, first: int = 0) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
@@ -125,7 +130,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Confid
     if unit is None:
         return []
     context_sent, sent_materials = context_of(ctx, si)
-    measure, sign = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
+    measure, sign, rule = measure_of(ctx, sent, clause, q, unit, sent_materials, context_sent, licence_items)
     if measure == "":
         return []
     if measure == "tariff_rate":
@@ -134,15 +139,17 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Confid
         materials = materials_for(ctx, si, clause, q, measure, lang, count_match, unit in MONEY)
     if measure == "share_of_global_production" and materials == ["rare_earth_magnets"]:
         measure = "share_of_magnet_production"
-    subject = subject_for(ctx, si, clause, q, measure, unit)
+    subject, held_by = subject_rule(SubjectCase(ctx, si, clause, q, measure, unit))
     confidence = RULES_CONFIDENCE
     if model is not None or trace is not None:  # the evidence costs time: only when it is used
         mfeats = measure_features(ctx, si, clause, q, unit, measure, sign, context_sent.start)
         mcands = material_candidates(ctx, si, clause, q, measure, materials[0], dominant_material(ctx))
         scands = subject_candidates(ctx, si, clause, q, measure, subject, default_subject(ctx))
-        seen = evidence(mfeats, subject, scands, materials[0], mcands)
+        if model is not None and model.subject is not None:
+            subject = model.subject.choose(scands)
+        seen = evidence(mfeats, subject, scands, materials[0], mcands, (rule, held_by))
         if model is not None:
-            confidence = model.confidence(seen)
+            confidence = model.confidence.confidence(seen)
         if trace is not None:
             trace.append(Traced(first, len(materials), seen, tuple(scands), tuple(mcands)))
     period = period_of(ctx, sent, clause, q)

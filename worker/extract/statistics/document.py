@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from worker.extract.names import Name, NameFinder
+from worker.extract.names import Name, NameFinder, NameWords
 from worker.extract.numbers import Quantity
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match, Vocabulary, prepare
@@ -65,9 +65,7 @@ class Document:
     def names(self, start: int, end: int) -> list[Name]:
         """Organisations the vocabulary does not know, named in ``[start, end)`` (``worker.extract.names``)."""
         if self._names is None:
-            cues = self.vocab.cues
-            self._names = NameFinder(self.prep, frozenset(cues.get("not_names", [])),
-                                     frozenset(cues.get("person_titles", [])))
+            self._names = NameFinder(self.prep, name_words(self.vocab))
             self._known = [(a.start, a.end) for a in self.actors]
         return self._names.find(self._known, start, end)
 
@@ -229,3 +227,19 @@ def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:
     for m in CLAUSE_SPLIT.finditer(ctx.prep, sent.start, clause.start - 1):
         start = m.end()
     return Span(start, clause.end, ctx.prep[start : clause.end])
+
+
+_NAME_WORDS: dict[int, NameWords] = {}
+
+
+def name_words(vocab: Vocabulary) -> NameWords:
+    """The vocabulary's name words, built once per vocabulary."""
+    words = _NAME_WORDS.get(id(vocab))
+    if words is None:
+        cues = vocab.cues
+        words = NameWords(frozenset(cues.get("not_names", [])), frozenset(cues.get("person_titles", [])),
+                          tuple(cues.get("name_verbs", [])), tuple(cues.get("corporate_suffixes", [])))
+        if len(_NAME_WORDS) > 16:
+            _NAME_WORDS.clear()
+        _NAME_WORDS[id(vocab)] = words
+    return words

@@ -1,21 +1,165 @@
 """Material: which mineral a number is about.
 
-The "of ..." phrase right after the number, else the material just before it in its clause,
-else the most specific one in the sentence, else the nearest earlier sentence's, else the
-document's dominant material. Lists are paired in order with "respectively" / 分别; a share of
-several listed materials gives one statistic per material ("镓、锗产量占全球80%").
+``MATERIAL_RULES`` is an ordered table of named rules, the first that decides wins: the list paired
+"respectively" / 分别; the mineral before a parenthesised figure ("lithium (97%)"); the counted
+noun of a count; the "of ..." phrase right after the number; the material just before it in its
+clause, or just after; the most specific one in the sentence; the nearest earlier sentence's;
+else the document's dominant material. A share of several listed materials gives one statistic
+per material ("镓、锗产量占全球80%").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import GENERIC_MATERIALS, SHARE_MEASURES, Document, Span, has_cue, in_span
 from worker.extract.statistics.phrase import parenthesised
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
+
+
+@dataclass
+class MaterialCase:
+    """What every material rule reads: the number, its clause and sentence, and the materials in reach."""
+
+    ctx: Document
+    si: int
+    clause: Span
+    q: Quantity
+    measure: str | None
+    lang: str
+    count_match: Match | None
+    unit_is_money: bool
+
+    @property
+    def sent(self) -> Sentence:
+        return self.ctx.sentences[self.si]
+
+    @cached_property
+    def in_clause(self) -> list[Match]:
+        return in_span(self.ctx.materials, self.clause.start, self.clause.end)
+
+    @cached_property
+    def in_sent(self) -> list[Match]:
+        return in_span(self.ctx.materials, self.sent.start, self.sent.end)
+
+    @cached_property
+    def following(self) -> list[Match]:
+        return [m for m in self.in_clause if m.start >= self.q.end]
+
+    @cached_property
+    def preceding(self) -> list[Match]:
+        return [m for m in self.in_clause if m.end <= self.q.start]
+
+    def gap_to(self, m: Match) -> str:
+        return self.ctx.prep[self.q.end : m.start]
+
+
+MaterialRule = Callable[[MaterialCase], "list[str | None] | Match | None"]
+"""A rule answers with the final keys, or with the material mention it chose (to be expanded over a
+list for shares), or None to pass."""
+
+
+def _respectively(c: MaterialCase) -> list[str | None] | Match | None:
+    paired = respectively(c.ctx, c.sent, c.q, c.in_sent)
+    return [paired] if paired is not None else None
+
+
+def _parenthesised(c: MaterialCase) -> list[str | None] | Match | None:
+    """ "lithium (97%) and magnesium (93%)": the material named right before the parenthesis, or
+    minerals in general when the words there name another mineral."""
+    inside = parenthesised(c.ctx, c.clause, c.q)
+    if inside is None:
+        return None
+    named = in_span(c.ctx.materials, inside.start, inside.end)
+    if named:
+        return [named[-1].key]
+    if c.ctx.vocab.find_cues("other_minerals", inside.text, prepared=True):
+        return ["critical_minerals"]
+    return None
+
+
+def _counted(c: MaterialCase) -> list[str | None] | Match | None:
+    """ "seven key rare earth elements from the medium-to-heavy group": the most specific counted one;
+    a count of a list of different materials is of minerals in general."""
+    if c.count_match is None:
+        return None
+    window = [m for m in c.following if m.start - c.q.end <= 60]
+    specific = [m for m in window if m.key not in GENERIC_MATERIALS and not m.weak]
+    if specific:
+        return specific[0]
+    if window:
+        return window[0]
+    if c.preceding:
+        group = coordination(c.ctx, c.preceding[-1], c.preceding)
+        if len({g.key for g in group}) > 1:
+            return ["critical_minerals"]
+        return c.preceding[-1]
+    return None
+
+
+def _of_phrase(c: MaterialCase) -> list[str | None] | Match | None:
+    """The "of ..." phrase of this number, not the next number's ("~70% of mining and ~90% of heavy-REE")."""
+    if not c.following:
+        return None
+    gap = c.gap_to(c.following[0])
+    if not re.search(r"\d", gap) and len(gap) <= 60 and (
+            re.match(r"\s*(?:\)|\]|of|in|for|的)", gap) or c.lang == "en"):
+        return c.following[0]
+    return None
+
+
+def _before_in_clause(c: MaterialCase) -> list[str | None] | Match | None:
+    return c.preceding[-1] if c.preceding else None
+
+
+def _after_in_clause(c: MaterialCase) -> list[str | None] | Match | None:
+    if c.following and not re.search(r"\d", c.gap_to(c.following[0])):
+        return c.following[0]
+    return None
+
+
+def _in_sentence(c: MaterialCase) -> list[str | None] | Match | None:
+    """ "NdPr, a rare earth pair that is key to magnets, is assured a price of $110/kg": the specific
+    material the sentence is about beats a generic or vague mention; a material in a later clause
+    ("…, while others such as the DRC (cobalt)") is not this number's."""
+    before = [m for m in c.in_sent if m.end <= c.q.start]
+    if before:
+        return max(before, key=lambda m: (specificity(m), m.start))
+    after = [m for m in c.in_sent if m.start >= c.q.end]
+    if after and not re.search(r"\d|;|\b(?:while|whereas|but)\b", c.gap_to(after[0])):
+        return after[0]
+    return None
+
+
+def _earlier_sentence(c: MaterialCase) -> list[str | None] | Match | None:
+    """The nearest earlier sentence's strong material (an article names it once), else its weak one."""
+    weak_fallback: Match | None = None
+    for prev in range(c.si - 1, max(-1, c.si - 8), -1):
+        ps = c.ctx.sentences[prev]
+        found = in_span(c.ctx.materials, ps.start, ps.end)
+        strong = [m for m in found if not m.weak]
+        if strong:
+            return strong[0]
+        if found and weak_fallback is None:
+            weak_fallback = found[0]
+    return weak_fallback
+
+
+MATERIAL_RULES: tuple[tuple[str, MaterialRule], ...] = (
+    ("respectively", _respectively),
+    ("parenthesised", _parenthesised),
+    ("counted", _counted),
+    ("of phrase", _of_phrase),
+    ("before in clause", _before_in_clause),
+    ("after in clause", _after_in_clause),
+    ("in sentence", _in_sentence),
+    ("earlier sentence", _earlier_sentence),
+)
 
 
 def materials_for(
@@ -28,73 +172,17 @@ def materials_for(
     count_match: Match | None,
     unit_is_money: bool = False,
 ) -> list[str | None]:
-    sent = ctx.sentences[si]
-    in_clause = in_span(ctx.materials, clause.start, clause.end)
-    in_sent = in_span(ctx.materials, sent.start, sent.end)
+    """The material(s) of a number: the first rule of ``MATERIAL_RULES`` that decides, else the
+    document's topic; a share of a list of materials gives one statistic per material."""
+    case = MaterialCase(ctx, si, clause, q, measure, lang, count_match, unit_is_money)
     chosen: Match | None = None
-
-    paired = respectively(ctx, sent, q, in_sent)
-    if paired is not None:
-        return [paired]
-    inside = parenthesised(ctx, clause, q)
-    if inside is not None:
-        # "lithium (97%) and magnesium (93%)": the material named right before the parenthesis, or
-        # minerals in general when the words there name another mineral
-        named = in_span(ctx.materials, inside.start, inside.end)
-        if named:
-            return [named[-1].key]
-        if ctx.vocab.find_cues("other_minerals", inside.text, prepared=True):
-            return ["critical_minerals"]
-
-    following = [m for m in in_clause if m.start >= q.end]
-    preceding = [m for m in in_clause if m.end <= q.start]
-    if count_match is not None:
-        # "seven key rare earth elements from the medium-to-heavy group": the most specific
-        window = [m for m in following if m.start - q.end <= 60]
-        specific = [m for m in window if m.key not in GENERIC_MATERIALS and not m.weak]
-        if specific:
-            chosen = specific[0]
-        elif window:
-            chosen = window[0]
-        elif preceding:
-            group = coordination(ctx, preceding[-1], preceding)
-            if len({g.key for g in group}) > 1:
-                return ["critical_minerals"]
-            chosen = preceding[-1]
-    if chosen is None and following:
-        gap = ctx.prep[q.end : following[0].start]
-        # the "of ..." phrase of this number, not the next number's ("~70% of mining and ~90% of heavy-REE")
-        if (
-            not re.search(r"\d", gap)
-            and len(gap) <= 60
-            and (re.match(r"\s*(?:\)|\]|of|in|for|的)", gap) or lang == "en")
-        ):
-            chosen = following[0]
-    if chosen is None and preceding:
-        chosen = preceding[-1]
-    if chosen is None and following and not re.search(r"\d", ctx.prep[q.end : following[0].start]):
-        chosen = following[0]
-    if chosen is None:
-        before = [m for m in in_sent if m.end <= q.start]
-        after = [m for m in in_sent if m.start >= q.end]
-        if before:
-            # "NdPr, a rare earth pair that is key to magnets, is assured a price of $110/kg":
-            # the specific material the sentence is about beats a generic or vague mention
-            chosen = max(before, key=lambda m: (specificity(m), m.start))
-        elif after and not re.search(r"\d|;|\b(?:while|whereas|but)\b", ctx.prep[q.end : after[0].start]):
-            chosen = after[0]
-    if chosen is None:
-        weak_fallback: Match | None = None
-        for prev in range(si - 1, max(-1, si - 8), -1):
-            ps = ctx.sentences[prev]
-            found = in_span(ctx.materials, ps.start, ps.end)
-            strong = [m for m in found if not m.weak]
-            if strong:
-                chosen = strong[0]
-                break
-            if found and weak_fallback is None:
-                weak_fallback = found[0]
-        chosen = chosen or weak_fallback
+    for _, rule in MATERIAL_RULES:
+        found = rule(case)
+        if isinstance(found, list):
+            return found
+        if found is not None:
+            chosen = found
+            break
     if (
         chosen is not None
         and chosen.weak
@@ -112,13 +200,13 @@ def materials_for(
         or (measure == "export_volume" and q.value == 0)
     ):
         # "镓、锗产量占全球80%": one statistic per listed material
-        group = coordination(ctx, chosen, in_sent)
-        keys = []
+        group = coordination(ctx, chosen, case.in_sent)
+        keys: list[str | None] = []
         for g in group:
             if g.key not in keys and g.key not in GENERIC_MATERIALS:
                 keys.append(g.key)
         if len(keys) > 1:
-            return list(keys)
+            return keys
     return [chosen.key]
 
 

@@ -26,10 +26,21 @@ __all__ = ["governing_phrase", "parenthesised"]
 
 _OF = re.compile(r"\s*(?:of|in)\s+")
 # where an English "of" phrase ends: a clause mark, a finite verb, a new clause
-_PHRASE_END = re.compile(
-    r"[,;:.()\[\]]|\s(?:comes?|came|is|are|was|were|has|have|had|goes|went|takes?|took|lies|lie|sits?|"
-    r"according|while|whereas|but|which|that)\b|\sand\s(?=[^,;.]*\d)|\d"
-)
+_PHRASE_ENDS: dict[int, re.Pattern[str]] = {}
+
+
+def _phrase_end(doc: Document) -> re.Pattern[str]:
+    """Where an English "of" phrase ends: a clause mark, a predicate or clause word (``data/cues.yaml``
+    ``phrase_end_words``), "and" before another number, a digit."""
+    pat = _PHRASE_ENDS.get(id(doc.vocab))
+    if pat is None:
+        words = "|".join(re.escape(w) for w in sorted(doc.vocab.cues.get("phrase_end_words", []), key=len,
+                                                       reverse=True)) or "(?!)"
+        pat = re.compile(rf"[,;:.()\[\]]|\s(?:{words})\b|\sand\s(?=[^,;.]*\d)|\d")
+        if len(_PHRASE_ENDS) > 16:
+            _PHRASE_ENDS.clear()
+        _PHRASE_ENDS[id(doc.vocab)] = pat
+    return pat
 _SHARE_OF = re.compile(r"\bshare\s+of\s+", re.IGNORECASE)
 _ZH_SEGMENT = re.compile(r"[、，,；;：:]")
 _PHRASE_MAX = 70
@@ -56,7 +67,7 @@ def governing_phrase(doc: Document, clause: Span, q: Quantity) -> Span | None:
     after = _OF.match(doc.prep, q.end, clause.end)
     if after:
         limit = min(clause.end, after.end() + _PHRASE_MAX)
-        stop = _PHRASE_END.search(doc.prep, after.end(), limit)
+        stop = _phrase_end(doc).search(doc.prep, after.end(), limit)
         end = stop.start() if stop else limit
         if end > after.end():
             return Span(after.end(), end, doc.prep[after.end() : end])

@@ -11,7 +11,9 @@ shares, licences and controlled-item counts the domain default (``data/cues.yaml
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from worker.extract.numbers import Quantity
@@ -29,7 +31,7 @@ from worker.extract.statistics.document import (
     role_pattern,
     strong_actors,
 )
-from worker.extract.statistics.measure import phrase_owner, possessor, whole_is_own
+from worker.extract.statistics.shares import phrase_owner, possessor, whole_is_own
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
 
@@ -69,8 +71,22 @@ def is_modifier(ctx: Document, actor: Match) -> bool:
 def eligible(ctx: Document, actors: list[Match], measure: str | None, q: Quantity | None = None) -> list[Match]:
     """The actors whose role in the sentence lets them hold a quantity of ``measure`` (number ``q``)."""
     roles = _ANY_MEASURE_ROLES + _EXCLUDED_ROLES.get(_FAMILY.get(measure or "", ""), ())
-    return [a for a in actors if not is_modifier(ctx, a) and not any(has_role(ctx, a, r) for r in roles)
-            and not owns_the_whole(ctx, a) and not (q is not None and reports_after(ctx, a, q))]
+    out: list[Match] = []
+    barred: Match | None = None
+    for a in actors:
+        # a conjunct shares the role of the one before it ("to Germany and France", "比越南（15.4%）和法国")
+        conjunct = barred is not None and _CONJUNCT.fullmatch(ctx.prep[barred.end : a.start]) is not None
+        if conjunct or is_modifier(ctx, a) or any(has_role(ctx, a, r) for r in roles) or owns_the_whole(ctx, a) or (
+                q is not None and reports_after(ctx, a, q)):
+            barred = a
+            continue
+        barred = None
+        out.append(a)
+    return out
+
+
+# what may stand between two conjuncts: a parenthesised figure, a comma, "and", "和", "、"
+_CONJUNCT = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:,|，|、|and|or|&|和|与|及|以及)\s*(?:the\s+)?")
 
 
 def owns_the_whole(ctx: Document, actor: Match) -> bool:
@@ -101,83 +117,181 @@ def price_market(ctx: Document, clause: Span, q: Quantity) -> str | None:
     return None
 
 
-def subject_for(
-    ctx: Document, si: int, clause: Span, q: Quantity, measure: str | None, unit: str
-) -> str | None:
-    sent = ctx.sentences[si]
-    if measure == "price_change":
-        return price_market(ctx, clause, q)
-    actors = in_span(ctx.actors, sent.start, sent.end)
-    # a clause about imports makes its source a source whatever the measure ("自中国进口的锑减少了三分之一")
-    if measure not in _FAMILY and whole_is_own(ctx, sent, clause, q):
-        # a part of the exports ("其中对美出口1.1万吨，占出口总量的26%") is held by the destination named
-        # before it, else by the exporter
-        takers = [a for a in actors if not a.weak and a.end <= q.start and has_role(ctx, a, "destination_marker")]
-        return takers[-1].key if takers else default_subject(ctx)
-    family_of = measure
-    if measure not in _FAMILY:
-        # a clause about trade gives its roles whatever the measure
-        if has_measure_cue(ctx, "import_volume", clause.start, clause.end):
-            family_of = "import_volume"
-        elif has_measure_cue(ctx, "export_volume", clause.start, clause.end):
-            family_of = "export_volume"
-    strong = eligible(ctx, [a for a in actors if not a.weak], family_of, q)
-    lead: dict[str, Any] = {"sentence_text": ctx.prep[sent.start : sent.end], "offset": sent.start}
+@dataclass(frozen=True)
+class Held:
+    """A subject rule's answer: the holder's key, or None when the text does not say who holds it."""
 
-    if measure == "tariff_rate":
-        # the one who imposes: the nearest before the number in its clause ("US tariffs were cut to 30%
-        # and Chinese levies to 10%"), else the sentence's subject ("Trump threatened Beijing with …")
-        before = [a for a in strong if clause.start <= a.start and a.end <= q.start]
-        if before:
-            return before[-1].key
-        return strong[0].key if strong else carried_actor(ctx, si)
+    key: str | None
 
-    if measure == "import_dependence":
-        owner = possessor(ctx, clause, q) or phrase_owner(ctx, clause, q)
-        if owner is not None:
-            return owner.key
-        return nearest_actor(strong, clause, q, **lead) or carried_actor(ctx, si)
 
-    if measure in {"export_volume", "export_value", "export_change", "share_of_global_exports"}:
-        return (
-            nearest_actor(strong, clause, q, clause_only=True)
-            or nearest_preceding(strong, q)
-            or default_subject(ctx)
-        )
+@dataclass
+class SubjectCase:
+    """What every subject rule reads: the number, its clause and sentence, the measure and unit."""
 
-    if measure == "price":
-        return nearest_actor(strong, clause, q, **lead)
+    ctx: Document
+    si: int
+    clause: Span
+    q: Quantity
+    measure: str | None
+    unit: str
 
-    if measure == "licence_count":
-        if has_cue(ctx, "licence_grant", clause.start, clause.end):
-            return default_subject(ctx)  # a share or count of licences granted: the controlling state's
-        return nearest_actor(strong, clause, q, **lead) or default_subject(ctx)
+    @property
+    def sent(self) -> Sentence:
+        return self.ctx.sentences[self.si]
 
-    weak = [a for a in actors if a.weak]
-    if unit != "percent" and not in_span(strong, clause.start, clause.end):
-        # "68% of the global total of 350,000 tons": a world figure, not the sentence subject's
-        lead_in = [a for a in weak if clause.start <= a.start and a.end <= q.start and q.start - a.end <= 30]
-        if lead_in:
-            return lead_in[-1].key
-    named = organisation(ctx, sent, clause, q, strong)
-    if named is not None:
-        return named or None  # "" : two organisations hold it jointly
-    found = nearest_actor(strong, clause, q, **lead)
-    if found:
-        return found
-    if weak and measure not in SHARE_MEASURES:
-        return weak[0].key
-    if measure in SHARE_MEASURES or unit == "count":
-        return default_subject(ctx)
-    if family_of == "export_volume":
-        return default_subject(ctx)  # a figure of a clause about exports: the exporter the text follows
-    carried = carried_actor(ctx, si)
-    if carried is None and (
-        has_measure_cue(ctx, "production_quota", sent.start, sent.end)
-        or has_cue(ctx, "control", sent.start, sent.end)
-    ):
-        return default_subject(ctx)  # quotas and control rules are set by the controlling state
-    return carried
+    @cached_property
+    def actors(self) -> list[Match]:
+        return in_span(self.ctx.actors, self.sent.start, self.sent.end)
+
+    @cached_property
+    def family_of(self) -> str | None:
+        """The measure whose roles apply: a clause about trade gives its roles whatever the measure
+        ("自中国进口的锑减少了三分之一": the source is a source)."""
+        if self.measure in _FAMILY:
+            return self.measure
+        if has_measure_cue(self.ctx, "import_volume", self.clause.start, self.clause.end):
+            return "import_volume"
+        if has_measure_cue(self.ctx, "export_volume", self.clause.start, self.clause.end):
+            return "export_volume"
+        return self.measure
+
+    @cached_property
+    def strong(self) -> list[Match]:
+        """The named actors whose role lets them hold the number."""
+        return eligible(self.ctx, [a for a in self.actors if not a.weak], self.family_of, self.q)
+
+    @cached_property
+    def weak(self) -> list[Match]:
+        return [a for a in self.actors if a.weak]
+
+    def nearest(self, **kw: Any) -> str | None:
+        sent = self.sent
+        return nearest_actor(self.strong, self.clause, self.q, sentence_text=self.ctx.prep[sent.start : sent.end],
+                             offset=sent.start, **kw)
+
+
+SubjectRule = Callable[[SubjectCase], Held | None]
+
+
+def _price_market(c: SubjectCase) -> Held | None:
+    return Held(price_market(c.ctx, c.clause, c.q)) if c.measure == "price_change" else None
+
+
+def _part_of_exports(c: SubjectCase) -> Held | None:
+    """ "其中对美出口1.1万吨，占出口总量的26%": held by the destination named before it, else the exporter."""
+    if c.measure in _FAMILY or not whole_is_own(c.ctx, c.sent, c.clause, c.q):
+        return None
+    takers = [a for a in c.actors if not a.weak and a.end <= c.q.start and has_role(c.ctx, a, "destination_marker")]
+    return Held(takers[-1].key if takers else default_subject(c.ctx))
+
+
+def _tariff_imposer(c: SubjectCase) -> Held | None:
+    """The one who imposes: the nearest before the number in its clause ("US tariffs were cut to 30% and
+    Chinese levies to 10%"), else the sentence's subject ("Trump threatened Beijing with …")."""
+    if c.measure != "tariff_rate":
+        return None
+    before = [a for a in c.strong if c.clause.start <= a.start and a.end <= c.q.start]
+    if before:
+        return Held(before[-1].key)
+    return Held(c.strong[0].key if c.strong else carried_actor(c.ctx, c.si))
+
+
+def _dependent(c: SubjectCase) -> Held | None:
+    """The owner of the supply ("of the EU's magnets", "占中国进口量的"), else the nearest non-source."""
+    if c.measure != "import_dependence":
+        return None
+    owner = possessor(c.ctx, c.clause, c.q) or phrase_owner(c.ctx, c.clause, c.q)
+    if owner is not None:
+        return Held(owner.key)
+    return Held(c.nearest() or carried_actor(c.ctx, c.si))
+
+
+def _exporter(c: SubjectCase) -> Held | None:
+    """The exporter: in the clause, else before the number, else the watched exporter (not a destination)."""
+    if c.measure not in {"export_volume", "export_value", "export_change", "share_of_global_exports"}:
+        return None
+    return Held(c.nearest(clause_only=True) or nearest_preceding(c.strong, c.q) or default_subject(c.ctx))
+
+
+def _price_quoter(c: SubjectCase) -> Held | None:
+    return Held(c.nearest()) if c.measure == "price" else None
+
+
+def _licensor(c: SubjectCase) -> Held | None:
+    """Licences granted belong to the granting state; applications to whoever filed them."""
+    if c.measure != "licence_count":
+        return None
+    if has_cue(c.ctx, "licence_grant", c.clause.start, c.clause.end):
+        return Held(default_subject(c.ctx))
+    return Held(c.nearest() or default_subject(c.ctx))
+
+
+def _world_figure(c: SubjectCase) -> Held | None:
+    """ "68% of the global total of 350,000 tons": a world figure, not the sentence subject's."""
+    if c.unit == "percent" or in_span(c.strong, c.clause.start, c.clause.end):
+        return None
+    lead_in = [a for a in c.weak if c.clause.start <= a.start and a.end <= c.q.start and c.q.start - a.end <= 30]
+    return Held(lead_in[-1].key) if lead_in else None
+
+
+def _organisation(c: SubjectCase) -> Held | None:
+    named = organisation(c.ctx, c.sent, c.clause, c.q, c.strong)
+    if named is None:
+        return None
+    return Held(named or None)  # "": two organisations hold it jointly
+
+
+def _nearest_actor(c: SubjectCase) -> Held | None:
+    found = c.nearest()
+    return Held(found) if found else None
+
+
+def _weak_actor(c: SubjectCase) -> Held | None:
+    return Held(c.weak[0].key) if c.weak and c.measure not in SHARE_MEASURES else None
+
+
+def _watched_holder(c: SubjectCase) -> Held | None:
+    """Shares, counts of controlled items and figures of a clause about exports with no named holder:
+    the controlling exporter the project watches."""
+    if c.measure in SHARE_MEASURES or c.unit == "count" or c.family_of == "export_volume":
+        return Held(default_subject(c.ctx))
+    return None
+
+
+def _carried(c: SubjectCase) -> Held:
+    """The previous sentence's actor; quotas and control rules, with none, the controlling state's."""
+    carried = carried_actor(c.ctx, c.si)
+    sent = c.sent
+    if carried is None and (has_measure_cue(c.ctx, "production_quota", sent.start, sent.end)
+                            or has_cue(c.ctx, "control", sent.start, sent.end)):
+        return Held(default_subject(c.ctx))
+    return Held(carried)
+
+
+SUBJECT_RULES: tuple[tuple[str, SubjectRule], ...] = (
+    ("price market", _price_market),
+    ("part of exports", _part_of_exports),
+    ("tariff imposer", _tariff_imposer),
+    ("dependent", _dependent),
+    ("exporter", _exporter),
+    ("price quoter", _price_quoter),
+    ("licensor", _licensor),
+    ("world figure", _world_figure),
+    ("organisation", _organisation),
+    ("nearest actor", _nearest_actor),
+    ("weak actor", _weak_actor),
+    ("watched holder", _watched_holder),
+    ("carried", _carried),
+)
+
+
+def subject_rule(case: SubjectCase) -> tuple[str | None, str]:
+    """Who holds the number, and the name of the rule that decided: the first of ``SUBJECT_RULES``."""
+    for name, rule in SUBJECT_RULES:
+        held = rule(case)
+        if held is not None:
+            return held.key, name
+    return None, "none"  # unreachable: the last rule always decides
 
 
 def organisation(ctx: Document, sent: Sentence, clause: Span, q: Quantity, strong: list[Match]) -> str | None:
