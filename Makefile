@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install services lint typecheck bench clean
+.PHONY: run test install services services-stop lint typecheck bench clean
 
 $(BIN)/remon: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: install
 
 services:
 	bash scripts/test-services.sh
+
+# `make test` leaves its PostgreSQL (127.0.0.1:55432) running for the next run; this stops it.
+services-stop:
+	bash scripts/test-services.sh stop
 
 test: install services
 	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)

@@ -42,6 +42,9 @@ log = logging.getLogger("remon")
 def _settings() -> Settings:
     try:
         settings = load_settings()
+        from storage.location import parse_database_url
+
+        parse_database_url(settings.database_url_value)
     except ConfigError as exc:
         typer.echo(f"remon: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -62,7 +65,47 @@ def _runtime() -> Any:
         raise typer.Exit(2) from exc
 
 
+def _check_channels(rt: Any) -> None:
+    """Commands that send (run, poll) refuse to start with a channel apprise cannot use."""
+    from remon.checks import check_channels
+
+    try:
+        check_channels(rt.channels)
+    except ConfigError as exc:
+        typer.echo(f"remon: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+
+
 def _migrate(url: str) -> None:
+    """Upgrade the schema of the database that must already exist (only init and run create one)."""
+    from storage.location import DatabaseMissing, DatabaseUnreachable, require_database
+
+    try:
+        require_database(url)
+    except DatabaseMissing as exc:
+        typer.echo(f"remon: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    except DatabaseUnreachable as exc:
+        typer.echo(f"remon: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    _upgrade(url)
+
+
+def _create_database(url: str) -> None:
+    """Create the database if it is not there yet, saying where (``init`` and ``run`` only), and upgrade it."""
+    from storage.location import DatabaseUnreachable, database_exists, describe
+
+    try:
+        created = not database_exists(url)
+    except DatabaseUnreachable as exc:
+        typer.echo(f"remon: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    _upgrade(url)
+    if created:
+        typer.echo(f"remon: created a new database at {describe(url)}", err=True)
+
+
+def _upgrade(url: str) -> None:
     from storage.db import migrate
 
     try:
@@ -82,40 +125,36 @@ def _migrate(url: str) -> None:
 def init() -> None:
     """Create or upgrade the database schema and load the watch file's sources."""
     rt = _runtime()
-    _migrate(rt.db_url)
+    _create_database(rt.db_url)
     added = _sync_watch_sources(rt)
-    typer.echo(f"database ready; {added} source(s) added from the watch file")
+    from storage.location import describe
+
+    typer.echo(f"database ready at {describe(rt.db_url)}; {added} source(s) added from the watch file")
 
 
 def _sync_watch_sources(rt: Any) -> int:
-    from storage import queries
-    from storage.db import session_scope
+    from remon.commands.sources import add_specs, default_specs
 
-    specs = list(rt.watch.sources)
-    if rt.watch.use_default_sources:
-        from worker.config import SourceSpec
-        from worker.sources.defaults import load_default_sources
+    specs = list(rt.watch.sources) + (default_specs() if rt.watch.use_default_sources else [])
+    return sum(a.created for a in add_specs(rt, specs))
 
-        specs += [SourceSpec.model_validate(s) for s in load_default_sources()]
-    added = 0
-    with session_scope(rt.db_url) as session:
-        for spec in specs:
-            url = spec.url
-            if spec.kind == "search":
-                from worker.sources.search import search_feed_url
 
-                url = search_feed_url(spec.query or "", spec.lang or "en", spec.engine)
-            if not url:
-                continue
-            options: dict[str, Any] = {}
-            if spec.selectors:
-                options["selectors"] = spec.selectors.model_dump()
-            _, created = queries.add_source(session, url=url, name=spec.name, kind="html" if spec.kind == "html"
-                                            else "feed", lang=spec.lang,
-                                            interval=spec.interval or rt.settings.default_interval,
-                                            options=options, enabled=spec.enabled)
-            added += created
-    return added
+def _say_when_root() -> None:
+    """Nothing in ``remon run`` needs root; Celery warns about it at length on every start."""
+    import os
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        log.warning("running as root: remon needs no privileges (only `make test` installs packages); "
+                    "run it as an ordinary user, and Celery's superuser warning below goes away")
+
+
+def _say_when_nothing_to_poll(rt: Any) -> None:
+    """A new user's first ``make run`` has no source: say how to add one rather than idle in silence."""
+    from remon.commands.poll import NO_SOURCES
+    from remon.commands.sources import enabled_count
+
+    if enabled_count(rt) == 0:
+        log.warning("%s; the worker picks new sources up at its next tick", NO_SOURCES)
 
 
 @app.command()
@@ -128,8 +167,11 @@ def run(
 ) -> None:
     """Run the worker (and, unless --no-beat, the scheduler in the same process)."""
     rt = _runtime()
-    _migrate(rt.db_url)
+    _check_channels(rt)
+    _create_database(rt.db_url)
     _sync_watch_sources(rt)
+    _say_when_nothing_to_poll(rt)
+    _say_when_root()
     from tasks.app import app as celery_app
 
     argv = ["worker", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={loglevel}",
@@ -190,12 +232,12 @@ def poll(once: Annotated[bool, typer.Option("--once", help="Poll all enabled sou
         typer.echo("remon: use 'remon poll --once' (or 'remon run' for the service)", err=True)
         raise typer.Exit(2)
     rt = _runtime()
+    _check_channels(rt)
     _migrate(rt.db_url)
     _sync_watch_sources(rt)
-    from tasks.steps import run_once
+    from remon.commands.poll import poll_once
 
-    counts = run_once(rt)
-    typer.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+    raise typer.Exit(poll_once(rt))
 
 
 # ----------------------------------------------------------------------------- sources
@@ -203,20 +245,36 @@ def poll(once: Annotated[bool, typer.Option("--once", help="Poll all enabled sou
 
 @sources_app.command("add")
 def sources_add(
-    url: str,
+    url: Annotated[str | None, typer.Argument(help="The feed or page URL (or use --defaults).")] = None,
     name: Annotated[str | None, typer.Option("--name")] = None,
     interval: Annotated[int | None, typer.Option("--interval", min=30, help="Seconds between polls.")] = None,
     lang: Annotated[str | None, typer.Option("--lang")] = None,
     kind: Annotated[str, typer.Option("--kind", help="feed or html")] = "feed",
+    defaults: Annotated[bool, typer.Option(
+        "--defaults", help="Add the curated default watch list (worker/sources/defaults.yaml).")] = False,
 ) -> None:
-    """Add a feed (or an HTML listing page) to poll."""
+    """Add a feed (or an HTML listing page) to poll, or the curated default list with --defaults."""
     from urllib.parse import urlsplit
 
+    if defaults:
+        if url is not None:
+            typer.echo("remon: give a URL or --defaults, not both", err=True)
+            raise typer.Exit(2)
+        _add_default_sources()
+        return
+    if url is None:
+        typer.echo("remon: give the URL of a feed or page to add, or --defaults for the curated list", err=True)
+        raise typer.Exit(2)
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         typer.echo(f"remon: {url!r} is not an http(s) URL", err=True)
         raise typer.Exit(2)
     rt = _runtime()
     _migrate(rt.db_url)
+    from remon.commands.sources import private_address_warning
+
+    warning = private_address_warning(url, rt)
+    if warning:
+        typer.echo(f"remon: warning: {warning}", err=True)
     from storage import queries
     from storage.db import session_scope
 
@@ -225,6 +283,18 @@ def sources_add(
                                              interval=interval or rt.settings.default_interval)
         sid = source.id
     typer.echo(f"{'added' if created else 'already present'}: source {sid} {url}")
+
+
+def _add_default_sources() -> None:
+    from remon.commands.sources import add_specs, default_specs
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    added = add_specs(rt, default_specs())
+    for a in added:
+        typer.echo(f"{'added' if a.created else 'already present'}: source {a.id} {a.name or a.url}")
+    typer.echo(f"{sum(a.created for a in added)} of {len(added)} default source(s) added; "
+               "`remon sources remove ID` drops one")
 
 
 @sources_app.command("list")
@@ -277,8 +347,9 @@ def _read_input(path: str) -> tuple[str, bytes]:
 
 
 def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = None,
-                 language: str | None = None, published: str | None = None) -> dict[str, Any]:
-    from worker.extract.analyze import analyze
+                 language: str | None = None, published: str | None = None,
+                 everything: bool = False) -> dict[str, Any]:
+    from remon.commands.extract import analyse, explain
 
     if not as_text and data.lstrip()[:1] == b"<":
         from worker.fetch.decode import decode_html
@@ -290,7 +361,10 @@ def _extract_one(name: str, data: bytes, *, as_text: bool, title: str | None = N
         published = page.published.isoformat().replace("+00:00", "Z") if page.published else None
     else:
         text = data.decode("utf-8", errors="replace")
-    analysis = analyze(text, title=title, language=language, published=published).to_dict()
+    analysis = analyse(text, title=title, language=language, everything=everything, published=published)
+    why = explain(name, analysis, everything=everything)
+    if why:
+        typer.echo(f"remon: {why}", err=True)
     return {"title": title, "text": text, "published": published, **analysis}
 
 
@@ -299,8 +373,15 @@ def extract(
     paths: Annotated[list[str] | None, typer.Argument(help="HTML or text files (.gz ok), or - for stdin.")] = None,
     as_text: Annotated[bool, typer.Option("--text", help="Treat input as plain text, not HTML.")] = False,
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="A gold-format JSONL file to run.")] = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Extract numbers, stances and claims of off-topic texts too (they stay relevant: false).")
+    ] = False,
 ) -> None:
-    """Print the analysis of documents as JSON, one object per line (SCHEMA.md)."""
+    """Print the analysis of documents as JSON, one object per line (docs/extract-output.md).
+
+    For an off-topic document, standard error says why: its relevance score, the topic terms
+    found and the threshold.
+    """
     try:
         if jsonl is not None:
             for line in jsonl.read_text(encoding="utf-8").splitlines():
@@ -308,7 +389,7 @@ def extract(
                     rec = json.loads(line)
                     out = _extract_one(rec.get("id", ""), rec["text"].encode(), as_text=True,
                                        title=rec.get("title"), language=rec.get("lang"),
-                                       published=rec.get("published"))
+                                       published=rec.get("published"), everything=everything)
                     out["id"] = rec.get("id")
                     typer.echo(json.dumps(out, ensure_ascii=False))
             return
@@ -317,7 +398,8 @@ def extract(
             raise typer.Exit(2)
         for path in paths:
             name, data = _read_input(path)
-            typer.echo(json.dumps(_extract_one(name, data, as_text=as_text), ensure_ascii=False))
+            typer.echo(json.dumps(_extract_one(name, data, as_text=as_text, everything=everything),
+                                  ensure_ascii=False))
     except RemonError as exc:
         typer.echo(f"remon: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -557,45 +639,63 @@ def export(
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where the demo database goes (replaced).")] =
         Path("./data/demo"),
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8080,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: any free port.")] = 8080,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open the app in a browser.")] = True,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app after loading.")] = True,
+    serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app after loading.")] = True,
 ) -> None:
-    """Load a bundled sample timeline through the real pipeline and open the review app."""
-    from remon.demo import demo_settings, seed
+    """Load a bundled sample timeline through the real pipeline and open the review app.
+
+    The app's port is taken before anything is loaded, so the "Review:" link of every alert names
+    the port the app serves (``--port 0`` picks a free one); article links lead to the stored
+    article in the app while the demo runs.
+    """
+    from remon.commands.serve import BindError, bind, bound_port, serve
+    from remon.demo import DemoSite, demo_settings, seed
 
     settings_check = _settings()  # validates and sets up logging like every command
     del settings_check
+    sock = None
+    if serve_app:
+        try:
+            sock = bind(host, port)
+        except BindError as exc:
+            typer.echo(f"remon: {exc.message}", err=True)
+            raise typer.Exit(1) from exc
+        port = bound_port(sock)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  (a name to print, not a bind)
+    url = f"http://{shown}:{port}"
     for name in ("remon.db", "remon.db-wal", "remon.db-shm"):
         (directory / name).unlink(missing_ok=True)
-    settings = demo_settings(directory)
+    settings = demo_settings(directory, base_url=url)
     typer.echo(f"remon demo: loading the sample timeline into {directory / 'remon.db'}")
-    totals = seed(settings, progress=typer.echo)
-    typer.echo(f"remon demo: {totals['articles']} articles analysed, {totals['alerts']} alerts raised")
-    if not serve:
-        return
-    import uvicorn
+    site = DemoSite().start()
+    try:
+        totals = seed(settings, progress=typer.echo, site=site)
+        typer.echo(f"remon demo: {totals['articles']} articles analysed, {totals['alerts']} alerts raised")
+        if sock is None:
+            return
+        site.redirect_articles(settings.database_url_value, url)
+        from remon.web.app import create_app
 
-    from remon.web.app import create_app
+        typer.echo(f"remon demo: the review app is at {url}/ (Ctrl-C to stop)")
+        if open_browser:
+            import threading
+            import webbrowser
 
-    url = f"http://{host}:{port}/"
-    typer.echo(f"remon demo: the review app is at {url} (Ctrl-C to stop)")
-    if open_browser:
-        import webbrowser
-
-        threading_timer = __import__("threading").Timer(1.0, webbrowser.open, args=(url,))
-        threading_timer.daemon = True
-        threading_timer.start()
-    uvicorn.run(create_app(settings.database_url_value, settings=settings), host=host, port=port,
-                log_level="warning", access_log=False)
+            timer = threading.Timer(1.0, webbrowser.open, args=(f"{url}/",))
+            timer.daemon = True
+            timer.start()
+        serve(create_app(settings.database_url_value, settings=settings), sock)
+    finally:
+        site.stop()
 
 
 @notify_app.command("test")
 def notify_test(tag: Annotated[str | None, typer.Option("--tag", help="Only channels with this tag.")] = None
                 ) -> None:
     """Send a test message to each configured channel and print each outcome."""
-    from worker.alert.notify import send
+    from worker.alert.notify import channel_problem, send
 
     rt = _runtime()
     channels = [c for c in rt.channels if tag is None or tag in c.tags]
@@ -603,25 +703,36 @@ def notify_test(tag: Annotated[str | None, typer.Option("--tag", help="Only chan
         typer.echo("remon: no notification channel configured (REMON_NOTIFY_URLS)"
                    + (f" with tag {tag!r}" if tag else ""), err=True)
         raise typer.Exit(2)
-    failed = 0
+    failed = refused = 0
     for channel in channels:
+        problem = channel_problem(channel)
+        if problem is not None:  # bad configuration: said on the outcome line, nothing sent
+            refused += 1
+            typer.echo(f"{channel.label}: FAILED (REMON_NOTIFY_URLS): {problem}")
+            continue
         result = send(channel, "remon test message",
                       "This is a test message from remon. If you can read it, alerts will reach you here.")
         failed += not result.ok
-        typer.echo(f"{channel.label}: {'ok' if result.ok else 'FAILED: ' + (result.error or '')}")
-    raise typer.Exit(1 if failed else 0)
+        reason = (result.error or "").removeprefix("alert.delivery_failed: ")
+        typer.echo(f"{channel.label}: {'ok' if result.ok else 'FAILED: ' + reason}")
+    raise typer.Exit(2 if refused else 1 if failed else 0)
 
 
 @app.command()
 def web(
     host: Annotated[str, typer.Option("--host", help="Address to bind (default: loopback only).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8080,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: any free port.")] = 8080,
 ) -> None:
     """Serve the review web app, the JSON API and /healthz, /readyz, /metrics."""
-    import uvicorn
+    from remon.commands.serve import BindError, bind, serve
 
     settings = _settings()
     _migrate(settings.database_url_value)
+    try:
+        sock = bind(host, port)
+    except BindError as exc:
+        typer.echo(f"remon: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
     try:
         from remon.web.app import create_app
     except ImportError:
@@ -630,13 +741,13 @@ def web(
         asgi = ops_app(settings)
     else:
         asgi = create_app(settings.database_url_value, settings=settings)
-    uvicorn.run(asgi, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    serve(asgi, sock, log_level=settings.log_level)
 
 
 @app.command()
 def health(
-    check: Annotated[str, typer.Option("--check", help="Comma-separated: database,broker,beat,tasks,backlog")] =
-        "database,broker,tasks,backlog",
+    check: Annotated[str, typer.Option("--check", help="Comma-separated: database,broker,beat,tasks,backlog,notify")] =
+        "database,broker,tasks,backlog,notify",
     fmt: Format = "table",
 ) -> None:
     """Check the database, broker, scheduler and backlog; exit 1 if any check fails."""
@@ -649,7 +760,7 @@ def health(
         typer.echo(f"remon: unknown check(s) {', '.join(unknown)}; choose from {', '.join(CHECKS)}", err=True)
         raise typer.Exit(2)
     results = run_checks(_settings(), names)
-    emit([{"check": r.name, "ok": r.ok, "detail": r.detail} for r in results], fmt)
+    emit([{"check": r.name, "ok": r.ok, "detail": r.detail} for r in results], fmt, width=160)
     raise typer.Exit(0 if all(r.ok for r in results) else 1)
 
 

@@ -60,15 +60,29 @@ def rss(title: str, items: list[dict[str, Any]], base: str) -> bytes:
 
 
 class DemoSite:
-    """The sample sources: a threaded HTTP server on 127.0.0.1 serving feeds and pages from memory."""
+    """The sample sources: a threaded HTTP server on 127.0.0.1 serving feeds and pages from memory.
+
+    Once the timeline is loaded, ``redirect_articles`` makes every article link answer with a
+    redirect to the stored article in the review app: the links shown in the app and in alerts
+    keep working for as long as the demo runs, and lead to what remon made of the page.
+    """
 
     def __init__(self, port: int = 0) -> None:
         self.pages: dict[str, tuple[str, bytes]] = {}
-        pages = self.pages
+        self.redirects: dict[str, str] = {}
+        pages, redirects = self.pages, self.redirects
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                found = pages.get(self.path.split("?", 1)[0])
+                path = self.path.split("?", 1)[0]
+                target = redirects.get(path)
+                if target is not None:
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                found = pages.get(path)
                 if found is None:
                     self.send_error(404)
                     return
@@ -94,22 +108,40 @@ class DemoSite:
         self.server.shutdown()
         self.server.server_close()
 
+    def redirect_articles(self, db_url: str, review_url: str) -> int:
+        """Send each stored article's page to ``review_url``/articles/ID; returns how many."""
+        from sqlmodel import col, select
 
-def demo_settings(directory: Path, *, database_url: str | None = None) -> Settings:
+        from storage.db import session_scope
+        from storage.models import Article
+
+        with session_scope(db_url) as session:
+            rows = session.exec(select(Article.id, Article.url).where(col(Article.url).startswith(self.base))).all()
+        for article_id, url in rows:
+            self.redirects[url[len(self.base):]] = f"{review_url.rstrip('/')}/articles/{article_id}"
+        return len(rows)
+
+
+def demo_settings(directory: Path, *, database_url: str | None = None,
+                  base_url: str = "http://127.0.0.1:8080") -> Settings:
     """Settings of a self-contained demo under ``directory``: its own SQLite (unless ``database_url``),
-    no notification channel, only 127.0.0.1 open to the fetcher."""
+    no notification channel, only 127.0.0.1 open to the fetcher; ``base_url`` is where the review
+    app will answer (the "Review:" link of every alert)."""
     directory.mkdir(parents=True, exist_ok=True)
     watch = directory / "watch.yaml"
     watch.write_text("allow_hosts: ['127.0.0.1']\n", encoding="utf-8")
     db = directory / "remon.db"
     return Settings(data_dir=directory, database_url=database_url or f"sqlite:///{db}",
                     broker_url=f"sqla+sqlite:///{directory / 'broker.db'}", notify_urls="", config=watch,
-                    web_token=None)
+                    web_token=None, base_url=base_url)
 
 
 def seed(settings: Settings, timeline: dict[str, Any] | None = None,
-         progress: Callable[[str], None] = log.info) -> dict[str, int]:
-    """Publish ``timeline`` step by step on a local site and run the pipeline after each step."""
+         progress: Callable[[str], None] = log.info, site: DemoSite | None = None) -> dict[str, int]:
+    """Publish ``timeline`` step by step on a local site and run the pipeline after each step.
+
+    The site is started (and stopped) here unless the caller passes one it keeps running.
+    """
     from storage import queries
     from storage.db import migrate, session_scope
     from tasks.runtime import build_runtime
@@ -118,7 +150,8 @@ def seed(settings: Settings, timeline: dict[str, Any] | None = None,
     timeline = timeline or load_timeline()
     migrate(settings.database_url_value)
     rt = build_runtime(settings)
-    site = DemoSite().start()
+    own = site is None
+    site = site or DemoSite().start()
     totals: dict[str, int] = {"steps": 0, "articles": 0, "alerts": 0}
     try:
         published: dict[str, list[dict[str, Any]]] = {key: [] for key in timeline["sources"]}
@@ -141,5 +174,6 @@ def seed(settings: Settings, timeline: dict[str, Any] | None = None,
             progress(f"step {number}/{len(timeline['steps'])}: {counts.get('articles', 0)} article(s) analysed, "
                      f"{counts.get('alerts', 0)} alert(s)")
     finally:
-        site.stop()
+        if own:
+            site.stop()
     return totals

@@ -12,7 +12,7 @@ from storage.db import session_scope
 from storage.models import Article, Delivery, Heartbeat, utcnow
 from worker.config import Settings
 
-CHECKS = ("database", "broker", "beat", "tasks", "backlog")
+CHECKS = ("database", "broker", "beat", "tasks", "backlog", "notify")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,12 @@ class Check:
 
 
 def check_database(settings: Settings) -> Check:
+    from storage.location import database_exists, describe
+
     try:
+        if not database_exists(settings.database_url_value):  # never create one here
+            return Check("database", False, f"no database at {describe(settings.database_url_value)}; "
+                                            "run `remon init`")
         with session_scope(settings.database_url_value) as session:
             session.execute(text("SELECT 1"))
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -77,12 +82,23 @@ def check_backlog(settings: Settings) -> Check:
     return Check("backlog", True, f"{pending} articles pending, {due} deliveries due, {failed} failed")
 
 
+def check_notify(settings: Settings) -> Check:
+    """Every channel in REMON_NOTIFY_URLS is one apprise can send to (nothing is sent)."""
+    from remon.checks import channel_problems
+
+    channels = settings.channels()
+    problems = channel_problems(channels)
+    if problems:
+        return Check("notify", False, "REMON_NOTIFY_URLS: " + "; ".join(problems))
+    return Check("notify", True, f"{len(channels)} channel(s) accepted" if channels else "no channel configured")
+
+
 def run_checks(settings: Settings, names: list[str]) -> list[Check]:
     funcs = {"database": check_database, "broker": check_broker, "beat": check_beat,
-             "tasks": check_tasks, "backlog": check_backlog}
+             "tasks": check_tasks, "backlog": check_backlog, "notify": check_notify}
     out: list[Check] = []
     for name in names:
-        if name != "database" and name != "broker" and out and not out[0].ok and out[0].name == "database":
+        if name not in ("database", "broker", "notify") and out and not out[0].ok and out[0].name == "database":
             out.append(Check(name, False, "database unreachable"))
             continue
         out.append(funcs[name](settings))

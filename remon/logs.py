@@ -84,8 +84,10 @@ def setup_logging(settings: Settings) -> None:
     handler.setFormatter(JsonFormatter() if settings.log_json else
                          logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     urls = [c.url.get_secret_value() for c in settings.channels()]
-    passwords = [p for u in (settings.database_url, settings.broker_url) if u is not None
-                 for p in [urlsplit(u.get_secret_value()).password] if p]
+    passwords = [p for u in (settings.database_url_value, settings.broker_url_value)
+                 for p in [urlsplit(u).password] if p]
+    if settings.database_password is not None and settings.database_password.get_secret_value():
+        passwords.append(settings.database_password.get_secret_value())
     tokens = [settings.web_token.get_secret_value()] if settings.web_token is not None else []
     handler.addFilter(MaskSecrets(urls, passwords, tokens))
     root.addHandler(handler)

@@ -23,7 +23,11 @@ def stance_json(row: Stance) -> dict[str, Any]:
 
 
 def claim_json(row: Claim) -> dict[str, Any]:
-    return {"id": row.id, "article_id": row.article_id, "speaker": row.speaker, "text": row.text,
+    """A claim; ``speaker`` in one form, the label ("China", "Analysts"), ``speaker_key`` as extracted."""
+    from worker.alert.render import speaker_label
+
+    return {"id": row.id, "article_id": row.article_id, "speaker": speaker_label(row.speaker),
+            "speaker_key": row.speaker, "text": row.text,
             "fingerprint": row.fingerprint, "sentence": row.sentence, "published": iso(row.published_at)}
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -22,6 +22,7 @@ from storage.models import Alert, Appearance, Article, Claim, Delivery, Source, 
 from storage.read import claim_json, stance_json, statistic_json
 from storage.search import match_clause
 from storage.views import alert_json, article_json, iso, source_json
+from worker.alert.render import speaker_label
 
 EXPORTS = ("articles", "statistics", "stances", "claims")
 
@@ -66,7 +67,9 @@ def list_articles(session: Session, flt: ArticleFilter) -> tuple[list[dict[str, 
     if flt.source_id is not None:
         stmt = stmt.where(Article.source_id == flt.source_id)
     if flt.language:
-        stmt = stmt.where(Article.language == flt.language)
+        # "zh" is every Chinese script the detector names (zh-Hans, zh-Hant); "zh-Hant" only itself
+        stmt = stmt.where(or_(col(Article.language) == flt.language,
+                              col(Article.language).like(f"{flt.language}-%")))
     if flt.since:
         stmt = stmt.where(col(Article.published_at) >= _start(flt.since))
     if flt.until:
@@ -211,33 +214,26 @@ def _differ(a: float, b: float, unit: str) -> bool:
     return abs(a - b) > 0.02 * max(abs(a), abs(b), 1e-9)
 
 
-def metric_series(session: Session, *, metric: str, since: date | None = None,
-                  until: date | None = None, limit: int = 5000) -> dict[str, Any]:
-    """A metric's values in time order, each with its article, and the conflicts among them.
-
-    Two values conflict when different sources give different values for the same period (the
-    statistic's own period, else its month of publication).
-    """
-    stmt = select(Statistic, Article).join(Article, col(Article.id) == Statistic.article_id).where(
-        Statistic.metric_key == metric)
+def _metric_filter(stmt: Any, metric: str, since: date | None, until: date | None) -> Any:
+    stmt = stmt.where(Statistic.metric_key == metric)
     if since:
         stmt = stmt.where(col(Statistic.published_at) >= _start(since))
     if until:
         stmt = stmt.where(col(Statistic.published_at) < _end(until))
-    rows = session.exec(stmt.order_by(col(Statistic.published_at), col(Statistic.id)).limit(limit)).all()
-    names = _source_names(session, {a.source_id for _, a in rows})
-    points: list[dict[str, Any]] = []
-    groups: dict[str, list[int]] = defaultdict(list)
-    for stat, article in rows:
-        point = statistic_json(stat)
-        point.update(article_title=article.title, article_url=article.url,
-                     source_id=article.source_id, source=names.get(article.source_id or 0),
-                     period_key=_period(stat), conflict=False)
-        groups[point["period_key"]].append(len(points))
-        points.append(point)
+    return stmt
+
+
+def _mark_conflicts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flag (``conflict``) the values that different sources give differently for the same period, and
+    list those periods. Two values conflict when different sources give different values for the
+    same period (the statistic's own period, else its month of publication)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for point in points:
+        groups[point["period_key"]].append(point)
     conflicts = []
-    for period, idxs in groups.items():
-        group = [points[i] for i in idxs]
+    for period, group in groups.items():
+        if len(group) < 2 or len({p["source_id"] for p in group}) < 2:
+            continue
         clash = any(p["source_id"] != q["source_id"] and _differ(p["value"], q["value"], p["unit"])
                     for p in group for q in group)
         if clash:
@@ -246,7 +242,60 @@ def metric_series(session: Session, *, metric: str, since: date | None = None,
             conflicts.append({"period": period, "values": [
                 {"value": p["value"], "unit": p["unit"], "source": p["source"], "article_id": p["article_id"]}
                 for p in group]})
-    return {"metric_key": metric, "points": points, "conflicts": conflicts}
+    return conflicts
+
+
+def metric_series(session: Session, *, metric: str, since: date | None = None,
+                  until: date | None = None, limit: int = 5000) -> dict[str, Any]:
+    """A metric's values in time order, each with its article, and the conflicts among them."""
+    stmt = _metric_filter(select(Statistic, Article).join(Article, col(Article.id) == Statistic.article_id),
+                          metric, since, until)
+    rows = session.exec(stmt.order_by(col(Statistic.published_at), col(Statistic.id)).limit(limit)).all()
+    names = _source_names(session, {a.source_id for _, a in rows})
+    points: list[dict[str, Any]] = []
+    for stat, article in rows:
+        point = statistic_json(stat)
+        point.update(article_title=article.title, article_url=article.url,
+                     source_id=article.source_id, source=names.get(article.source_id or 0),
+                     period_key=_period(stat), conflict=False)
+        points.append(point)
+    return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
+
+
+def metric_overview(session: Session, *, metric: str, since: date | None = None,
+                    until: date | None = None) -> dict[str, Any]:
+    """Every value of a metric in time order, light (no sentence, no title), for its chart, and the
+    conflicts among all of them: 100,000 values load in well under a second."""
+    stmt = _metric_filter(sa_select(col(Statistic.id), col(Statistic.value), col(Statistic.unit),
+                                    col(Statistic.published_at), col(Statistic.period), col(Statistic.article_id),
+                                    col(Article.source_id))
+                          .join(Article, col(Article.id) == Statistic.article_id), metric, since, until)
+    rows = session.execute(stmt.order_by(col(Statistic.published_at), col(Statistic.id))).all()
+    names = _source_names(session, {r[6] for r in rows})
+    points = []
+    for sid, value, unit, published, period, article_id, source_id in rows:
+        when = _aware(published)
+        points.append({"id": sid, "value": value, "unit": unit, "published": iso(when), "article_id": article_id,
+                       "source_id": source_id, "source": names.get(source_id or 0),
+                       "period_key": period or (when.strftime("%Y-%m") if when else "undated"), "conflict": False})
+    return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
+
+
+def metric_rows(session: Session, *, metric: str, since: date | None = None, until: date | None = None,
+                limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], bool]:
+    """A page of a metric's values, newest first, with article, source and evidence (the chart's table)."""
+    stmt = _metric_filter(select(Statistic, Article).join(Article, col(Article.id) == Statistic.article_id),
+                          metric, since, until)
+    rows = session.exec(stmt.order_by(col(Statistic.published_at).desc(), col(Statistic.id).desc())
+                        .offset(offset).limit(limit + 1)).all()
+    names = _source_names(session, {a.source_id for _, a in rows})
+    out = []
+    for stat, article in rows[:limit]:
+        row = statistic_json(stat)
+        row.update(article_title=article.title, article_url=article.url, source_id=article.source_id,
+                   source=names.get(article.source_id or 0), period_key=_period(stat))
+        out.append(row)
+    return out, len(rows) > limit
 
 
 # ----------------------------------------------------------------------------- stances / actors
@@ -311,7 +360,8 @@ def claims_summary(session: Session, *, limit: int = 50, offset: int = 0) -> tup
     for fingerprint, when, articles, sources, first_id in rows:
         claim = firsts.get(first_id)
         out.append({"fingerprint": fingerprint, "first_seen": iso(_aware(when)), "articles": int(articles),
-                    "sources": max(int(sources), 1), "speaker": claim.speaker if claim else None,
+                    "sources": max(int(sources), 1), "speaker": speaker_label(claim.speaker) if claim else None,
+                    "speaker_key": claim.speaker if claim else None,
                     "text": claim.text if claim else "", "first_article_id": claim.article_id if claim else None})
     return out, has_more
 

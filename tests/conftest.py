@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,11 +13,29 @@ from tests.servers import SHARED, JsonReceiver, RedisServer, Site, SmtpServer, f
 pytest_plugins = ["tests.reliability_report"]  # the `record` fixture: rows of docs/reliability.md
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
-    if not SHARED.exists():
-        pytest.skip("../shared is not present")
+    """``../shared`` beside the checkout (gold sets, timelines, feed corpora): every test that reads it
+    asks for this fixture, so without it those tests skip with the reason instead of failing."""
+    if not SHARED.is_dir():
+        pytest.skip(f"needs the shared data at {SHARED} (../shared beside the checkout), which is not there")
     return SHARED
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's, driven by Playwright), one per test module."""
+    import os
+
+    exe = os.environ.get("REMON_TEST_CHROMIUM") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        pytest.skip("chromium is not installed (scripts/test-services.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
 
 
 @pytest.fixture

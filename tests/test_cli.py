@@ -73,6 +73,7 @@ def test_missing_watch_file_and_secret_file(tmp_path: Path) -> None:
 
 def test_sources_add_list_remove_and_errors(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
+    run_remon(env, "init")
     assert run_remon(env, "sources", "add", "ftp://x.example/feed", check=False).returncode == 2
     run_remon(env, "sources", "add", "http://127.0.0.1:9/feed.xml", "--name", "local", "--interval", "120")
     again = run_remon(env, "sources", "add", "http://127.0.0.1:9/feed.xml")
@@ -87,6 +88,7 @@ def test_sources_add_list_remove_and_errors(tmp_path: Path) -> None:
 def test_failing_source_is_recorded_and_json_logs_carry_ids(tmp_path: Path, site: Site) -> None:
     env = remon_env(tmp_path, REMON_LOG_JSON="true")
     site.pages["/feed.xml"] = ("application/rss+xml", rss([{"title": "t", "link": f"{site.base}/missing.html"}]))
+    run_remon(env, "init")
     run_remon(env, "sources", "add", f"{site.base}/feed.xml")
     run_remon(env, "sources", "add", f"http://127.0.0.1:{free_port()}/down.xml")
     proc = run_remon(env, "poll", "--once")

@@ -257,13 +257,10 @@ def test_source_health(failures: int, alerted: bool, ok: bool, expected: str | N
 
 # ----------------------------------------------------------------------------- the dev timeline
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
-
-
-def _gold() -> dict[str, dict[str, object]]:
+def _gold(evals: Path) -> dict[str, dict[str, object]]:
     rows: dict[str, dict[str, object]] = {}
     for name in ("dev.jsonl", "bulletins_dev.jsonl"):
-        for line in (SHARED / name).read_text(encoding="utf-8").splitlines():
+        for line in (evals / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 rows[row["id"]] = row
@@ -280,10 +277,10 @@ def _analysis_from_gold(row: dict[str, object]) -> Analysis:
                     stances=stances)
 
 
-@pytest.mark.skipif(not (SHARED / "timeline-dev" / "timeline.json").exists(), reason="../shared not present")
-def test_dev_timeline_replay() -> None:
-    timeline = json.loads((SHARED / "timeline-dev" / "timeline.json").read_text(encoding="utf-8"))
-    gold = _gold()
+def test_dev_timeline_replay(shared: Path) -> None:
+    evals = shared / "eval"
+    timeline = json.loads((evals / "timeline-dev" / "timeline.json").read_text(encoding="utf-8"))
+    gold = _gold(evals)
     state = DetectorState()
     seen: dict[str, int] = {}
     for n, step in enumerate(timeline["steps"], start=1):

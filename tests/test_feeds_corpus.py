@@ -22,8 +22,6 @@ from worker.errors import RemonError
 from worker.fetch.client import FetchOptions, fetch
 from worker.sources.feeds import parse_feed
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
-ROOTS = (SHARED / "feedparser-fixtures", SHARED / "real-feeds")
 GOLDEN = Path(__file__).parent / "golden" / "feed_corpus_outcomes.json"
 NOT_FEEDS = {"LICENSE", "LOCAL_NOTES.md", "README.upstream.rst", "UPSTREAM_COMMIT", "SOURCES.md",
              "LICENSE-MIT"}
@@ -40,8 +38,10 @@ REAL_COUNTS = {
 }
 
 
-def corpus() -> list[Path]:
-    return [p for root in ROOTS for p in sorted(root.rglob("*")) if p.is_file() and p.name not in NOT_FEEDS]
+def corpus(datasets: Path) -> list[Path]:
+    """Every feed file of the two corpora under ``../shared/datasets``."""
+    roots = (datasets / "feedparser-fixtures", datasets / "real-feeds")
+    return [p for root in roots for p in sorted(root.rglob("*")) if p.is_file() and p.name not in NOT_FEEDS]
 
 
 def fixture_headers(path: Path, body: bytes) -> dict[str, str]:
@@ -65,14 +65,15 @@ def outcome(url: str) -> str:
 
 
 @pytest.mark.slow
-def test_every_corpus_feed_has_its_expected_outcome(http_server: TestServer) -> None:
-    files = corpus()
+def test_every_corpus_feed_has_its_expected_outcome(http_server: TestServer, shared: Path) -> None:
+    datasets = shared / "datasets"
+    files = corpus(datasets)
     assert len(files) > 2000
     got: dict[str, str] = {}
     for i, path in enumerate(files):
         body = path.read_bytes()
         url = http_server.add(f"/{i}/{path.name}", Canned(headers=fixture_headers(path, body), body=body))
-        got[path.relative_to(SHARED).as_posix()] = outcome(url)  # any other exception fails the test
+        got[path.relative_to(datasets).as_posix()] = outcome(url)  # any other exception fails the test
 
     summary = collections.Counter(v.split(":")[0] if v.startswith("entries") else v for v in got.values())
     with_entries = sum(1 for v in got.values() if v.startswith("entries") and not v.startswith("entries:0"))

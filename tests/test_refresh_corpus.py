@@ -21,16 +21,16 @@ from storage.models import Appearance, Source
 from tasks.runtime import build_runtime
 from tasks.steps import refresh_source
 from tests.httpserver import Canned, TestServer, http_server  # noqa: F401
-from tests.test_feeds_corpus import GOLDEN, SHARED, corpus, fixture_headers
+from tests.test_feeds_corpus import GOLDEN, corpus, fixture_headers
 from worker.config import load_settings
 
 pytestmark = [pytest.mark.slow]
 
 
-def test_every_corpus_feed_through_refresh_source(http_server: TestServer, tmp_path: Path) -> None:
-    files = corpus()
-    if not files:
-        pytest.skip("../shared/datasets is not present")
+def test_every_corpus_feed_through_refresh_source(http_server: TestServer, tmp_path: Path, shared: Path) -> None:
+    datasets = shared / "datasets"
+    files = corpus(datasets)
+    assert len(files) > 2000
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
     settings = load_settings(data_dir=tmp_path, allow_private_networks=True)
     rt = build_runtime(settings)
@@ -41,7 +41,7 @@ def test_every_corpus_feed_through_refresh_source(http_server: TestServer, tmp_p
             body = path.read_bytes()
             url = http_server.add(f"/{i}/{path.name}", Canned(headers=fixture_headers(path, body), body=body))
             source, _ = queries.add_source(session, url=url)
-            ids[path.relative_to(SHARED).as_posix()] = source.id or 0
+            ids[path.relative_to(datasets).as_posix()] = source.id or 0
     for source_id in ids.values():
         refresh_source(rt, source_id)  # any exception fails the test
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import background, free_port, remon_cmd, remon_env, run_remon, wait_port
+from tests.servers import background, free_port, remon_cmd, remon_env, run_remon, wait_for, wait_port
 
 pytestmark = [pytest.mark.slow]
 
@@ -74,7 +74,9 @@ def test_demo_serves_the_app(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     with background(remon_cmd("demo", "--dir", str(tmp_path / "demo"), "--port", str(port), "--no-open"), env,
                     tmp_path / "demo.log"):
-        wait_port(port, 120)
+        wait_port(port, 120)  # bound first, served once the timeline is loaded:
+        wait_for(lambda: "the review app is at" in (tmp_path / "demo.log").read_text(), timeout=120,
+                 what="the demo to load")
         summary = httpx.get(f"http://127.0.0.1:{port}/api/summary", timeout=10).json()
         assert summary["counts"]["articles"] == 6
         kinds = {a["kind"] for a in summary["latest_alerts"]} | set(summary["week"]["by_kind"])

@@ -17,7 +17,13 @@ from worker.sources.listing import parse_listing
 from worker.sources.search import search_feed_url, unwrap_redirect
 from worker.types import FeedEntry
 
-ARTICLES = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "timeline-dev" / "articles"
+
+@pytest.fixture
+def articles(shared: Path) -> Path:
+    """The dev timeline's article pages in ../shared."""
+    return shared / "eval" / "timeline-dev" / "articles"
+
+
 PARAGRAPH = ("China's commerce ministry said on Thursday that exports of seven medium and heavy rare earth "
              "elements, including samarium, gadolinium, terbium and dysprosium, will require licences. ")
 
@@ -25,8 +31,8 @@ PARAGRAPH = ("China's commerce ministry said on Thursday that exports of seven m
 # ----------------------------------------------------------------------------- article
 
 
-def test_timeline_article_extracted_without_boilerplate() -> None:
-    html = (ARTICLES / "01-p009.html").read_text(encoding="utf-8")
+def test_timeline_article_extracted_without_boilerplate(articles: Path) -> None:
+    html = (articles / "01-p009.html").read_text(encoding="utf-8")
     page = extract_page(html, url="https://dailynews.example/articles/01-p009.html")
     assert page.extractor == "trafilatura"
     assert page.title and page.title.startswith("Separating and Refining Rare Earths")
@@ -38,8 +44,8 @@ def test_timeline_article_extracted_without_boilerplate() -> None:
     assert page.language == "en"
 
 
-def test_chinese_article_language_and_text() -> None:
-    html = (ARTICLES / "05-p081.html").read_text(encoding="utf-8")
+def test_chinese_article_language_and_text(articles: Path) -> None:
+    html = (articles / "05-p081.html").read_text(encoding="utf-8")
     page = extract_page(html, url="https://example.hk/05")
     assert page.language is not None and page.language.startswith("zh")
     assert "鎵、鍺" in page.text
@@ -102,8 +108,8 @@ def test_clean_url(url: str, expected: str) -> None:
     assert clean_url(url) == expected
 
 
-def test_canonical_link_honoured_and_resolved() -> None:
-    html = (ARTICLES / "01-p009.html").read_text(encoding="utf-8")  # rel=canonical is relative
+def test_canonical_link_honoured_and_resolved(articles: Path) -> None:
+    html = (articles / "01-p009.html").read_text(encoding="utf-8")  # rel=canonical is relative
     assert canonical_url("https://dailynews.example/x/y?utm_source=a", html) == \
         "https://dailynews.example/articles/01-p009.html"
     tagged = '<link rel="canonical" href="https://a.example/story?utm_campaign=x#top">'

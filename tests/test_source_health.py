@@ -16,6 +16,7 @@ def test_failing_then_recovered_once_each(tmp_path: Path, site: Site, json_recei
     watch = tmp_path / "watch.yaml"
     watch.write_text("thresholds: {failing_after: 3}\n")
     env = remon_env(tmp_path, REMON_CONFIG=str(watch), REMON_NOTIFY_URLS=json_receiver.url())
+    run_remon(env, "init")
     run_remon(env, "sources", "add", f"{site.base}/feed.xml", "--name", "flaky wire")  # 404 for now
 
     def health_alerts() -> list[dict]:
@@ -23,7 +24,8 @@ def test_failing_then_recovered_once_each(tmp_path: Path, site: Site, json_recei
         return [a for a in alerts if a["kind"].startswith("source_")]
 
     for attempt in range(1, 6):
-        run_remon(env, "poll", "--once")
+        polled = run_remon(env, "poll", "--once", check=False)  # its only source failed: exit 1
+        assert polled.returncode == 1 and "1 failed (fetch.http_status)" in polled.stdout
         source = json.loads(run_remon(env, "sources", "list", "--format", "json").stdout)[0]
         assert source["error_count"] == attempt and source["error_code"] == "fetch.http_status"
         assert [a["kind"] for a in health_alerts()] == (["source_failing"] if attempt >= 3 else [])

@@ -38,19 +38,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     assert reviewdata.SECRET not in (tmp / "web.log").read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = os.environ.get("REMON_TEST_CHROMIUM") or "/usr/bin/chromium"
-    if not Path(exe).exists():
-        pytest.skip("chromium is not installed (scripts/test-services.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from worker.errors import ConfigError
 
-SECRET_FIELDS = ("database_url", "broker_url", "notify_urls", "web_token")
+SECRET_FIELDS = ("database_url", "database_password", "broker_url", "notify_urls", "web_token")
 DEFAULT_USER_AGENT = "remon/0.1 (+https://github.com/remon-project/remon; export-control monitor)"
 
 
@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = Field(
         None, description="SQLAlchemy URL; default sqlite:///<data_dir>/remon.db. Secret (_FILE)."
     )
+    database_password: SecretStr | None = Field(
+        None, description="Password for REMON_DATABASE_URL when the URL carries none (a compose or "
+        "Kubernetes secret file: REMON_DATABASE_PASSWORD_FILE). Secret (_FILE).")
     broker_url: SecretStr | None = Field(
         None, description="Celery broker; default sqla+sqlite:///<data_dir>/broker.db. Secret (_FILE)."
     )
@@ -76,7 +79,7 @@ class Settings(BaseSettings):
     @property
     def database_url_value(self) -> str:
         if self.database_url and self.database_url.get_secret_value():
-            return self.database_url.get_secret_value()
+            return with_password(self.database_url.get_secret_value(), self.database_password)
         return f"sqlite:///{(self.data_dir / 'remon.db').as_posix()}"
 
     @property
@@ -94,6 +97,21 @@ class Settings(BaseSettings):
 
     def watch(self) -> WatchConfig:
         return load_watch_file(self.config) if self.config else WatchConfig()
+
+
+def with_password(url: str, password: SecretStr | None) -> str:
+    """``url`` with ``password`` in its user-info, when the URL names a user and no password of its own
+    (``postgresql://remon@postgres/remon`` + a secret file): the password never sits in the URL setting."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    secret = password.get_secret_value() if password is not None else ""
+    parts = urlsplit(url)
+    if not secret or "@" not in parts.netloc:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    if ":" in userinfo or not userinfo:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{userinfo}:{quote(secret, safe='')}@{hostport}"))
 
 
 class Channel(BaseModel):

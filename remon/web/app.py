@@ -22,7 +22,7 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from remon.ops import ops_router
-from remon.web.charts import unit_label
+from remon.web.charts import conflict_summary, format_number, unit_label
 from storage.db import session_scope
 from worker.config import Settings
 
@@ -31,10 +31,6 @@ log = logging.getLogger("remon.web")
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
-# Swagger UI is one page of script from a CDN: allowed there only.
-DOCS_CSP = ("default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 class Web:
@@ -46,6 +42,8 @@ class Web:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.autoescape = True
         self.templates.env.filters["unit"] = unit_label
+        self.templates.env.filters["number"] = format_number
+        self.templates.env.filters["by_source"] = conflict_summary
         self.templates.env.globals["nav"] = [
             ("/", "Dashboard"), ("/articles", "Articles"), ("/numbers", "Numbers"), ("/actors", "Actors"),
             ("/claims", "Claims"), ("/alerts", "Alerts"), ("/sources", "Sources"), ("/api/docs", "API")]
@@ -63,17 +61,17 @@ class Web:
 
 
 def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
-    from remon.web import api, pages
+    from remon.web import api, docs, pages
 
     web = Web(db_url, settings)
     app = FastAPI(title="remon", description="Review what remon found: articles, numbers, stances, claims, alerts.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")  # docs: remon.web.docs
     app.state.web = web
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/api/docs" else CSP
+        response.headers["Content-Security-Policy"] = docs.docs_csp(request) if request.url.path == "/api/docs" else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -106,6 +104,7 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if settings is not None:
         app.include_router(ops_router(settings))
+    app.include_router(docs.router(web))
     app.include_router(api.router(web))
     app.include_router(pages.router(web))
     return app

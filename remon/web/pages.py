@@ -6,7 +6,7 @@ No ``from __future__ import annotations`` here: FastAPI resolves the route signa
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +17,7 @@ from storage import review
 from storage.read import article_detail
 
 PAGE = 50
+SERIES_PAGE = 100  # values per page of a metric's table (the chart shows them all)
 
 
 def _opt_int(value: str | None) -> int | None:
@@ -75,12 +76,22 @@ def router(web: Any) -> APIRouter:
         return render(request, "metrics.html", metrics=review.metric_keys(db))
 
     @r.get("/numbers/{metric:path}", response_class=HTMLResponse)
-    def metric(request: Request, db: Db, metric: str, since: str | None = None,
-               until: str | None = None) -> HTMLResponse:
-        series = review.metric_series(db, metric=metric, since=_opt_date(since), until=_opt_date(until))
+    def metric(request: Request, db: Db, metric: str, since: str | None = None, until: str | None = None,
+               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
+        first, last = _opt_date(since), _opt_date(until)
+        series = review.metric_overview(db, metric=metric, since=first, until=last)
         if not series["points"] and not since and not until:
             raise HTTPException(404, f"no metric {metric}")
-        return render(request, "metric.html", s=series, chart=charts.build(series["points"]))
+        rows, more = review.metric_rows(db, metric=metric, since=first, until=last, limit=SERIES_PAGE,
+                                        offset=(page - 1) * SERIES_PAGE)
+        conflicting = {p["id"] for p in series["points"] if p["conflict"]}
+        for row in rows:
+            row["conflict"] = row["id"] in conflicting
+        params = {k: v for k, v in {"since": since, "until": until}.items() if v}
+        base = f"/numbers/{quote(metric)}?"
+        return render(request, "metric.html", s=series, chart=charts.build(series["points"]), rows=rows, page=page,
+                      prev_url=base + urlencode({**params, "page": page - 1}) if page > 1 else None,
+                      next_url=base + urlencode({**params, "page": page + 1}) if more else None)
 
     @r.get("/actors", response_class=HTMLResponse)
     def actors(request: Request, db: Db) -> HTMLResponse:

@@ -8,6 +8,7 @@ every plugin, and the send runs against a hard deadline, so a dead target cannot
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -59,6 +60,7 @@ class _MaskingFilter(logging.Filter):
         super().__init__()
         self.secrets = secrets
         self.lines: list[str] = []
+        self.quiet = False  # keep the records to ourselves (a check that reports them in its own words)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -72,7 +74,7 @@ class _MaskingFilter(logging.Filter):
             record.exc_info = None
         if record.levelno >= logging.WARNING and record.name == "apprise":
             self.lines.append(masked)
-        return True
+        return not self.quiet
 
 
 def _plugins(notifier: apprise.Apprise) -> list[Any]:
@@ -85,6 +87,38 @@ def _format_of(plugin: Any) -> Format:
     if isinstance(value, (tuple, list)):
         value = value[0]
     return _FORMATS.get(str(getattr(value, "value", value)).lower(), "text")
+
+
+@functools.cache
+def _known_schemes() -> frozenset[str]:
+    found: set[str] = set()
+    for schema in apprise.Apprise().details().get("schemas", []):
+        for key in ("protocols", "secure_protocols"):
+            value = schema.get(key) or ()
+            found.update([value] if isinstance(value, str) else value)
+    return frozenset(s.lower() for s in found)
+
+
+def _reason(url: str, lines: list[str]) -> str:
+    """apprise's own words for a refusal, without its "Could not load …" echo of the URL."""
+    scheme = url.partition("://")[0].lower()
+    if scheme not in _known_schemes():
+        return f"no notification service is called {scheme!r} (apprise's schemes: mailto, json, slack, tgram, …)"
+    said = [" ".join(line.replace("~", "").split()) for line in lines]
+    useful = [line for line in said if line and not line.startswith(("Could not load", "Unparseable URL"))]
+    return "; ".join(dict.fromkeys(useful)) or "apprise cannot read this URL"
+
+
+def channel_problem(channel: Channel) -> str | None:
+    """Why apprise refuses this channel's URL ("Invalid From email specified: …", an unknown
+    scheme), or None when it accepts it. Nothing is sent; secrets are masked."""
+    secret = channel.url.get_secret_value()
+    with _masked_apprise_logs([secret]) as captured:
+        captured.quiet = True
+        accepted = apprise.Apprise().add(secret)
+    if accepted:
+        return None
+    return mask_text(_reason(secret, captured.lines), [secret])
 
 
 def channel_format(channel: Channel) -> Format:
@@ -140,7 +174,7 @@ def send(channel: Channel, title: str, body: str, *, body_format: Format = "text
             try:
                 notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
                 if not notifier.add(secret):
-                    outcome["error"] = f"apprise does not understand the URL {channel.label}"
+                    outcome["error"] = f"apprise refuses the URL {channel.label}: {_reason(secret, captured.lines)}"
                     return
                 for plugin in _plugins(notifier):
                     plugin.socket_connect_timeout = timeout

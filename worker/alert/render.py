@@ -78,6 +78,24 @@ def label(group: str, key: str | None) -> str:
     return labels().get(group, {}).get(key, key.replace("_", " "))
 
 
+def speaker_label(speaker: str | None) -> str | None:
+    """A claim's speaker in one form, the label: an actor key reads as its label ("china" → "China",
+    "acea" → "ACEA", from labels.yaml or the vocabulary's first English name); a name the text
+    wrote ("Analysts", "Barclays") stays as written."""
+    if not speaker:
+        return speaker
+    known = labels().get("actors", {})
+    if speaker in known:
+        return known[speaker]
+    from worker.extract.vocab import load_vocabulary
+
+    aliases = load_vocabulary().actors.get(speaker)
+    if not aliases:
+        return speaker
+    latin = [a for a in aliases if a.isascii()]
+    return (latin or aliases)[0]
+
+
 def _num(v: float) -> str:
     if float(v).is_integer():
         return f"{v:,.0f}"
