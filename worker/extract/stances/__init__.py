@@ -130,7 +130,7 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
     cue_text = sent[hit.start:hit.end]
     if verdict.position is None:
         if trace is not None:
-            trace.append((hit.cue.position, cue_text, verdict.reason, here.text))
+            trace.append((hit.cue.position, cue_text, f"{verdict.reason} [{hit.cue.name}]", here.text))
         return
     position = verdict.position
     # another government's control positions need a mineral in the cue's own clause
@@ -162,7 +162,7 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
             if hit.cue.nominal and actor not in roles.controllers:
                 final = None
             if trace is not None:
-                trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value})", here.text))
+                trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value}) [{hit.cue.name}]", here.text))
             if final is not None:
                 reading.add(actor, final, value, here.text, here.n)
 

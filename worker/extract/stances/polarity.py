@@ -77,6 +77,10 @@ class Polarity:
     offer: re.Pattern[str]
     alternative: re.Pattern[str]
     demand_positions: frozenset[str]
+    other_topic_before: re.Pattern[str]
+    other_topic_after: re.Pattern[str]
+    talks_ended_before: re.Pattern[str]
+    talks_ended_after: re.Pattern[str]
 
 
 def build_polarity(raw: Mapping[str, Any]) -> Polarity:
@@ -110,6 +114,10 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         offer=union(by_lang(raw.get("offer"))),
         alternative=union(by_lang(raw.get("alternative"))),
         demand_positions=frozenset(raw.get("demand_positions") or ()),
+        other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),
+        other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
+        talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
+        talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
     )
 
 
@@ -297,6 +305,30 @@ def _topic_of_talks(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) ->
     return None
 
 
+def _other_topic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """Talks or a deal named for another topic ("trade talks", "a tariff truce", "talks on air
+    routes", "经贸谈判") in a sentence that names neither the controls nor a mineral are about
+    that topic, not the controls."""
+    if position != "negotiate" or f.has_control or f.has_mineral:
+        return None
+    before = f.sent[clause_start(f.sent, hit.start):hit.start]
+    if pol.other_topic_before.search(before) or pol.other_topic_after.match(f.sent, hit.end):
+        return Verdict(None, "other topic")
+    return None
+
+
+def _talks_ended(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """Breaking off, suspending or walking out of talks ("broke off talks", "谈判破裂") is no
+    negotiating."""
+    if position != "negotiate":
+        return None
+    before = f.sent[clause_start(f.sent, hit.start):hit.start]
+    after = f.sent[hit.end:clause_end(f.sent, hit.end)]
+    if pol.talks_ended_before.search(before) or pol.talks_ended_after.match(after):
+        return Verdict(None, "talks ended")
+    return None
+
+
 def _negation_after(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     if position in pol.negation_after_positions and pol.negation_after.search(f.sent, hit.end):
         return Verdict(None, "negated after")
@@ -319,6 +351,8 @@ RULES: dict[str, _Check] = {
     "intent": _intent,
     "topic_of_talks": _topic_of_talks,
     "negation_after": _negation_after,
+    "other_topic": _other_topic,
+    "talks_ended": _talks_ended,
 }
 """The checks by name; ``polarity.yaml``'s ``order`` says in which order they run."""
 
