@@ -58,3 +58,52 @@ NEGOTIATE: list[Case] = [
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), NEGOTIATE, ids=_ids(NEGOTIATE))
 def test_negotiate(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
     _check(name, text, expected, absent)
+
+
+# ----------------------------------------------------------------------------- implicit holders of controls
+
+CONTROLLER: list[Case] = [
+    # a control stance the text leaves implicit belongs to the controller the text is about
+    ("congo-is-the-controller",
+     "Congo extended its ban on cobalt exports by three months. China imports most of the cobalt it refines. "
+     "The export ban has been extended again.",
+     {("drc", "tighten")}, {("china", "tighten")}),
+    ("china-by-default", "China produces most of the world's gallium. Export licences are now required for gallium exports.",
+     {("china", "tighten")}, set()),
+    ("zh-china-by-default", "中国是全球最大的锑生产国。自9月起，锑出口须申请许可证。", {("china", "tighten")}, set()),
+    # a bare mention of controls with no owner states nobody's position
+    ("controls-around-the-world",
+     "China refines most of the world's cobalt. Export controls on critical minerals are multiplying around the world.",
+     set(), {("china", "tighten")}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), CONTROLLER, ids=_ids(CONTROLLER))
+def test_controller(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)
+
+
+# ----------------------------------------------------------------------------- definite descriptions
+
+ANAPHORA: list[Case] = [
+    ("the-country", "China produces 60% of the world's germanium. Last year the country brought in controls on germanium exports.",
+     {("china", "tighten")}, set()),
+    # a lede that names "the business lobby" only later
+    ("the-lobby-named-later",
+     "The business lobby warned on Wednesday of shortages of rare earth magnets. "
+     "Many members are still waiting for export licences, the German association VDA said.",
+     {("vda", "press")}, set()),
+    ("the-chamber-named-before",
+     "The EU Chamber of Commerce in China published its position paper. The chamber asked Beijing to speed up licence approvals.",
+     {("european_union_chamber_of_commerce_in_china", "press")}, set()),
+    ("zh-the-chamber", "中国欧盟商会发布年度建议书。该商会呼吁中方加快稀土出口许可审批。",
+     {("european_union_chamber_of_commerce_in_china", "press")}, {("china", "ease")}),
+    # "the country" is a government: never a company named before it
+    ("the-country-not-a-company", "Tesla uses rare earth magnets. The country imposed export controls on magnets in April.",
+     set(), {("tesla", "tighten"), ("tesla", "press")}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), ANAPHORA, ids=_ids(ANAPHORA))
+def test_anaphora(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)

@@ -78,6 +78,9 @@ class _Reading:
 
     best: dict[tuple[str, str], Stance] = field(default_factory=dict)
     seen_in: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    # control stances whose holder the text leaves implicit: (position, value, sentence, n),
+    # given to the document's controller once every sentence is read
+    implicit: list[tuple[str, float, str, int]] = field(default_factory=list)
 
     def add(self, actor: str, position: str, value: float, sentence: str, n: int) -> None:
         key = (actor, position)
@@ -142,7 +145,15 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
     if not resolved and trace is not None:
         trace.append((position, cue_text, "no actor", here.text))
     for res in resolved:
-        if res.source == "default" and not here.controller_present:
+        if res.source == "default":
+            if hit.cue.nominal:
+                continue
+            if res.actors and permitted(res.actors[0], position, clause_mineral, roles) is not None:
+                value = conf.score(hit.cue.weight, res.source, set(verdict.flags) | here.context)
+                reading.implicit.append((position, value, here.text, here.n))
+                if trace is not None:
+                    trace.append((position, cue_text, f"(controller)->{position} via default ({value}) [{hit.cue.name}]",
+                                  here.text))
             continue
         actors = list(res.actors)
         if hit.cue.parties and "offer" not in verdict.flags and (
@@ -165,6 +176,19 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
                 trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value}) [{hit.cue.name}]", here.text))
             if final is not None:
                 reading.add(actor, final, value, here.text, here.n)
+
+
+def _document_controller(reading: _Reading, controllers: frozenset[str], fallback: str | None) -> str | None:
+    """Who holds the control stances a text leaves implicit ("Export licences are now required"):
+    the controller the text names most often as holding control positions ("Congo extended
+    its ban …"), else ``fallback`` (the default controller, when the text names it)."""
+    held: dict[str, int] = {}
+    for (actor, position), sentences in reading.seen_in.items():
+        if actor in controllers and position in ("tighten", "maintain", "ease"):
+            held[actor] = held.get(actor, 0) + len(sentences)
+    if held:
+        return max(held, key=lambda a: (held[a], a == fallback))
+    return fallback
 
 
 def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | None, model: StanceModel,
@@ -204,7 +228,12 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
         if both is None and both_index in live:
             live_pairs = [i - model.first_pair for i, _ in sentence_scope.live if i in pairs]
             both = top_two(prepared, doc_actors.actors, roles, live_pairs)
-        mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair)
+        base = sentence.start
+
+        def refer(kind: str, start: int, end: int, base: int = base) -> str | None:
+            return doc_actors.antecedent(kind, base + start, base + end, roles)
+
+        mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair, refer)
         facts = SentenceFacts(
             sent=sent, zh=zh, mention_starts=[m.start for m in mentions], hits=hits,
             has_mineral=_MINERAL in live and bool(model.topic_mineral.search(sent)),
@@ -220,6 +249,11 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
         named = [m for m in mentions if not m.implicit and len(m.actors) == 1]
         if named:
             prev_actor = named[0].actors[0]
+    controller = _document_controller(reading, roles.controllers,
+                                      roles.default_controller if controller_present else None)
+    if controller is not None:
+        for position, value, sentence_text, n in reading.implicit:
+            reading.add(controller, position, value, sentence_text, n)
     return [Stance(actor=s.actor, position=s.position,
                    confidence=conf.corroborated(s.confidence, len(reading.seen_in[k])), sentence=s.sentence)
             for k, s in reading.best.items()]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +86,7 @@ class Roles:
     both_sides: re.Pattern[str]
     pronoun: re.Pattern[str]
     implicit: tuple[tuple[str, re.Pattern[str]], ...]
+    anaphora: tuple[tuple[str, re.Pattern[str]], ...]
     controllers: frozenset[str]
     default_controller: str
     governments: frozenset[str]
@@ -139,6 +140,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         pronoun=union(by_lang(shared.get("pronouns"))),
         implicit=tuple((str(actor), union(by_lang(pats)))
                        for actor, pats in (shared.get("implicit_actors") or {}).items()),
+        anaphora=tuple((str(kind), union(by_lang(pats))) for kind, pats in (raw.get("anaphora") or {}).items()),
         controllers=frozenset(raw.get("controllers") or ()),
         default_controller=str(raw.get("default_controller") or "china"),
         governments=frozenset(raw.get("governments") or ()),
@@ -161,6 +163,21 @@ class DocumentActors:
         self.matches = vocab.actor_matcher.find(prepared, prepared=True)  # also names ignored as actors
         self.ignored = {m.key for m in self.matches} - {m.key for m in self.actors}
         self.ends = [m.end for m in self.matches]
+
+    def antecedent(self, kind: str, start: int, end: int, roles: Roles) -> str | None:
+        """What a definite description ("the country", "the chamber", "该商会") at the document's
+        ``[start, end)`` refers to: the last actor of its kind named before it; an organisation
+        may also be named only after it (a lede that identifies "the business lobby" later)."""
+        def fits(m: Match) -> bool:
+            if m.weak or m.key in roles.never or m.key in self.ignored:
+                return False
+            return (m.key in roles.governments) == (kind == "government")
+        before = [m for m in self.actors if m.end <= start and fits(m)]
+        if before:
+            return before[-1].key
+        if kind == "government":
+            return None
+        return next((m.key for m in self.actors if m.start >= end and fits(m)), None)
 
     def in_sentence(self, start: int, end: int, sent: str) -> list[Match]:
         """The actor matches of ``sent`` = the document's ``[start, end)``, offsets into ``sent``."""
@@ -209,12 +226,14 @@ def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
 
 
 def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, both: tuple[str, ...],
-                      live: frozenset[int], first_pair: int) -> list[Mention]:
+                      live: frozenset[int], first_pair: int,
+                      refer: Callable[[str, int, int], str | None] | None = None) -> list[Mention]:
     """Agent-capable mentions of ``sent``: named actors, two-actor names, "both sides", implicit actors.
 
     Places and modifiers of companies or things are left out. ``live`` holds the indices of
     the sentence filter's regexes that can match (pairs from ``first_pair``, then "both
-    sides", then the implicit actors); the others are not run.
+    sides", then the implicit actors, then the definite descriptions); the others are not
+    run. ``refer(kind, start, end)`` names what a definite description refers to.
     """
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
@@ -267,6 +286,16 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
             if free(m.start(), m.end()):
                 found.append(Mention((actor,), m.start(), m.end(), implicit=True))
                 taken.append((m.start(), m.end()))
+    if refer is not None:
+        first_anaphor = both_idx + 1 + len(roles.implicit)
+        for k, (kind, regex) in enumerate(roles.anaphora):
+            if first_anaphor + k not in live:
+                continue
+            for m in regex.finditer(sent):
+                key = refer(kind, m.start(), m.end()) if free(m.start(), m.end()) else None
+                if key is not None:
+                    found.append(Mention((key,), m.start(), m.end(), implicit=True))
+                    taken.append((m.start(), m.end()))
     found.sort(key=lambda x: x.start)
     return _merge_titles(sent, found, roles)
 
