@@ -40,7 +40,8 @@ NEGOTIATE: list[Case] = [
     ("zh-talks-on-tariffs", "中美双方就关税问题在日内瓦举行磋商。",
      set(), {("china", "negotiate"), ("united_states", "negotiate")}),
     # … but talks that name the controls or a mineral are ours, whatever else they cover
-    ("trade-talks-on-rare-earths", "Rare earth export licences topped the agenda of the trade talks between Washington and Beijing.",
+    ("trade-talks-on-rare-earths",
+     "Rare earth export licences topped the agenda of the trade talks between Washington and Beijing.",
      {("china", "negotiate"), ("united_states", "negotiate")}, set()),
     ("zh-talks-on-controls", "中美双方就稀土出口管制问题举行磋商。",
      {("china", "negotiate"), ("united_states", "negotiate")}, set()),
@@ -68,7 +69,8 @@ CONTROLLER: list[Case] = [
      "Congo extended its ban on cobalt exports by three months. China imports most of the cobalt it refines. "
      "The export ban has been extended again.",
      {("drc", "tighten")}, {("china", "tighten")}),
-    ("china-by-default", "China produces most of the world's gallium. Export licences are now required for gallium exports.",
+    ("china-by-default",
+     "China produces most of the world's gallium. Export licences are now required for gallium exports.",
      {("china", "tighten")}, set()),
     ("zh-china-by-default", "中国是全球最大的锑生产国。自9月起，锑出口须申请许可证。", {("china", "tighten")}, set()),
     # a bare mention of controls with no owner states nobody's position
@@ -86,7 +88,8 @@ def test_controller(name: str, text: str, expected: set[tuple[str, str]], absent
 # ----------------------------------------------------------------------------- definite descriptions
 
 ANAPHORA: list[Case] = [
-    ("the-country", "China produces 60% of the world's germanium. Last year the country brought in controls on germanium exports.",
+    ("the-country",
+     "China produces 60% of the world's germanium. Last year the country brought in controls on germanium exports.",
      {("china", "tighten")}, set()),
     # a lede that names "the business lobby" only later
     ("the-lobby-named-later",
@@ -94,12 +97,14 @@ ANAPHORA: list[Case] = [
      "Many members are still waiting for export licences, the German association VDA said.",
      {("vda", "press")}, set()),
     ("the-chamber-named-before",
-     "The EU Chamber of Commerce in China published its position paper. The chamber asked Beijing to speed up licence approvals.",
+     "The EU Chamber of Commerce in China published its position paper. "
+     "The chamber asked Beijing to speed up licence approvals.",
      {("european_union_chamber_of_commerce_in_china", "press")}, set()),
     ("zh-the-chamber", "中国欧盟商会发布年度建议书。该商会呼吁中方加快稀土出口许可审批。",
      {("european_union_chamber_of_commerce_in_china", "press")}, {("china", "ease")}),
     # "the country" is a government: never a company named before it
-    ("the-country-not-a-company", "Tesla uses rare earth magnets. The country imposed export controls on magnets in April.",
+    ("the-country-not-a-company",
+     "Tesla uses rare earth magnets. The country imposed export controls on magnets in April.",
      set(), {("tesla", "tighten"), ("tesla", "press")}),
 ]
 

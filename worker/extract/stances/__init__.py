@@ -152,8 +152,8 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
                 value = conf.score(hit.cue.weight, res.source, set(verdict.flags) | here.context)
                 reading.implicit.append((position, value, here.text, here.n))
                 if trace is not None:
-                    trace.append((position, cue_text, f"(controller)->{position} via default ({value}) [{hit.cue.name}]",
-                                  here.text))
+                    why = f"(controller)->{position} via default ({value}) [{hit.cue.name}]"
+                    trace.append((position, cue_text, why, here.text))
             continue
         actors = list(res.actors)
         if hit.cue.parties and "offer" not in verdict.flags and (
@@ -173,7 +173,8 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
             if hit.cue.nominal and actor not in roles.controllers:
                 final = None
             if trace is not None:
-                trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value}) [{hit.cue.name}]", here.text))
+                why = f"{actor}->{final} via {res.source} ({value}) [{hit.cue.name}]"
+                trace.append((position, cue_text, why, here.text))
             if final is not None:
                 reading.add(actor, final, value, here.text, here.n)
 
