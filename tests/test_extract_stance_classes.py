@@ -112,3 +112,55 @@ ANAPHORA: list[Case] = [
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), ANAPHORA, ids=_ids(ANAPHORA))
 def test_anaphora(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
     _check(name, text, expected, absent)
+
+
+# ----------------------------------------------------------------------------- counter: answers, not mentions
+
+COUNTER: list[Case] = [
+    # a bare noun of reserves is no act of stockpiling; building them is
+    ("zh-reserve-demand", "美国、日本等国的战略储备需求不断推高锑的长期合约价格。",
+     set(), {("united_states", "counter"), ("japan", "counter")}),
+    ("zh-build-reserve", "日本政府宣布扩大稀有金属战略储备。", {("japan", "counter")}, set()),
+    ("stockpile-verb", "Japan will stockpile dysprosium and terbium after the Chinese curbs.", {("japan", "counter")}, set()),
+    # a warning whose content is a countermeasure is a threat: counter, not press
+    ("warned-of-tariffs", "Trump warned that the US would impose 100% tariffs on China over the rare earth curbs.",
+     {("united_states", "counter")}, {("united_states", "press")}),
+    ("zh-warned-of-retaliation", "贝森特警告，北京若背弃稀土承诺，美国握有许多报复手段。",
+     {("united_states", "counter")}, {("united_states", "press")}),
+    # a warning about the curbs themselves stays press
+    ("warned-of-shortages", "Ford warned that the rare earth export curbs could shut its plants within weeks.",
+     {("ford", "press")}, set()),
+    ("zh-warned-of-shortages", "日本汽车工业协会警告，稀土出口限制将导致减产。",
+     {("japan_automobile_manufacturers_association", "press")}, set()),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), COUNTER, ids=_ids(COUNTER))
+def test_counter(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)
+
+
+# ----------------------------------------------------------------------------- who is the agent of a clause
+
+AGENT: list[Case] = [
+    # after a subordinate clause, an -ing clause is the main clause, not a participle sharing its subject
+    ("gerund-main-clause",
+     "Although India has rare earth deposits, extracting and refining them takes investment and years.",
+     set(), {("india", "counter")}),
+    ("participle-shares-subject", "Japan signed a deal with Australia, investing $100 million in a rare earth refinery.",
+     {("japan", "counter")}, set()),
+    # the object of a preposition after a control cue owns nothing
+    ("exports-to-japan", "China's response was to halt rare earth exports to Japan.",
+     {("china", "tighten")}, {("japan", "counter"), ("japan", "tighten")}),
+    # a pair naming a relation between actors is no agent
+    ("pair-modifies-relation",
+     "The newspaper warned of a new front in the US-China confrontation over rare earth exports.",
+     set(), {("united_states", "press")}),
+    ("pair-talks-stay", "US-China talks on rare earth licences resumed in London.",
+     {("china", "negotiate"), ("united_states", "negotiate")}, set()),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), AGENT, ids=_ids(AGENT))
+def test_agent(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)

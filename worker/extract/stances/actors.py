@@ -66,6 +66,7 @@ class Roles:
     participle_after: re.Pattern[str]
     predicate_after: re.Pattern[str]
     relative: re.Pattern[str]
+    subordinate: re.Pattern[str]
     speaker_zh: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
@@ -119,6 +120,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         participle_after=_one(raw, "participle_after", 0),
         predicate_after=_one(raw, "predicate_after", 0),
         relative=_one(raw, "relative"),
+        subordinate=_one(raw, "subordinate"),
         speaker_zh=_one(raw, "speaker_zh"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),

@@ -14,7 +14,7 @@ one that may not hold it):
    own subject belongs to the sentence's speaker ("日本经济产业省表示，将扩大储备").
 5. ``pronoun``: "he warned", "其": the previous sentence's first named actor.
 6. ``after``: a subject right after the cue's clause (", MOFCOM said"; "To cut reliance on
-   China, the Pentagon …").
+   China, the Pentagon …"), never the object of a preposition ("halted exports to Japan").
 7. ``default``: control positions whose actor the text leaves implicit belong to the default
    controller ("Export licences are now required for gallium").
 """
@@ -142,6 +142,8 @@ def _candidates(q: _Ask) -> list[Mention]:
                     if not (rel and sent.rfind(",", 0, max(0, start - 1)) < m.start)]
         if in_clause or not q.roles.participle_after.match(sent, start):
             return in_clause
+        if q.roles.subordinate.search(sent[clause_start(sent, max(0, start - 2)):max(0, start - 1)]):
+            return []  # "although India has deposits, extracting them takes investment": a main clause
         return before
     if q.position in ("press", "counter", "negotiate") and cjk and not any(
             q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
@@ -197,6 +199,8 @@ def _after(q: _Ask) -> list[Resolved] | None:
         if m.start < q.hit.end or not q.ok(m):
             continue
         if q.position in _CONTROL:
+            if q.roles.control_object.search(q.sent[max(0, m.start - 30):m.start]):
+                continue  # "halted exports to Japan": the object of a preposition owns nothing
             return [Resolved(m.actors, "implicit" if m.implicit else "after")]
         if m.start > end and _LEAD_IN.match(q.sent[end + 1:m.start]):
             return [Resolved(m.actors, "after")]

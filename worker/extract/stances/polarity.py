@@ -305,6 +305,14 @@ def _topic_of_talks(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) ->
     return None
 
 
+def _threat(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """A warning whose content is a countermeasure ("warned that Washington would respond with
+    tariffs", "警告…美国握有许多报复手段") is a threat: the counter cue states it, not press."""
+    if hit.cue.warning and any(o.cue.position == "counter" and o.start >= hit.end for o in f.hits):
+        return Verdict(None, "threat")
+    return None
+
+
 def _other_topic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     """Talks or a deal named for another topic ("trade talks", "a tariff truce", "talks on air
     routes", "经贸谈判") in a sentence that names neither the controls nor a mineral are about
@@ -352,6 +360,7 @@ RULES: dict[str, _Check] = {
     "topic_of_talks": _topic_of_talks,
     "negation_after": _negation_after,
     "other_topic": _other_topic,
+    "threat": _threat,
     "talks_ended": _talks_ended,
 }
 """The checks by name; ``polarity.yaml``'s ``order`` says in which order they run."""
