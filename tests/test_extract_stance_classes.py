@@ -121,7 +121,8 @@ COUNTER: list[Case] = [
     ("zh-reserve-demand", "美国、日本等国的战略储备需求不断推高锑的长期合约价格。",
      set(), {("united_states", "counter"), ("japan", "counter")}),
     ("zh-build-reserve", "日本政府宣布扩大稀有金属战略储备。", {("japan", "counter")}, set()),
-    ("stockpile-verb", "Japan will stockpile dysprosium and terbium after the Chinese curbs.", {("japan", "counter")}, set()),
+    ("stockpile-verb", "Japan will stockpile dysprosium and terbium after the Chinese curbs.",
+     {("japan", "counter")}, set()),
     # a warning whose content is a countermeasure is a threat: counter, not press
     ("warned-of-tariffs", "Trump warned that the US would impose 100% tariffs on China over the rare earth curbs.",
      {("united_states", "counter")}, {("united_states", "press")}),
@@ -147,7 +148,8 @@ AGENT: list[Case] = [
     ("gerund-main-clause",
      "Although India has rare earth deposits, extracting and refining them takes investment and years.",
      set(), {("india", "counter")}),
-    ("participle-shares-subject", "Japan signed a deal with Australia, investing $100 million in a rare earth refinery.",
+    ("participle-shares-subject",
+     "Japan signed a deal with Australia, investing $100 million in a rare earth refinery.",
      {("japan", "counter")}, set()),
     # the object of a preposition after a control cue owns nothing
     ("exports-to-japan", "China's response was to halt rare earth exports to Japan.",
