@@ -160,6 +160,26 @@ AGENT: list[Case] = [
      set(), {("united_states", "press")}),
     ("pair-talks-stay", "US-China talks on rare earth licences resumed in London.",
      {("china", "negotiate"), ("united_states", "negotiate")}, set()),
+    # a Chinese clause without a subject continues the nearest clause before it that has one
+    ("zh-nearest-subject", "中国宣布管制稀土出口，美国大表不满，并扬言加征100%关税反制。",
+     {("china", "tighten"), ("united_states", "counter")}, {("china", "counter")}),
+    ("zh-first-subject-chain", "五角大楼宣布入股稀土矿商，还为其钕镨产品设定价格下限。",
+     {("pentagon", "counter")}, set()),
+    ("zh-speaker", "日本经济产业省表示，将扩大稀有金属储备。", {("japan", "counter")}, set()),
+    ("zh-pronoun-first", "美国总统特朗普发表讲话。他随即扬言，将对中国稀土磁体加征关税。",
+     {("united_states", "counter")}, {("china", "counter")}),
+    # an aside between dashes names no subject
+    ("zh-dash-aside", "特朗普随即扬言，将在11月1日——也就是韩国峰会之后——对中国商品加征100%关税。",
+     {("united_states", "counter")}, {("south_korea", "counter")}),
+    # 把 marks the object: "把我国告到WTO" is the others suing China
+    ("zh-ba-object", "欧美和日本曾联手把中国告到WTO，要求中国放开稀土出口。",
+     {("european_union", "press"), ("united_states", "press"), ("japan", "press")}, {("china", "ease")}),
+    # "在…之际" frames a time: its names are subjects, not places
+    ("zh-frame-zhiji", "就在欧美竞相摆脱对中国稀土的依赖之际，中国宣布禁止出口稀土提炼技术。",
+     {("european_union", "counter"), ("united_states", "counter")}, set()),
+    # a name inside title marks is a publication, no actor
+    ("zh-title-marks", "据《韩国先驱报》分析，企业须取得特殊许可证才能出口稀土。",
+     set(), {("south_korea", "tighten"), ("south_korea", "counter")}),
 ]
 
 

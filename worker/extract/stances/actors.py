@@ -5,7 +5,8 @@ A mention is a vocabulary actor ("Beijing", "MOFCOM", "中方"), a two-actor nam
 whether it can be an agent (``data/stances/roles.yaml``):
 
 - a place ("in Geneva", "在日内瓦", "customers in Japan", and names listed with it) is never
-  an agent or a party, nor is an alias carrying an object marker ("对美");
+  an agent or a party, nor is an alias carrying an object marker ("对美"), nor a name inside
+  title marks ("《韩国先驱报》");
 - a modifier of a company or a thing ("Japanese carmakers", "American farmers", "中国的稀土
   垄断") is not the agent: the companies are, or nobody;
 - two names of one actor around a title are one mention ("U.S. President Donald Trump").
@@ -205,6 +206,15 @@ def _is_place(sent: str, start: int, end: int, roles: Roles) -> bool:
     return not (marker.group().endswith("在") and roles.temporal_frame.match(sent, end))
 
 
+def _in_title(sent: str, start: int, end: int) -> bool:
+    """Inside Chinese title marks (《韩国先驱报》, 〈…〉): the name of a publication or a law."""
+    for left, right in (("《", "》"), ("〈", "〉")):
+        opened = sent.rfind(left, 0, start)
+        if opened >= 0 and sent.rfind(right, 0, start) < opened and sent.find(right, end) >= 0:
+            return True
+    return False
+
+
 def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
     """"Japanese carmakers", "China's dominance", "日本企业", "中国的稀土垄断": a modifier of a
     company or a thing, unless an agent head follows ("South Korea's industry ministry")."""
@@ -249,6 +259,8 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
         """Not a place (nor a name listed with a place: "in Australia, Canada and the U.S."),
         not a modifier of a company or a thing."""
         nonlocal place_end
+        if _in_title(sent, s, e):
+            return False  # "据《韩国先驱报》分析": a name inside a title is no actor
         if _is_place(sent, s, e, roles) or (place_end >= 0 and roles.conjunction.match(sent[place_end:s])
                                          and sent[place_end:s].strip()):
             place_end = e

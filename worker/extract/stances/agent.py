@@ -26,13 +26,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from worker.extract.stances.actors import Mention, Resolved, Roles, coordinated, permitted
-from worker.extract.stances.clauses import clause_end, clause_start, in_parens
+from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, in_parens
 from worker.extract.stances.cues import Hit
 
 __all__ = ["RESOLVERS", "resolve"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = ("tighten", "maintain", "ease")
+_DASHES = ("—", "–", "-")
 _TO_INFINITIVE = re.compile(r"^\s+to\s+$", re.I)
 _LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)", re.I)
 _LEAD_IN = re.compile(r"^[\s,，:：]*(?:(?:the|a|an|its|their|said|says)\s+){0,2}$", re.I)
@@ -148,19 +149,38 @@ def _candidates(q: _Ask) -> list[Mention]:
     if q.position in ("press", "counter", "negotiate") and cjk and not any(
             q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
         # a Chinese clause without its own subject shares the sentence's: the speaker of
-        # "日本经济产业省表示，将扩大储备", the topic of "五角大厦宣布入股…，还设定价格下限",
-        # a pronoun's antecedent for "他随即扬言，…加征关税"
+        # "日本经济产业省表示，将扩大储备", else the subject of the nearest clause before it
+        # that has one ("五角大厦宣布入股…，还设定价格下限", "大陆宣布管制，美国大表不满，并扬言…
+        # 反制"), a pronoun's antecedent for "他随即扬言，…加征关税"
         speaker = q.roles.speaker_zh.match(sent)
         if speaker and speaker.end() <= hit.start:
             return [m for m in before if m.end <= speaker.end()]
-        subjects = [m for m in before if not q.object_of_preposition([m])]
-        pronoun = q.roles.pronoun.search(sent, 0, hit.start)
-        if pronoun and (not subjects or pronoun.start() < subjects[0].start):
-            return []
-        return subjects[:1]
+        return _topic_zh(q, [m for m in before if not q.object_of_preposition([m])])
     if not cjk and not in_clause and q.roles.own_subject.match(sent, start):
         return []  # "With talks between Xi and Trump approaching, the government announced …"
     return before
+
+
+def _topic_zh(q: _Ask, subjects: list[Mention]) -> list[Mention]:
+    """The subject a Chinese clause without its own continues: that of the nearest clause before
+    it with one (the first name there that is no object, with the names joined to it: "欧美和日本"),
+    or none when a pronoun comes first (the pronoun resolver decides)."""
+    for start, end in reversed(clause_bounds(q.sent, q.hit.start)[:-1]):
+        if q.sent[start - 1:start] in _DASHES and q.sent[end:end + 1] in _DASHES and start > 0:
+            continue  # "——也就是韩国APEC峰会第二天——": an aside between dashes has no say
+        own = [m for m in subjects if start <= m.start < end]
+        pronoun = q.roles.pronoun.search(q.sent, start, end)
+        if pronoun and (not own or pronoun.start() < own[0].start):
+            return []
+        if own:
+            group = [own[0]]
+            for m in own[1:]:
+                gap = q.sent[group[-1].end:m.start]
+                if not (q.roles.conjunction.match(gap) and gap.strip()):
+                    break
+                group.append(m)
+            return group
+    return []
 
 
 def _before(q: _Ask) -> list[Resolved] | None:
@@ -183,7 +203,8 @@ def _before(q: _Ask) -> list[Resolved] | None:
 def _pronoun(q: _Ask) -> list[Resolved] | None:
     """"he warned": the sentence's first subject before the pronoun, else the previous sentence's."""
     before = [m for m in q.outside if m.end <= q.hit.start]
-    found = q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if before else 0, q.hit.start)
+    subject_before = [m for m in before if not q.object_of_preposition([m])]  # "将对中国…加征关税": an object
+    found = q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if subject_before else 0, q.hit.start)
     if found is None:
         return None
     subjects = [m for m in before if m.end <= found.start() and not q.object_of_preposition([m])]
