@@ -168,6 +168,9 @@ AGENT: list[Case] = [
     ("zh-speaker", "日本经济产业省表示，将扩大稀有金属储备。", {("japan", "counter")}, set()),
     ("zh-pronoun-first", "美国总统特朗普发表讲话。他随即扬言，将对中国稀土磁体加征关税。",
      {("united_states", "counter")}, {("china", "counter")}),
+    # a condition's subject is not the subject of the threat after it
+    ("zh-condition-subject", "特朗普发表讲话，若北京不撤回稀土管制，将对中国商品加征关税。",
+     {("united_states", "counter")}, {("china", "counter")}),
     # an aside between dashes names no subject
     ("zh-dash-aside", "特朗普随即扬言，将在11月1日——也就是韩国峰会之后——对中国商品加征100%关税。",
      {("united_states", "counter")}, {("south_korea", "counter")}),

@@ -69,6 +69,7 @@ class Roles:
     relative: re.Pattern[str]
     subordinate: re.Pattern[str]
     speaker_zh: re.Pattern[str]
+    condition_zh: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
@@ -123,6 +124,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         relative=_one(raw, "relative"),
         subordinate=_one(raw, "subordinate"),
         speaker_zh=_one(raw, "speaker_zh"),
+        condition_zh=_one(raw, "condition_zh"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),

@@ -168,6 +168,8 @@ def _topic_zh(q: _Ask, subjects: list[Mention]) -> list[Mention]:
     for start, end in reversed(clause_bounds(q.sent, q.hit.start)[:-1]):
         if q.sent[start - 1:start] in _DASHES and q.sent[end:end + 1] in _DASHES and start > 0:
             continue  # "——也就是韩国APEC峰会第二天——": an aside between dashes has no say
+        if q.roles.condition_zh.match(q.sent, start):
+            continue  # "若北京不撤回管制，将…加征关税": the condition's subject is not the threat's
         own = [m for m in subjects if start <= m.start < end]
         pronoun = q.roles.pronoun.search(q.sent, start, end)
         if pronoun and (not own or pronoun.start() < own[0].start):
