@@ -81,6 +81,8 @@ class Polarity:
     other_topic_after: re.Pattern[str]
     talks_ended_before: re.Pattern[str]
     talks_ended_after: re.Pattern[str]
+    continued: re.Pattern[str]
+    intensify: re.Pattern[str]
 
 
 def build_polarity(raw: Mapping[str, Any]) -> Polarity:
@@ -118,6 +120,8 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
         talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
         talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
+        continued=union(by_lang((raw.get("continued") or {}).get("before"))),
+        intensify=union(by_lang((raw.get("continued") or {}).get("not_in"))),
     )
 
 
@@ -176,7 +180,8 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 
 def _other_goods(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     # the cue's span and the words right after it ("restricting exports OF CHIP technology")
-    if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, hit.end + 30):
+    end = min(hit.end + 30, clause_end(f.sent, hit.end))  # the goods a cue is about are in its clause
+    if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, end):
         return Verdict(None, "other goods")
     return None
 
@@ -260,7 +265,8 @@ def _negation(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdi
     if hit.cue.negation_ok:
         return None
     win = _win(pol, f, hit)
-    if not pol.negation.search(win):
+    inside = not f.zh and position in ("ease", "tighten") and pol.negation.search(f.sent, hit.start + 1, hit.end)
+    if not pol.negation.search(win) and not inside:  # "the curbs have NOT been lifted": inside the cue
         return None
     if position in pol.negated:  # "has not lifted", "is not planning to ease"
         return Verdict(pol.negated[position], "negated", frozenset({"negated"}))
@@ -302,6 +308,19 @@ def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
 def _topic_of_talks(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     if hit.cue.nominal and pol.nominal_topic.search(f.sent[clause_start(f.sent, hit.start):hit.start]):
         return Verdict(None, "topic of talks")
+    return None
+
+
+def _continued(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """A control said to go on ("still requires licences", "continues to ban", "仍限制出口") is
+    kept, not new: maintain; going on strengthening it ("continues to tighten", "继续加强") is
+    still tighten."""
+    if position != "tighten" or pol.intensify.search(f.sent, hit.start, hit.end):
+        return None
+    win = _win(pol, f, hit)
+    marks = list(pol.continued.finditer(win))
+    if marks and not pol.intensify.search(win, marks[-1].end()):  # "continues to TIGHTEN its controls"
+        return Verdict("maintain", "continued")
     return None
 
 
@@ -361,6 +380,7 @@ RULES: dict[str, _Check] = {
     "negation_after": _negation_after,
     "other_topic": _other_topic,
     "threat": _threat,
+    "continued": _continued,
     "talks_ended": _talks_ended,
 }
 """The checks by name; ``polarity.yaml``'s ``order`` says in which order they run."""
