@@ -202,7 +202,8 @@ TIGHTEN: list[Case] = [
     ("zh-exports-held-down", "中国稀土出口量被控制在3万吨以内。", {("china", "tighten")}, set()),
     ("zh-licence-system", "中国开始对石墨实施出口许可证制度。", {("china", "tighten")}, set()),
     ("zh-control-list", "商务部将镓、锗列入出口管制清单。", {("china", "tighten")}, set()),
-    ("stricter-en", "China's rare earth licensing has become much stricter since April.", {("china", "tighten")}, set()),
+    ("stricter-en", "China's rare earth licensing has become much stricter since April.",
+     {("china", "tighten")}, set()),
     # a production quota is no export control; a stricter rule elsewhere is no stance on minerals
     ("zh-mining-quota", "中国宣布2024年第一批稀土开采配额。", set(), {("china", "tighten")}),
     ("zh-stricter-chips", "日本对半导体设备的出口管理更加严格。", set(), {("japan", "counter"), ("japan", "tighten")}),
@@ -214,7 +215,8 @@ TIGHTEN: list[Case] = [
     ("no-hurry-card", "China is in no hurry to play its rare-earth card.", set(), {("china", "tighten")}),
     ("fear-weaponise", "Analysts fear Beijing could weaponise gallium.", set(), {("china", "tighten")}),
     # a noun of controlled items is no act of restricting ("管制物项出口申请")
-    ("zh-controlled-items", "中方会依法审批符合条件的管制物项出口申请。", {("china", "maintain")}, {("china", "tighten")}),
+    ("zh-controlled-items", "中方会依法审批符合条件的管制物项出口申请。",
+     {("china", "maintain")}, {("china", "tighten")}),
 ]
 
 
@@ -236,8 +238,10 @@ MAINTAIN: list[Case] = [
     ("zh-still-restricts", "中国仍限制稀土出口。", {("china", "maintain")}, {("china", "tighten")}),
     ("zh-continue-strengthen", "中方继续加强稀土出口管控。", {("china", "tighten")}, {("china", "maintain")}),
     # not lifted
-    ("not-been-lifted", "China's controls on gallium have not been lifted.", {("china", "maintain")}, {("china", "ease")}),
-    ("no-plans-to-ease", "Beijing has no plans to ease its rare earth controls.", {("china", "maintain")}, {("china", "ease")}),
+    ("not-been-lifted", "China's controls on gallium have not been lifted.",
+     {("china", "maintain")}, {("china", "ease")}),
+    ("no-plans-to-ease", "Beijing has no plans to ease its rare earth controls.",
+     {("china", "maintain")}, {("china", "ease")}),
     ("zh-not-opened", "中国稀土出口仍未放开。", {("china", "maintain")}, {("china", "ease")}),
     ("zh-not-loosened", "中国的稀土出口管制措施至今没有松动。", {("china", "maintain")}, {("china", "ease")}),
     ("zh-still-takes", "中国商务部称，许可审批仍需45天。", {("china", "maintain")}, set()),
@@ -245,11 +249,13 @@ MAINTAIN: list[Case] = [
     # licences that have not come through; those that have are ease
     ("no-clearance", "No Chinese export clearances have come through since April, the carmaker said.",
      {("china", "maintain")}, {("china", "ease")}),
-    ("came-through", "Some Chinese export licences came through in June, the carmaker said.", {("china", "ease")}, set()),
+    ("came-through", "Some Chinese export licences came through in June, the carmaker said.",
+     {("china", "ease")}, set()),
     # a promise for compliant applications is maintain, in either order
     ("zh-compliant-can", "中国商务部称，凡属民用用途且合规的出口申请都能获得批准。",
      {("china", "maintain")}, {("china", "ease")}),
-    ("zh-past-approval", "商务部发言人表示，已依法审批了一批合规的稀土出口申请。", {("china", "ease")}, {("china", "maintain")}),
+    ("zh-past-approval", "商务部发言人表示，已依法审批了一批合规的稀土出口申请。",
+     {("china", "ease")}, {("china", "maintain")}),
     # withholding release is a rule's content: tighten, never ease or maintain
     ("zh-not-released", "中国海关表示，质疑期间相关出口货物不予放行。",
      {("china", "tighten")}, {("china", "ease"), ("china", "maintain")}),
