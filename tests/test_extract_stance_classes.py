@@ -48,6 +48,25 @@ NEGOTIATE: list[Case] = [
     # unnamed talks between two governments in an article on the controls still count
     ("plain-talks", "China imposed new rare earth curbs in October. Trump and Xi held talks in Busan on Thursday.",
      {("china", "negotiate"), ("united_states", "negotiate")}, set()),
+    # two governments named as parties of deals in a sentence on the controls and a mineral
+    ("deals-struck-with",
+     "Rare earth magnet exports jumped after the agreements struck with Washington and Brussels, customs data show.",
+     {("united_states", "negotiate"), ("european_union", "negotiate")}, set()),
+    ("one-group-talks", "Ministers on China's rare earth curbs: G7 talks still to come.", set(), {("g7", "negotiate")}),
+    # meeting the other side, or leaders meeting each other
+    ("met-transitive", "Xi Jinping met Ursula von der Leyen in July to discuss rare earth export licences.",
+     {("china", "negotiate"), ("european_union", "negotiate")}, set()),
+    ("leaders-met", "EU and Chinese leaders met in July and spoke about rare earth export licences.",
+     {("china", "negotiate"), ("european_union", "negotiate")}, set()),
+    ("met-demand", "China met the rising demand for rare earth magnets last year.", set(), {("china", "negotiate")}),
+    # "bilateral" is an adjective, not the two parties
+    ("zh-bilateral-mechanism", "中美两国多次交锋。中方已通过双边出口管制对话机制向各相关国家作了通报。",
+     set(), {("united_states", "negotiate")}),
+    # a supply deal answering the controls is the subject's counter; the partner answers nothing
+    ("supply-deal-partner", "美国随后与澳大利亚签署了共同开发稀土项目的协议。",
+     {("united_states", "counter")}, {("australia", "counter")}),
+    ("supply-deal-both-subjects", "Japan and Australia signed a deal to develop new rare earth supply chains.",
+     {("japan", "counter"), ("australia", "counter")}, set()),
     # ending talks is no negotiating
     ("broke-off-talks", "Beijing broke off talks with Tokyo over the rare earth embargo.",
      set(), {("china", "negotiate"), ("japan", "negotiate")}),

@@ -95,8 +95,10 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
 
     With the controller involved (or named as the other side in the clause): negotiate, but
     talks with no topic word in the sentence only between two governments. Without it: a supply
-    deal in a clause naming a mineral is an answer (counter); other governments' talks count
-    when their clause names the controls; anything else (firms' talks with customers) is none.
+    deal in a clause naming a mineral (and not exports or controls) is an answer (counter); other governments' talks count
+    when their clause names the controls, or when two of them are parties in a sentence naming
+    the controls and a mineral ("exports of magnets jumped on the agreements struck with
+    Washington and Brussels"); anything else (firms' talks with customers) is none.
     """
     roles = model.roles
     involved = set(actors) | {a for m in found for a in m.actors}
@@ -104,10 +106,13 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
         if "off topic" in flags and len(involved & roles.governments) < 2:
             return None
         return "negotiate"
-    if clause_mineral and hit.cue.supply_deal:
+    if clause_mineral and hit.cue.supply_deal and not roles.deal_on_controls.search(clause_text(sent, hit.start, hit.end)):
         flags.add("remapped")
         return "counter"
-    if involved & roles.governments and model.topic_control.search(clause_text(sent, hit.start, hit.end)):
+    if involved & roles.governments and (model.topic_control.search(clause_text(sent, hit.start, hit.end))
+                                         or (len(involved & roles.governments) >= 2 and hit.cue.parties
+                                             and model.topic_mineral.search(sent)
+                                             and model.topic_control.search(sent))):
         return "negotiate"
     return None
 
@@ -155,7 +160,8 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
                     why = f"(controller)->{position} via default ({value}) [{hit.cue.name}]"
                     trace.append((position, cue_text, why, here.text))
             continue
-        actors = list(res.actors)
+        subjects = list(res.actors)
+        actors = list(subjects)
         if hit.cue.parties and "offer" not in verdict.flags and (
                 res.source == "party" or set(actors) & roles.governments):
             # a firm's talks with officials are lobbying (press), not the officials' talks
@@ -165,8 +171,13 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
         if position == "negotiate":
             by_parties = _negotiation(model, sent, hit, actors, found, here.mentions, flags, clause_mineral)
             if by_parties is None:
+                if trace is not None:
+                    why = f"{actors}: no talks about the controls [{hit.cue.name}]"
+                    trace.append((position, cue_text, why, here.text))
                 continue
             stated = by_parties
+            if stated == "counter" and res.source != "party":
+                actors = subjects  # "Trump signed a supply deal with Australia": the partner answers nothing
         value = conf.score(hit.cue.weight, res.source, flags)
         for actor in dict.fromkeys(actors):
             final = permitted(actor, stated, clause_mineral, roles)

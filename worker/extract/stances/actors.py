@@ -70,6 +70,7 @@ class Roles:
     subordinate: re.Pattern[str]
     speaker_zh: re.Pattern[str]
     condition_zh: re.Pattern[str]
+    deal_on_controls: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
@@ -125,6 +126,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         subordinate=_one(raw, "subordinate"),
         speaker_zh=_one(raw, "speaker_zh"),
         condition_zh=_one(raw, "condition_zh"),
+        deal_on_controls=_one(raw, "deal_on_controls"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),
