@@ -95,8 +95,8 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
 
     With the controller involved (or named as the other side in the clause): negotiate, but
     talks with no topic word in the sentence only between two governments. Without it: a supply
-    deal in a clause naming a mineral (and not exports or controls) is an answer (counter); other governments' talks count
-    when their clause names the controls, or when two of them are parties in a sentence naming
+    deal in a clause naming a mineral (and not exports or controls) is an answer (counter);
+    other governments' talks count when their clause names the controls, or when two of them are parties in a sentence naming
     the controls and a mineral ("exports of magnets jumped on the agreements struck with
     Washington and Brussels"); anything else (firms' talks with customers) is none.
     """
@@ -106,10 +106,11 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
         if "off topic" in flags and len(involved & roles.governments) < 2:
             return None
         return "negotiate"
-    if clause_mineral and hit.cue.supply_deal and not roles.deal_on_controls.search(clause_text(sent, hit.start, hit.end)):
+    clause = clause_text(sent, hit.start, hit.end)
+    if clause_mineral and hit.cue.supply_deal and not roles.deal_on_controls.search(clause):
         flags.add("remapped")
         return "counter"
-    if involved & roles.governments and (model.topic_control.search(clause_text(sent, hit.start, hit.end))
+    if involved & roles.governments and (model.topic_control.search(clause)
                                          or (len(involved & roles.governments) >= 2 and hit.cue.parties
                                              and model.topic_mineral.search(sent)
                                              and model.topic_control.search(sent))):
