@@ -96,9 +96,10 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
     With the controller involved (or named as the other side in the clause): negotiate, but
     talks with no topic word in the sentence only between two governments. Without it: a supply
     deal in a clause naming a mineral (and not exports or controls) is an answer (counter);
-    other governments' talks count when their clause names the controls, or when two of them are parties in a sentence naming
-    the controls and a mineral ("exports of magnets jumped on the agreements struck with
-    Washington and Brussels"); anything else (firms' talks with customers) is none.
+    other governments' talks count when their clause names the controls, or when two of them
+    are parties in a sentence naming the controls and a mineral ("exports of magnets jumped on
+    the agreements struck with Washington and Brussels"); anything else (firms' talks with
+    customers) is none.
     """
     roles = model.roles
     involved = set(actors) | {a for m in found for a in m.actors}
