@@ -142,6 +142,13 @@ COUNTER: list[Case] = [
     ("zh-build-reserve", "日本政府宣布扩大稀有金属战略储备。", {("japan", "counter")}, set()),
     ("stockpile-verb", "Japan will stockpile dysprosium and terbium after the Chinese curbs.",
      {("japan", "counter")}, set()),
+    # an obligation is a recommendation, not an act; a rule's content with "must" stands
+    ("must-diversify", "Seoul must diversify its rare earth supply after the Chinese curbs, the paper argued.",
+     set(), {("south_korea", "counter")}),
+    ("zh-must-continues", "韩国必须立即实施供应链三法，推动稀土供应链多元化。", set(), {("south_korea", "counter")}),
+    ("zh-did-diversify", "韩国去年实施供应链三法，推动稀土供应链多元化。", {("south_korea", "counter")}, set()),
+    ("must-obtain-stands", "Under the Chinese rules, exporters must obtain a licence for every gallium shipment.",
+     {("china", "tighten")}, set()),
     # a warning whose content is a countermeasure is a threat: counter, not press
     ("warned-of-tariffs", "Trump warned that the US would impose 100% tariffs on China over the rare earth curbs.",
      {("united_states", "counter")}, {("united_states", "press")}),

@@ -82,6 +82,8 @@ class Polarity:
     talks_ended_before: re.Pattern[str]
     talks_ended_after: re.Pattern[str]
     continued: re.Pattern[str]
+    obligation: re.Pattern[str]
+    obligation_positions: frozenset[str]
     intensify: re.Pattern[str]
 
 
@@ -121,6 +123,8 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
         talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
         continued=union(by_lang((raw.get("continued") or {}).get("before"))),
+        obligation=union(by_lang(raw.get("obligation"))),
+        obligation_positions=frozenset((raw.get("obligation") or {}).get("positions") or ()),
         intensify=union(by_lang((raw.get("continued") or {}).get("not_in"))),
     )
 
@@ -278,6 +282,9 @@ def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> V
     span = f.sent[hit.start:hit.end]
     if pol.modality.search(win) or (position != "press" and pol.modality.search(span)):
         return Verdict(None, "hypothetical")
+    if position in pol.obligation_positions and not hit.cue.norm and (
+            pol.obligation.search(win) or pol.obligation.search(_continued_clause(f, hit))):
+        return Verdict(None, "recommendation")  # "Seoul must diversify", "韩国必须实施…，推动多元化"
     would = pol.would.search(win)
     if would is None:
         return None
@@ -285,6 +292,17 @@ def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> V
     if pol.reported.search(f.sent, 0, hit.start - len(win) + would.start()):
         return Verdict(position, "reported future", frozenset({"reported"}))
     return Verdict(None, "hypothetical")
+
+
+def _continued_clause(f: SentenceFacts, hit: Hit) -> str:
+    """The clause before the cue's when the cue's clause has no subject of its own ("韩国必须实施
+    三法，推动供应链多元化": the second clause continues the first and shares its modality)."""
+    clauses = clause_bounds(f.sent, hit.start)
+    cur_s = clauses[-1][0]
+    if len(clauses) < 2 or any(cur_s <= s < hit.start for s in f.mention_starts):
+        return ""
+    prev_s, prev_e = clauses[-2]
+    return f.sent[prev_s:prev_e]
 
 
 def _offer(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
