@@ -291,3 +291,40 @@ MAINTAIN: list[Case] = [
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), MAINTAIN, ids=_ids(MAINTAIN))
 def test_maintain(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
     _check(name, text, expected, absent)
+
+
+# ----------------------------------------------------------------------------- press and counter: more wordings
+
+ANSWERS: list[Case] = [
+    # opposing the controls is pressing; reacting fiercely TO them too; a market's reaction is nobody's
+    ("opposes", "The G7 opposes export bans on critical minerals such as China's rare earth curbs.",
+     {("g7", "press")}, set()),
+    ("zh-oppose", "日本政府强烈反对中方的稀土出口管制措施。", {("japan", "press")}, set()),
+    ("zh-react-fiercely", "中国收紧稀土出口配额，美国对此反应激烈。", {("united_states", "press")}, set()),
+    ("zh-market-reaction", "消息引发市场强烈反应，MP Materials股价次日大涨，稀土板块随之走高。",
+     set(), {("mp_materials", "press")}),
+    # a response to someone's move is a countermeasure; a response to questions is not
+    ("in-response-to-threat",
+     "In response to Beijing's threat to cut rare earth supplies, the Pentagon said it would fund new magnet plants.",
+     {("pentagon", "counter")}, set()),
+    ("in-response-to-questions",
+     "In response to questions about rare earth supplies, the Japanese ministry said it was monitoring the market.",
+     set(), {("japan", "counter")}),
+    ("zh-is-response", "美国此举显然是对中国一系列稀土出口管制的强力回应。", {("united_states", "counter")}, set()),
+    # money put into a company by a government; the funder is the government named with "with"/"from"
+    ("put-money-into", "The Pentagon has put $400 million into MP Materials, which mines rare earths in California.",
+     {("pentagon", "counter")}, set()),
+    ("partnership-with-funder",
+     "MP's partnership with the Department of Defense brings $400 million of equity and a price floor for NdPr.",
+     {("pentagon", "counter")}, {("mp_materials", "counter"), ("mp_materials", "press")}),
+    ("loan-from-funder", "Iluka won a A$1.25 billion loan from the Australian government for its rare earth refinery.",
+     {("australia", "counter")}, set()),
+    # a firm's own money is no government's answer
+    ("private-equity", "Private investors put $200 million into the rare earth start-up last year.",
+     set(), {("united_states", "counter")}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), ANSWERS, ids=_ids(ANSWERS))
+def test_answers(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)

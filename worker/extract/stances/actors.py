@@ -71,6 +71,7 @@ class Roles:
     speaker_zh: re.Pattern[str]
     condition_zh: re.Pattern[str]
     deal_on_controls: re.Pattern[str]
+    funder_before: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
@@ -127,6 +128,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         speaker_zh=_one(raw, "speaker_zh"),
         condition_zh=_one(raw, "condition_zh"),
         deal_on_controls=_one(raw, "deal_on_controls"),
+        funder_before=_one(raw, "funder_before"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),

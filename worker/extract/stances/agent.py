@@ -7,6 +7,8 @@ one that may not hold it):
 1. ``inner``: the owner named inside the cue ("the lifting of China's controls").
 2. ``passive``: the agent right after the cue ("imposed by Beijing", "a loan from the Pentagon").
 2b. ``possessor``: the owner right before it ("Beijing's new controls", "the EU's funding").
+2c. ``funder``: for funding, a government named after "with", "from" or "by" in the clause
+   ("MP's partnership with the Pentagon brings $400m of equity").
 3. ``licensor``: for a licence received ("Ford received licences") the licensor, not the receiver.
 4. ``before``: the nearest agent-role mention before the cue, with its coordinated mentions
    ("MEMA and the Alliance"). English press/counter keep to the cue's clause (a participle or a
@@ -110,6 +112,20 @@ def _possessor(q: _Ask) -> list[Resolved] | None:
     for m in q.outside:
         if m.end <= q.hit.start and _POSSESSIVE_GAP.match(q.sent[m.end:q.hit.start]) and q.ok(m):
             return [Resolved(m.actors, "before")]
+    return None
+
+
+def _funder(q: _Ask) -> list[Resolved] | None:
+    """Funding a company receives is the funder's: a government named after "with", "from" or
+    "by" in the cue's clause ("MP's partnership with the Pentagon brings equity and a price
+    floor", "Iluka won a loan from Canberra"), whoever the subject is."""
+    if q.hit.cue.agent != "funder":
+        return None
+    start, end = clause_start(q.sent, q.hit.start), clause_end(q.sent, q.hit.end)
+    for m in q.outside:
+        if start <= m.start < end and q.roles.funder_before.search(q.sent, max(0, m.start - 24), m.start) \
+                and any(a in q.roles.governments for a in m.actors) and q.ok(m):
+            return [Resolved(m.actors, "passive")]
     return None
 
 
@@ -238,7 +254,7 @@ def _default(q: _Ask) -> list[Resolved] | None:
 
 
 RESOLVERS: tuple[tuple[str, _Resolver], ...] = (
-    ("inner", _inner), ("passive", _passive), ("possessor", _possessor), ("licensor", _licensor),
+    ("inner", _inner), ("passive", _passive), ("possessor", _possessor), ("funder", _funder), ("licensor", _licensor),
     ("before", _before),
     ("pronoun", _pronoun), ("after", _after), ("default", _default),
 )
