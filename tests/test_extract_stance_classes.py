@@ -121,6 +121,12 @@ ANAPHORA: list[Case] = [
      {("european_union_chamber_of_commerce_in_china", "press")}, set()),
     ("zh-the-chamber", "中国欧盟商会发布年度建议书。该商会呼吁中方加快稀土出口许可审批。",
      {("european_union_chamber_of_commerce_in_china", "press")}, {("china", "ease")}),
+    # names earlier in its own sentence are no antecedent; the subject of the sentence before is
+    ("not-in-own-sentence",
+     "China's ambassador accused the UK and the US of meddling in the country's affairs and warned of consequences.",
+     set(), {("united_states", "press"), ("united_kingdom", "press")}),
+    ("subject-of-previous", "Beijing restricted graphite exports to Japan in May. The country also tightened rare earth rules.",
+     {("china", "tighten")}, {("japan", "counter")}),
     # "the country" is a government: never a company named before it
     ("the-country-not-a-company",
      "Tesla uses rare earth magnets. The country imposed export controls on magnets in April.",

@@ -225,7 +225,9 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
     reading = _Reading()
     prev_actor: str | None = None
     pending: tuple[str, list[Match]] | None = None  # the last sentence naming actors, not yet read
-    for n, sentence in enumerate(split_sentences(text)):
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+    for n, sentence in enumerate(sentences):
         sent = prepared[sentence.start:sentence.end]
         matches = doc_actors.in_sentence(sentence.start, sentence.end, sent)
         hits = find_hits(sent, model.cues, scope.candidates(sentence.start, sentence.end))
@@ -245,7 +247,7 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
         base = sentence.start
 
         def refer(kind: str, start: int, end: int, base: int = base) -> str | None:
-            return doc_actors.antecedent(kind, base + start, base + end, roles)
+            return doc_actors.antecedent(kind, base + start, base + end, roles, starts)
 
         mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair, refer)
         facts = SentenceFacts(

@@ -173,17 +173,22 @@ class DocumentActors:
         self.ignored = {m.key for m in self.matches} - {m.key for m in self.actors}
         self.ends = [m.end for m in self.matches]
 
-    def antecedent(self, kind: str, start: int, end: int, roles: Roles) -> str | None:
+    def antecedent(self, kind: str, start: int, end: int, roles: Roles, sentences: Sequence[int]) -> str | None:
         """What a definite description ("the country", "the chamber", "该商会") at the document's
-        ``[start, end)`` refers to: the last actor of its kind named before it; an organisation
-        may also be named only after it (a lede that identifies "the business lobby" later)."""
+        ``[start, end)`` refers to: the first actor of its kind (the subject, as a rule) of the
+        nearest earlier sentence naming one (``sentences``: the documents' sentence starts); an
+        organisation may also be named only after it (a lede that identifies "the business lobby"
+        later). Names earlier in its own sentence are left out ("accused the UK of meddling in
+        the country's affairs": the country is not the UK)."""
         def fits(m: Match) -> bool:
             if m.weak or m.key in roles.never or m.key in self.ignored:
                 return False
             return (m.key in roles.governments) == (kind == "government")
-        before = [m for m in self.actors if m.end <= start and fits(m)]
+        own = sentences[bisect_right(sentences, start) - 1] if sentences else 0
+        before = [m for m in self.actors if m.end <= own and fits(m)]
         if before:
-            return before[-1].key
+            first = sentences[bisect_right(sentences, before[-1].start) - 1]
+            return next(m.key for m in before if m.start >= first)
         if kind == "government":
             return None
         return next((m.key for m in self.actors if m.start >= end and fits(m)), None)
