@@ -125,7 +125,8 @@ ANAPHORA: list[Case] = [
     ("not-in-own-sentence",
      "China's ambassador accused the UK and the US of meddling in the country's affairs and warned of consequences.",
      set(), {("united_states", "press"), ("united_kingdom", "press")}),
-    ("subject-of-previous", "Beijing restricted graphite exports to Japan in May. The country also tightened rare earth rules.",
+    ("subject-of-previous",
+     "Beijing restricted graphite exports to Japan in May. The country also tightened rare earth rules.",
      {("china", "tighten")}, {("japan", "counter")}),
     # "the country" is a government: never a company named before it
     ("the-country-not-a-company",
