@@ -67,6 +67,15 @@ NEGOTIATE: list[Case] = [
      {("united_states", "counter")}, {("australia", "counter")}),
     ("supply-deal-both-subjects", "Japan and Australia signed a deal to develop new rare earth supply chains.",
      {("japan", "counter"), ("australia", "counter")}, set()),
+    # two named actors agreeing together; one actor agreeing alone is no agreement between two
+    ("agreed-together", "Trump and Xi agreed in Busan that China would pause its new rare earth controls.",
+     {("china", "negotiate"), ("united_states", "negotiate"), ("china", "ease")}, set()),
+    ("agreed-alone", "China agreed to pause its new rare earth controls for a year.",
+     {("china", "ease")}, {("china", "negotiate")}),
+    ("agreed-other-topic", "Trump and Xi agreed on Thursday to extend the tariff truce.",
+     set(), {("china", "negotiate"), ("united_states", "negotiate")}),
+    ("zh-agreed-other-topic", "中美双方同意延长关税休战期。",
+     set(), {("china", "negotiate"), ("united_states", "negotiate")}),
     # ending talks is no negotiating
     ("broke-off-talks", "Beijing broke off talks with Tokyo over the rare earth embargo.",
      set(), {("china", "negotiate"), ("japan", "negotiate")}),
@@ -228,6 +237,10 @@ def test_agent(name: str, text: str, expected: set[tuple[str, str]], absent: set
 
 TIGHTEN: list[Case] = [
     ("zh-quota-management", "中国对锑实行出口配额管理。", {("china", "tighten")}, set()),
+    ("require-to-apply", "Beijing said it would require exporters of antimony to apply for licences from September.",
+     {("china", "tighten")}, {("china", "ease")}),
+    ("stepped-up-scrutiny", "Chinese authorities stepped up scrutiny of graphite shipments, customs officials said.",
+     {("china", "tighten")}, set()),
     ("zh-total-volume", "中国对稀土开采和出口实行总量控制。", {("china", "tighten")}, set()),
     ("zh-cut-quota", "中国自2010年起大幅削减稀土出口配额。", {("china", "tighten")}, set()),
     ("zh-strengthen-management", "中国进一步加强对稀土出口的管理。", {("china", "tighten")}, set()),
@@ -326,6 +339,10 @@ ANSWERS: list[Case] = [
      {("pentagon", "counter")}, {("mp_materials", "counter"), ("mp_materials", "press")}),
     ("loan-from-funder", "Iluka won a A$1.25 billion loan from the Australian government for its rare earth refinery.",
      {("australia", "counter")}, set()),
+    # tariff threats answering the controls
+    ("tariff-threat-noun",
+     "Washington responded with a 100% tariff threat on Chinese goods after Beijing widened its rare earth curbs.",
+     {("united_states", "counter"), ("china", "tighten")}, set()),
     # a firm's own money is no government's answer
     ("private-equity", "Private investors put $200 million into the rare earth start-up last year.",
      set(), {("united_states", "counter")}),

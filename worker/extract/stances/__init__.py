@@ -168,6 +168,8 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
                 res.source == "party" or set(actors) & roles.governments):
             # a firm's talks with officials are lobbying (press), not the officials' talks
             actors += [a for m in found for a in m.actors]
+        if hit.cue.pair and (len(set(actors)) < 2 or res.source == "implicit"):
+            continue  # "China agreed to pause its curbs" is no agreement between two named actors
         flags = set(verdict.flags) | here.context
         stated = position
         if position == "negotiate":

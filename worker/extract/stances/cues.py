@@ -66,6 +66,7 @@ class Cue:
     directive: bool = False
     supply_deal: bool = False
     warning: bool = False
+    pair: bool = False
     agent: str | None = None
     context: str | None = None
     suppress: frozenset[str] = frozenset()
@@ -317,7 +318,7 @@ def build_cues(raw: Mapping[str, Any]) -> CueTable:
                     nominal=_option(rule, "nominal"), bare=_option(rule, "bare") or _option(rule, "nominal"),
                     norm=_option(rule, "norm"), need=rule.get("need", spec.get("need")),
                     directive=_option(rule, "directive"), supply_deal=_option(rule, "supply_deal"),
-                    warning=_option(rule, "warning"),
+                    warning=_option(rule, "warning"), pair=_option(rule, "pair"),
                     agent=rule.get("agent"), context=rule.get("context"),
                     suppress=frozenset(rule.get("suppress") or ()),
                 ))

@@ -79,6 +79,7 @@ class Polarity:
     demand_positions: frozenset[str]
     other_topic_before: re.Pattern[str]
     other_topic_after: re.Pattern[str]
+    other_topic_anywhere: re.Pattern[str]
     talks_ended_before: re.Pattern[str]
     talks_ended_after: re.Pattern[str]
     continued: re.Pattern[str]
@@ -120,6 +121,7 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         demand_positions=frozenset(raw.get("demand_positions") or ()),
         other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),
         other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
+        other_topic_anywhere=union(by_lang((raw.get("other_topic") or {}).get("anywhere"))),
         talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
         talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
         continued=union(by_lang((raw.get("continued") or {}).get("before"))),
@@ -352,12 +354,13 @@ def _threat(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
 
 def _other_topic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     """Talks or a deal named for another topic ("trade talks", "a tariff truce", "talks on air
-    routes", "经贸谈判") in a sentence that names neither the controls nor a mineral are about
-    that topic, not the controls."""
+    routes", "经贸谈判"), or in a sentence about another topic ("agreed to cut tariffs"), when
+    the sentence names neither the controls nor a mineral, are about that topic, not the controls."""
     if position != "negotiate" or f.has_control or f.has_mineral:
         return None
     before = f.sent[clause_start(f.sent, hit.start):hit.start]
-    if pol.other_topic_before.search(before) or pol.other_topic_after.match(f.sent, hit.end):
+    if pol.other_topic_before.search(before) or pol.other_topic_after.match(f.sent, hit.end) \
+            or pol.other_topic_anywhere.search(f.sent):
         return Verdict(None, "other topic")
     return None
 
