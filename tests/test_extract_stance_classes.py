@@ -76,6 +76,10 @@ NEGOTIATE: list[Case] = [
      set(), {("china", "negotiate"), ("united_states", "negotiate")}),
     ("zh-agreed-other-topic", "中美双方同意延长关税休战期。",
      set(), {("china", "negotiate"), ("united_states", "negotiate")}),
+    ("held-a-summit", "Japan and China held a summit in Tokyo, where rare earth curbs were on the agenda.",
+     {("japan", "negotiate"), ("china", "negotiate")}, {("china", "tighten")}),
+    ("zh-summit", "中日两国领导人在东京举行峰会，稀土出口管制问题被列入议程。",
+     {("japan", "negotiate"), ("china", "negotiate")}, set()),
     # ending talks is no negotiating
     ("broke-off-talks", "Beijing broke off talks with Tokyo over the rare earth embargo.",
      set(), {("china", "negotiate"), ("japan", "negotiate")}),
@@ -101,7 +105,16 @@ CONTROLLER: list[Case] = [
      "China produces most of the world's gallium. Export licences are now required for gallium exports.",
      {("china", "tighten")}, set()),
     ("zh-china-by-default", "中国是全球最大的锑生产国。自9月起，锑出口须申请许可证。", {("china", "tighten")}, set()),
-    # a bare mention of controls with no owner states nobody's position
+    # a bare mention of controls as a worldwide trend states nobody's position; specific ones are the controller's
+    ("growing-number", "China refines most cobalt. A growing number of export restrictions worries buyers.",
+     set(), {("china", "tighten")}),
+    ("took-effect", "China refines most graphite. Export controls on graphite took effect in December.",
+     {("china", "tighten")}, set()),
+    # a fronted phrase's controls are not those of the main clause's subject
+    ("fronted-retaliation",
+     "China refines most rare earths. In retaliation for the rare earth curbs, Washington imposed export controls "
+     "on chip software.",
+     {("china", "tighten"), ("united_states", "counter")}, set()),
     ("controls-around-the-world",
      "China refines most of the world's cobalt. Export controls on critical minerals are multiplying around the world.",
      set(), {("china", "tighten")}),
@@ -343,6 +356,17 @@ ANSWERS: list[Case] = [
     ("tariff-threat-noun",
      "Washington responded with a 100% tariff threat on Chinese goods after Beijing widened its rare earth curbs.",
      {("united_states", "counter"), ("china", "tighten")}, set()),
+    # firms and industry bodies: lobbying someone to press, waiting for licences, halting production
+    ("zh-lobby-to-press", "欧洲汽车供应商协会游说欧盟向中方施压，要求加快审批稀土出口许可。",
+     {("clepa", "press")}, {("european_union", "press")}),
+    ("lobbied-to-press", "ACEA lobbied Brussels to press China on faster rare earth licence approvals.",
+     {("acea", "press")}, {("european_union", "press")}),
+    ("press-on-chip-rules", "Tokyo asked Washington to push ahead with the new chip rules.", set(), {("japan", "press")}),
+    ("waiting-for-licences",
+     "The American Chamber of Commerce in China said its members were still waiting for export licences.",
+     {("american_chamber_of_commerce_in_china", "press")}, set()),
+    ("forced-to-halt", "Ford said the shortage of rare earth magnets forced it to halt production of the Explorer.",
+     {("ford", "press")}, set()),
     # a firm's own money is no government's answer
     ("private-equity", "Private investors put $200 million into the rare earth start-up last year.",
      set(), {("united_states", "counter")}),

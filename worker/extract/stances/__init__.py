@@ -153,8 +153,6 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
         trace.append((position, cue_text, "no actor", here.text))
     for res in resolved:
         if res.source == "default":
-            if hit.cue.nominal:
-                continue
             if res.actors and permitted(res.actors[0], position, clause_mineral, roles) is not None:
                 value = conf.score(hit.cue.weight, res.source, set(verdict.flags) | here.context)
                 reading.implicit.append((position, value, here.text, here.n))

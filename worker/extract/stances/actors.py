@@ -72,6 +72,7 @@ class Roles:
     condition_zh: re.Pattern[str]
     deal_on_controls: re.Pattern[str]
     funder_before: re.Pattern[str]
+    reporter_after: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
@@ -129,6 +130,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         condition_zh=_one(raw, "condition_zh"),
         deal_on_controls=_one(raw, "deal_on_controls"),
         funder_before=_one(raw, "funder_before"),
+        reporter_after=_one(raw, "reporter_after"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),

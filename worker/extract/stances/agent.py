@@ -16,7 +16,9 @@ one that may not hold it):
    own subject belongs to the sentence's speaker ("日本经济产业省表示，将扩大储备").
 5. ``pronoun``: "he warned", "其": the previous sentence's first named actor.
 6. ``after``: a subject right after the cue's clause (", MOFCOM said"; "To cut reliance on
-   China, the Pentagon …"), never the object of a preposition ("halted exports to Japan").
+   China, the Pentagon …"), never the object of a preposition ("halted exports to Japan"); for
+   a control cue, beyond its clause only a reporter (", MOFCOM said"), not the subject of the
+   main clause after a fronted phrase ("In retaliation for the curbs, Washington imposed …").
 7. ``default``: control positions whose actor the text leaves implicit belong to the default
    controller ("Export licences are now required for gallium").
 """
@@ -240,6 +242,8 @@ def _after(q: _Ask) -> list[Resolved] | None:
         if q.position in _CONTROL:
             if q.roles.control_object.search(q.sent[max(0, m.start - 30):m.start]):
                 continue  # "halted exports to Japan": the object of a preposition owns nothing
+            if m.start > end and not q.roles.reporter_after.match(q.sent, m.end):
+                break  # "In retaliation for the curbs, Washington imposed …": another clause's subject
             return [Resolved(m.actors, "implicit" if m.implicit else "after")]
         if m.start > end and _LEAD_IN.match(q.sent[end + 1:m.start]):
             return [Resolved(m.actors, "after")]

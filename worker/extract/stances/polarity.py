@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from worker.errors import ConfigError
-from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, window
+from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, clause_text, window
 from worker.extract.stances.cues import Hit
 from worker.extract.vocab import prepare
 
@@ -77,6 +77,9 @@ class Polarity:
     offer: re.Pattern[str]
     alternative: re.Pattern[str]
     demand_positions: frozenset[str]
+    demand_press: bool
+    nominal_topic_after: re.Pattern[str]
+    generic: re.Pattern[str]
     other_topic_before: re.Pattern[str]
     other_topic_after: re.Pattern[str]
     other_topic_anywhere: re.Pattern[str]
@@ -119,6 +122,9 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         offer=union(by_lang(raw.get("offer"))),
         alternative=union(by_lang(raw.get("alternative"))),
         demand_positions=frozenset(raw.get("demand_positions") or ()),
+        demand_press=bool(raw.get("demand_press")),
+        nominal_topic_after=union(by_lang(raw.get("nominal_topic_after"))),
+        generic=union(by_lang(raw.get("generic"))),
         other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),
         other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
         other_topic_anywhere=union(by_lang((raw.get("other_topic") or {}).get("anywhere"))),
@@ -247,7 +253,15 @@ def _purpose(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 
 
 def _demand(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
-    """A control cue after a press cue, with no subject of its own in between, is what was asked."""
+    """A control cue after a press cue, with no subject of its own in between, is what was asked;
+    a press cue after a demand in its clause is what was asked too ("lobbied Brussels to press
+    China", "游说欧盟向中方施压")."""
+    if position == "press":
+        start = clause_start(f.sent, hit.start)
+        if pol.demand_press and any(o is not hit and o.cue.directive and start <= o.start and o.end <= hit.start
+                                    for o in f.hits):
+            return Verdict(None, "content of a demand")
+        return None
     if position not in pol.demand_positions:
         return None
     for o in f.hits:
@@ -325,8 +339,17 @@ def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
     return None
 
 
+def _generic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """A bare mention of controls as a worldwide trend ("export controls multiply around the
+    world", "a growing number of export restrictions", "各国纷纷出台出口限制") is nobody's stance."""
+    if hit.cue.nominal and pol.generic.search(clause_text(f.sent, hit.start, hit.end)):
+        return Verdict(None, "generic")
+    return None
+
+
 def _topic_of_talks(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
-    if hit.cue.nominal and pol.nominal_topic.search(f.sent[clause_start(f.sent, hit.start):hit.start]):
+    if hit.cue.nominal and (pol.nominal_topic.search(f.sent[clause_start(f.sent, hit.start):hit.start])
+                            or pol.nominal_topic_after.match(f.sent, hit.end)):
         return Verdict(None, "topic of talks")
     return None
 
@@ -398,6 +421,7 @@ RULES: dict[str, _Check] = {
     "offer": _offer,
     "intent": _intent,
     "topic_of_talks": _topic_of_talks,
+    "generic": _generic,
     "negation_after": _negation_after,
     "other_topic": _other_topic,
     "threat": _threat,
