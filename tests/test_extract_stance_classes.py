@@ -361,6 +361,12 @@ ANSWERS: list[Case] = [
      {("clepa", "press")}, {("european_union", "press")}),
     ("lobbied-to-press", "ACEA lobbied Brussels to press China on faster rare earth licence approvals.",
      {("acea", "press")}, {("european_union", "press")}),
+    ("carmaker-asked-for-licences", "General Motors asked Beijing for export licences for rare earth magnets.",
+     {("general_motors", "press")}, {("china", "ease")}),
+    ("zh-carmaker-applied", "丰田汽车已向中国商务部申请稀土磁体出口许可。", {("toyota", "press")}, set()),
+    # a newspaper named after a country is no actor
+    ("newspaper-not-country", "China's rare earth licences still take 45 days to approve, the Korea Herald reported.",
+     {("china", "maintain")}, {("south_korea", "press"), ("south_korea", "maintain")}),
     ("press-on-chip-rules", "Tokyo asked Washington to push ahead with the new chip rules.",
      set(), {("japan", "press")}),
     ("waiting-for-licences",
