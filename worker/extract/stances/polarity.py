@@ -363,7 +363,7 @@ def _continued(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verd
     win = _win(pol, f, hit)
     marks = list(pol.continued.finditer(win))
     if marks and not pol.intensify.search(win, marks[-1].end()):  # "continues to TIGHTEN its controls"
-        return Verdict("maintain", "continued")
+        return Verdict("maintain", "continued", frozenset({"continued"}))
     return None
 
 
