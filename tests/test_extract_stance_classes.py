@@ -295,6 +295,8 @@ MAINTAIN: list[Case] = [
     ("continue-to-tighten", "China will continue to tighten its export controls on rare earths.",
      {("china", "tighten")}, {("china", "maintain")}),
     ("zh-still-restricts", "中国仍限制稀土出口。", {("china", "maintain")}, {("china", "tighten")}),
+    ("remains-elsewhere", "China remains the dominant supplier and restricts exports of rare earths.",
+     {("china", "tighten")}, {("china", "maintain")}),
     ("zh-continue-strengthen", "中方继续加强稀土出口管控。", {("china", "tighten")}, {("china", "maintain")}),
     # not lifted
     ("not-been-lifted", "China's controls on gallium have not been lifted.",
