@@ -385,3 +385,45 @@ ANSWERS: list[Case] = [
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), ANSWERS, ids=_ids(ANSWERS))
 def test_answers(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
     _check(name, text, expected, absent)
+
+
+# ----------------------------------------------------------------------------- more wordings of the news
+
+WORDINGS: list[Case] = [
+    ("tightening-grip", "China is tightening its grip on rare earth supplies with a tracking system for exporters.",
+     {("china", "tighten")}, set()),
+    ("end-user-certificates", "The Chinese government has begun requiring end-user certificates for antimony exports.",
+     {("china", "tighten")}, {("china", "ease")}),
+    ("would-stay", "Beijing insisted the licensing system for rare earths would stay.", {("china", "maintain")}, set()),
+    ("only-civilian", "Chinese officials said applications would be approved only for civilian end users.",
+     {("china", "maintain")}, {("china", "ease")}),
+    ("called-a-threat", "The US Trade Representative called China's rare earth rules a threat to global supply chains.",
+     {("united_states", "press")}, set()),
+    ("wrote-to-about",
+     "The Alliance for Automotive Innovation wrote to the Commerce Department about the magnet shortage caused by "
+     "China's curbs.",
+     {("alliance_for_automotive_innovation", "press"), ("china", "tighten")}, set()),
+    ("demanded-that", "Germany's economy minister demanded that Beijing restore rare earth shipments.",
+     {("germany", "press")}, {("china", "ease")}),
+    ("awarded-contract",
+     "The Pentagon awarded a $400 million contract to build a heavy rare earth separation facility in Texas.",
+     {("pentagon", "counter")}, set()),
+    ("euro-plan", "The European Union launched a €3 billion plan to secure supplies of critical raw materials.",
+     {("european_union", "counter")}, set()),
+    ("plan-content", "The European Commission will present its plan to stockpile critical raw materials.",
+     set(), {("european_union", "counter")}),
+    ("plan-other-industry", "Seoul unveiled a plan to help the solar industry cut the cost of modules.",
+     set(), {("south_korea", "counter")}),
+    # bare controls inside a response phrase are the answered side's, not the subject's
+    ("response-phrase-owner",
+     "China refines most rare earths. Washington placed new limits on chip software exports to China in response "
+     "to the rare earth curbs.",
+     {("china", "tighten"), ("united_states", "counter")}, set()),
+    ("zht-continue", "商務部表示，將繼續依法對稀土出口實施管制。", {("china", "maintain")}, {("china", "tighten")}),
+    ("zht-keep-executing", "中方強調，相關出口管制措施將持續執行。", {("china", "maintain")}, set()),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), WORDINGS, ids=_ids(WORDINGS))
+def test_wordings(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)

@@ -73,6 +73,7 @@ class Roles:
     deal_on_controls: re.Pattern[str]
     funder_before: re.Pattern[str]
     reporter_after: re.Pattern[str]
+    answered: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
@@ -131,6 +132,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         deal_on_controls=_one(raw, "deal_on_controls"),
         funder_before=_one(raw, "funder_before"),
         reporter_after=_one(raw, "reporter_after"),
+        answered=_one(raw, "answered_before"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),

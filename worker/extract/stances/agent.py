@@ -204,6 +204,8 @@ def _topic_zh(q: _Ask, subjects: list[Mention]) -> list[Mention]:
 
 
 def _before(q: _Ask) -> list[Resolved] | None:
+    if q.hit.cue.nominal and q.roles.answered.search(q.sent, max(0, q.hit.start - 60), q.hit.start):
+        return None  # "Washington imposed … in response to the curbs": the curbs are not Washington's
     before = _candidates(q)
     for idx in range(len(before) - 1, -1, -1):
         group = coordinated(before, idx, q.sent, q.roles)

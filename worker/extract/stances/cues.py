@@ -40,7 +40,7 @@ __all__ = ["Cue", "CueTable", "Hit", "build_cues", "compile_pattern", "find_hits
 # Washington raised tariffs" is not "imposed … tariffs"; "lodged since early April" is a date)
 _EN_WORD = (r"(?!(?:when|while|because|although|though|whereas|which|who|whom|whose|where|but|if|unless|that)\b"
             r"|(?:after|before|since|until)\s+(?!(?:early|late|mid|last|next|this|\d|january|february|march|april|may"
-            r"|june|july|august|september|october|november|december)))(?:[\w'$%&/.()’-]|,(?=\d))+")
+            r"|june|july|august|september|october|november|december)))(?:[\w'$%&/.()’€£¥-]|,(?=\d))+")
 _ZH_GAP_CHARS = r"[^，。；：,;:!?！？\n]"
 _ZH_WIDE_GAP = r"[^。；;!?！？\n]"
 _KINDS = frozenset({"all", "verb", "noun", "pp", "ing", "base"})

@@ -59,6 +59,7 @@ class Polarity:
     reported: re.Pattern[str]
     intent: re.Pattern[str]
     allow_intent: frozenset[str]
+    plan_content: re.Pattern[str]
     nominal_topic: re.Pattern[str]
     negation: re.Pattern[str]
     negated: Mapping[str, str]
@@ -104,6 +105,7 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         reported=union(by_lang(raw.get("reported_before_would"))),
         intent=union(by_lang(raw.get("intent"))),
         allow_intent=frozenset(raw.get("allow_intent") or ()),
+        plan_content=union(by_lang(raw.get("plan_content"))),
         nominal_topic=union(by_lang(raw.get("nominal_topic"))),
         negation=union(by_lang(raw.get("negation"))),
         negated={str(k): str(v) for k, v in (raw.get("negated") or {}).items()},
@@ -334,8 +336,8 @@ def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
     win = _win(pol, f, hit)
     rest = f.sent[hit.end:clause_end(f.sent, hit.end)]
     span = f.sent[hit.start:hit.end]
-    if pol.intent.search(win + span) or pol.intent.search(rest):
-        return Verdict(None, "intent")
+    if pol.intent.search(win + span) or pol.intent.search(rest) or pol.plan_content.search(win):
+        return Verdict(None, "intent")  # "its plan TO STOCKPILE": the content of a plan, not an act
     return None
 
 
