@@ -427,3 +427,27 @@ WORDINGS: list[Case] = [
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), WORDINGS, ids=_ids(WORDINGS))
 def test_wordings(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
     _check(name, text, expected, absent)
+
+
+CHINESE_ANSWERS: list[Case] = [
+    ("zh-asked-to-approve", "韩国产业通商资源部表示，已要求中方尽快批准相关企业的稀土出口许可申请。",
+     {("south_korea", "press")}, {("china", "ease")}),
+    ("zh-weapon-jiang", "欧盟委员会主席冯德莱恩批评中国将稀土作为武器。",
+     {("european_union", "press"), ("china", "tighten")}, set()),
+    # each clause's tariffs answer with their own subject; a clause's response word is its own
+    ("zh-tit-for-tat", "美国宣布对中国商品加征关税，中国随即宣布对美国商品加征同等关税。",
+     set(), {("united_states", "counter"), ("china", "counter")}),
+    ("zh-purpose-response", "美国宣布对中国商品加征100%关税，以回应中方的稀土出口管制。",
+     {("united_states", "counter"), ("china", "tighten")}, set()),
+    ("zh-allocate-funds", "为应对中国的稀土管制，美国能源部拨款5亿美元支持稀土分离项目。",
+     {("united_states", "counter"), ("china", "tighten")}, set()),
+    ("raised-with", "Japan's foreign minister raised the rare earth curbs with his Chinese counterpart.",
+     {("japan", "press")}, set()),
+    ("slowed-approvals", "Chinese regulators have slowed approvals of rare earth export licences since May.",
+     {("china", "tighten")}, {("china", "ease")}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), CHINESE_ANSWERS, ids=_ids(CHINESE_ANSWERS))
+def test_chinese_answers(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)

@@ -106,7 +106,7 @@ def _passive(q: _Ask) -> list[Resolved] | None:
     return None
 
 
-_POSSESSIVE_GAP = re.compile(r"^(?:'s|’s|s'|’|的)\s*(?:[\w-]+\s+){0,2}$")
+_POSSESSIVE_GAP = re.compile(r"^(?:(?:'s|’s|s'|’)\s*(?:[\w-]+\s+){0,2}|的[^\s，。；,;的]{0,6})$")
 
 
 def _possessor(q: _Ask) -> list[Resolved] | None:
@@ -165,7 +165,7 @@ def _candidates(q: _Ask) -> list[Mention]:
             return []  # "although India has deposits, extracting them takes investment": a main clause
         return before
     if q.position in ("press", "counter", "negotiate") and cjk and not any(
-            q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
+            not q.object_of_preposition([m]) for m in in_clause):
         # a Chinese clause without its own subject shares the sentence's: the speaker of
         # "日本经济产业省表示，将扩大储备", else the subject of the nearest clause before it
         # that has one ("五角大厦宣布入股…，还设定价格下限", "大陆宣布管制，美国大表不满，并扬言…

@@ -185,8 +185,13 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
     """A cue that counts only in a context: a tariff is a countermeasure as a response to a
     move ("threatened", "in response", "扬言") or when it targets the minerals themselves."""
     if hit.cue.context == "response_or_mineral":
-        clause = f.sent[clause_start(f.sent, hit.start):clause_end(f.sent, hit.end)]
-        answer = pol.response.search(f.sent) or pol.conditional.search(f.sent)  # "if China …, X will …"
+        end = clause_end(f.sent, hit.end)
+        clause = f.sent[clause_start(f.sent, hit.start):end]
+        # up to the cue's clause, or early in the next if it has no subject of its own ("…加征关税，以回应…");
+        # "…加征关税，中国随即宣布…" answers with the second clause, not the first
+        later = pol.response.search(f.sent, end, min(len(f.sent), end + 14))
+        answer = (pol.response.search(f.sent, 0, end) or pol.conditional.search(f.sent)  # "if China …, X will …"
+                  or (later and not any(end < s < later.start() for s in f.mention_starts)))
         if not answer and not f.mineral.search(clause):
             return Verdict(None, "no response")
     return None
