@@ -78,6 +78,9 @@ class _Reading:
 
     best: dict[tuple[str, str], Stance] = field(default_factory=dict)
     seen_in: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    # control stances whose holder the text leaves implicit: (position, value, sentence, n),
+    # given to the document's controller once every sentence is read
+    implicit: list[tuple[str, float, str, int]] = field(default_factory=list)
 
     def add(self, actor: str, position: str, value: float, sentence: str, n: int) -> None:
         key = (actor, position)
@@ -92,8 +95,11 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
 
     With the controller involved (or named as the other side in the clause): negotiate, but
     talks with no topic word in the sentence only between two governments. Without it: a supply
-    deal in a clause naming a mineral is an answer (counter); other governments' talks count
-    when their clause names the controls; anything else (firms' talks with customers) is none.
+    deal in a clause naming a mineral (and not exports or controls) is an answer (counter);
+    other governments' talks count when their clause names the controls, or when two of them
+    are parties in a sentence naming the controls and a mineral ("exports of magnets jumped on
+    the agreements struck with Washington and Brussels"); anything else (firms' talks with
+    customers) is none.
     """
     roles = model.roles
     involved = set(actors) | {a for m in found for a in m.actors}
@@ -101,10 +107,14 @@ def _negotiation(model: StanceModel, sent: str, hit: Hit, actors: list[str], fou
         if "off topic" in flags and len(involved & roles.governments) < 2:
             return None
         return "negotiate"
-    if clause_mineral and hit.cue.supply_deal:
+    clause = clause_text(sent, hit.start, hit.end)
+    if clause_mineral and hit.cue.supply_deal and not roles.deal_on_controls.search(clause):
         flags.add("remapped")
         return "counter"
-    if involved & roles.governments and model.topic_control.search(clause_text(sent, hit.start, hit.end)):
+    if involved & roles.governments and (model.topic_control.search(clause)
+                                         or (len(involved & roles.governments) >= 2 and hit.cue.parties
+                                             and model.topic_mineral.search(sent)
+                                             and model.topic_control.search(sent))):
         return "negotiate"
     return None
 
@@ -130,7 +140,7 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
     cue_text = sent[hit.start:hit.end]
     if verdict.position is None:
         if trace is not None:
-            trace.append((hit.cue.position, cue_text, verdict.reason, here.text))
+            trace.append((hit.cue.position, cue_text, f"{verdict.reason} [{hit.cue.name}]", here.text))
         return
     position = verdict.position
     # another government's control positions need a mineral in the cue's own clause
@@ -142,29 +152,57 @@ def _read_hit(model: StanceModel, here: _Here, hit: Hit, reading: _Reading, trac
     if not resolved and trace is not None:
         trace.append((position, cue_text, "no actor", here.text))
     for res in resolved:
-        if res.source == "default" and not here.controller_present:
+        if res.source == "default":
+            if res.actors and permitted(res.actors[0], position, clause_mineral, roles) is not None:
+                value = conf.score(hit.cue.weight, res.source, set(verdict.flags) | here.context)
+                reading.implicit.append((position, value, here.text, here.n))
+                if trace is not None:
+                    why = f"(controller)->{position} via default ({value}) [{hit.cue.name}]"
+                    trace.append((position, cue_text, why, here.text))
             continue
-        actors = list(res.actors)
+        subjects = list(res.actors)
+        actors = list(subjects)
         if hit.cue.parties and "offer" not in verdict.flags and (
                 res.source == "party" or set(actors) & roles.governments):
             # a firm's talks with officials are lobbying (press), not the officials' talks
             actors += [a for m in found for a in m.actors]
+        if hit.cue.pair and (len(set(actors)) < 2 or res.source == "implicit"):
+            continue  # "China agreed to pause its curbs" is no agreement between two named actors
         flags = set(verdict.flags) | here.context
         stated = position
         if position == "negotiate":
             by_parties = _negotiation(model, sent, hit, actors, found, here.mentions, flags, clause_mineral)
             if by_parties is None:
+                if trace is not None:
+                    why = f"{actors}: no talks about the controls [{hit.cue.name}]"
+                    trace.append((position, cue_text, why, here.text))
                 continue
             stated = by_parties
+            if stated == "counter" and res.source != "party":
+                actors = subjects  # "Trump signed a supply deal with Australia": the partner answers nothing
         value = conf.score(hit.cue.weight, res.source, flags)
         for actor in dict.fromkeys(actors):
             final = permitted(actor, stated, clause_mineral, roles)
             if hit.cue.nominal and actor not in roles.controllers:
                 final = None
             if trace is not None:
-                trace.append((position, cue_text, f"{actor}->{final} via {res.source} ({value})", here.text))
+                why = f"{actor}->{final} via {res.source} ({value}) [{hit.cue.name}]"
+                trace.append((position, cue_text, why, here.text))
             if final is not None:
                 reading.add(actor, final, value, here.text, here.n)
+
+
+def _document_controller(reading: _Reading, controllers: frozenset[str], fallback: str | None) -> str | None:
+    """Who holds the control stances a text leaves implicit ("Export licences are now required"):
+    the controller the text names most often as holding control positions ("Congo extended
+    its ban …"), else ``fallback`` (the default controller, when the text names it)."""
+    held: dict[str, int] = {}
+    for (actor, position), sentences in reading.seen_in.items():
+        if actor in controllers and position in ("tighten", "maintain", "ease"):
+            held[actor] = held.get(actor, 0) + len(sentences)
+    if held:
+        return max(held, key=lambda a: (held[a], a == fallback))
+    return fallback
 
 
 def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | None, model: StanceModel,
@@ -187,7 +225,9 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
     reading = _Reading()
     prev_actor: str | None = None
     pending: tuple[str, list[Match]] | None = None  # the last sentence naming actors, not yet read
-    for n, sentence in enumerate(split_sentences(text)):
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+    for n, sentence in enumerate(sentences):
         sent = prepared[sentence.start:sentence.end]
         matches = doc_actors.in_sentence(sentence.start, sentence.end, sent)
         hits = find_hits(sent, model.cues, scope.candidates(sentence.start, sentence.end))
@@ -204,7 +244,12 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
         if both is None and both_index in live:
             live_pairs = [i - model.first_pair for i, _ in sentence_scope.live if i in pairs]
             both = top_two(prepared, doc_actors.actors, roles, live_pairs)
-        mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair)
+        base = sentence.start
+
+        def refer(kind: str, start: int, end: int, base: int = base) -> str | None:
+            return doc_actors.antecedent(kind, base + start, base + end, roles, starts)
+
+        mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair, refer)
         facts = SentenceFacts(
             sent=sent, zh=zh, mention_starts=[m.start for m in mentions], hits=hits,
             has_mineral=_MINERAL in live and bool(model.topic_mineral.search(sent)),
@@ -220,6 +265,11 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
         named = [m for m in mentions if not m.implicit and len(m.actors) == 1]
         if named:
             prev_actor = named[0].actors[0]
+    controller = _document_controller(reading, roles.controllers,
+                                      roles.default_controller if controller_present else None)
+    if controller is not None:
+        for position, value, sentence_text, n in reading.implicit:
+            reading.add(controller, position, value, sentence_text, n)
     return [Stance(actor=s.actor, position=s.position,
                    confidence=conf.corroborated(s.confidence, len(reading.seen_in[k])), sentence=s.sentence)
             for k, s in reading.best.items()]

@@ -5,7 +5,8 @@ A mention is a vocabulary actor ("Beijing", "MOFCOM", "中方"), a two-actor nam
 whether it can be an agent (``data/stances/roles.yaml``):
 
 - a place ("in Geneva", "在日内瓦", "customers in Japan", and names listed with it) is never
-  an agent or a party, nor is an alias carrying an object marker ("对美");
+  an agent or a party, nor is an alias carrying an object marker ("对美"), nor a name inside
+  title marks ("《韩国先驱报》");
 - a modifier of a company or a thing ("Japanese carmakers", "American farmers", "中国的稀土
   垄断") is not the agent: the companies are, or nobody;
 - two names of one actor around a title are one mention ("U.S. President Donald Trump").
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,13 @@ class Roles:
     participle_after: re.Pattern[str]
     predicate_after: re.Pattern[str]
     relative: re.Pattern[str]
+    subordinate: re.Pattern[str]
     speaker_zh: re.Pattern[str]
+    condition_zh: re.Pattern[str]
+    deal_on_controls: re.Pattern[str]
+    funder_before: re.Pattern[str]
+    reporter_after: re.Pattern[str]
+    answered: re.Pattern[str]
     own_subject: re.Pattern[str]
     possessive: re.Pattern[str]
     heads_en: frozenset[str]
@@ -86,6 +93,7 @@ class Roles:
     both_sides: re.Pattern[str]
     pronoun: re.Pattern[str]
     implicit: tuple[tuple[str, re.Pattern[str]], ...]
+    anaphora: tuple[tuple[str, re.Pattern[str]], ...]
     controllers: frozenset[str]
     default_controller: str
     governments: frozenset[str]
@@ -118,7 +126,13 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         participle_after=_one(raw, "participle_after", 0),
         predicate_after=_one(raw, "predicate_after", 0),
         relative=_one(raw, "relative"),
+        subordinate=_one(raw, "subordinate"),
         speaker_zh=_one(raw, "speaker_zh"),
+        condition_zh=_one(raw, "condition_zh"),
+        deal_on_controls=_one(raw, "deal_on_controls"),
+        funder_before=_one(raw, "funder_before"),
+        reporter_after=_one(raw, "reporter_after"),
+        answered=_one(raw, "answered_before"),
         own_subject=re.compile(str(raw.get("own_subject_en") or r"(?!x)x")),
         possessive=_one(raw, "possessive"),
         heads_en=frozenset(str(h).lower() for h in heads.get("en") or ()),
@@ -139,6 +153,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         pronoun=union(by_lang(shared.get("pronouns"))),
         implicit=tuple((str(actor), union(by_lang(pats)))
                        for actor, pats in (shared.get("implicit_actors") or {}).items()),
+        anaphora=tuple((str(kind), union(by_lang(pats))) for kind, pats in (raw.get("anaphora") or {}).items()),
         controllers=frozenset(raw.get("controllers") or ()),
         default_controller=str(raw.get("default_controller") or "china"),
         governments=frozenset(raw.get("governments") or ()),
@@ -161,6 +176,26 @@ class DocumentActors:
         self.matches = vocab.actor_matcher.find(prepared, prepared=True)  # also names ignored as actors
         self.ignored = {m.key for m in self.matches} - {m.key for m in self.actors}
         self.ends = [m.end for m in self.matches]
+
+    def antecedent(self, kind: str, start: int, end: int, roles: Roles, sentences: Sequence[int]) -> str | None:
+        """What a definite description ("the country", "the chamber", "该商会") at the document's
+        ``[start, end)`` refers to: the first actor of its kind (the subject, as a rule) of the
+        nearest earlier sentence naming one (``sentences``: the documents' sentence starts); an
+        organisation may also be named only after it (a lede that identifies "the business lobby"
+        later). Names earlier in its own sentence are left out ("accused the UK of meddling in
+        the country's affairs": the country is not the UK)."""
+        def fits(m: Match) -> bool:
+            if m.weak or m.key in roles.never or m.key in self.ignored:
+                return False
+            return (m.key in roles.governments) == (kind == "government")
+        own = sentences[bisect_right(sentences, start) - 1] if sentences else 0
+        before = [m for m in self.actors if m.end <= own and fits(m)]
+        if before:
+            first = sentences[bisect_right(sentences, before[-1].start) - 1]
+            return next(m.key for m in before if m.start >= first)
+        if kind == "government":
+            return None
+        return next((m.key for m in self.actors if m.start >= end and fits(m)), None)
 
     def in_sentence(self, start: int, end: int, sent: str) -> list[Match]:
         """The actor matches of ``sent`` = the document's ``[start, end)``, offsets into ``sent``."""
@@ -186,6 +221,15 @@ def _is_place(sent: str, start: int, end: int, roles: Roles) -> bool:
     return not (marker.group().endswith("在") and roles.temporal_frame.match(sent, end))
 
 
+def _in_title(sent: str, start: int, end: int) -> bool:
+    """Inside Chinese title marks (《韩国先驱报》, 〈…〉): the name of a publication or a law."""
+    for left, right in (("《", "》"), ("〈", "〉")):
+        opened = sent.rfind(left, 0, start)
+        if opened >= 0 and sent.rfind(right, 0, start) < opened and sent.find(right, end) >= 0:
+            return True
+    return False
+
+
 def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
     """"Japanese carmakers", "China's dominance", "日本企业", "中国的稀土垄断": a modifier of a
     company or a thing, unless an agent head follows ("South Korea's industry ministry")."""
@@ -209,12 +253,14 @@ def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
 
 
 def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, both: tuple[str, ...],
-                      live: frozenset[int], first_pair: int) -> list[Mention]:
+                      live: frozenset[int], first_pair: int,
+                      refer: Callable[[str, int, int], str | None] | None = None) -> list[Mention]:
     """Agent-capable mentions of ``sent``: named actors, two-actor names, "both sides", implicit actors.
 
     Places and modifiers of companies or things are left out. ``live`` holds the indices of
     the sentence filter's regexes that can match (pairs from ``first_pair``, then "both
-    sides", then the implicit actors); the others are not run.
+    sides", then the implicit actors, then the definite descriptions); the others are not
+    run. ``refer(kind, start, end)`` names what a definite description refers to.
     """
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
@@ -228,6 +274,8 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
         """Not a place (nor a name listed with a place: "in Australia, Canada and the U.S."),
         not a modifier of a company or a thing."""
         nonlocal place_end
+        if _in_title(sent, s, e):
+            return False  # "据《韩国先驱报》分析": a name inside a title is no actor
         if _is_place(sent, s, e, roles) or (place_end >= 0 and roles.conjunction.match(sent[place_end:s])
                                          and sent[place_end:s].strip()):
             place_end = e
@@ -267,6 +315,16 @@ def sentence_mentions(sent: str, actor_matches: Sequence[Match], roles: Roles, b
             if free(m.start(), m.end()):
                 found.append(Mention((actor,), m.start(), m.end(), implicit=True))
                 taken.append((m.start(), m.end()))
+    if refer is not None:
+        first_anaphor = both_idx + 1 + len(roles.implicit)
+        for k, (kind, regex) in enumerate(roles.anaphora):
+            if first_anaphor + k not in live:
+                continue
+            for m in regex.finditer(sent):
+                key = refer(kind, m.start(), m.end()) if free(m.start(), m.end()) else None
+                if key is not None:
+                    found.append(Mention((key,), m.start(), m.end(), implicit=True))
+                    taken.append((m.start(), m.end()))
     found.sort(key=lambda x: x.start)
     return _merge_titles(sent, found, roles)
 

@@ -7,6 +7,8 @@ one that may not hold it):
 1. ``inner``: the owner named inside the cue ("the lifting of China's controls").
 2. ``passive``: the agent right after the cue ("imposed by Beijing", "a loan from the Pentagon").
 2b. ``possessor``: the owner right before it ("Beijing's new controls", "the EU's funding").
+2c. ``funder``: for funding, a government named after "with", "from" or "by" in the clause
+   ("MP's partnership with the Pentagon brings $400m of equity").
 3. ``licensor``: for a licence received ("Ford received licences") the licensor, not the receiver.
 4. ``before``: the nearest agent-role mention before the cue, with its coordinated mentions
    ("MEMA and the Alliance"). English press/counter keep to the cue's clause (a participle or a
@@ -14,7 +16,9 @@ one that may not hold it):
    own subject belongs to the sentence's speaker ("日本经济产业省表示，将扩大储备").
 5. ``pronoun``: "he warned", "其": the previous sentence's first named actor.
 6. ``after``: a subject right after the cue's clause (", MOFCOM said"; "To cut reliance on
-   China, the Pentagon …").
+   China, the Pentagon …"), never the object of a preposition ("halted exports to Japan"); for
+   a control cue, beyond its clause only a reporter (", MOFCOM said"), not the subject of the
+   main clause after a fronted phrase ("In retaliation for the curbs, Washington imposed …").
 7. ``default``: control positions whose actor the text leaves implicit belong to the default
    controller ("Export licences are now required for gallium").
 """
@@ -26,13 +30,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from worker.extract.stances.actors import Mention, Resolved, Roles, coordinated, permitted
-from worker.extract.stances.clauses import clause_end, clause_start, in_parens
+from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, in_parens
 from worker.extract.stances.cues import Hit
 
 __all__ = ["RESOLVERS", "resolve"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = ("tighten", "maintain", "ease")
+_DASHES = ("—", "–", "-")
 _TO_INFINITIVE = re.compile(r"^\s+to\s+$", re.I)
 _LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)", re.I)
 _LEAD_IN = re.compile(r"^[\s,，:：]*(?:(?:the|a|an|its|their|said|says)\s+){0,2}$", re.I)
@@ -101,7 +106,7 @@ def _passive(q: _Ask) -> list[Resolved] | None:
     return None
 
 
-_POSSESSIVE_GAP = re.compile(r"^(?:'s|’s|s'|’|的)\s*(?:[\w-]+\s+){0,2}$")
+_POSSESSIVE_GAP = re.compile(r"^(?:(?:'s|’s|s'|’)\s*(?:[\w-]+\s+){0,2}|的[^\s，。；,;的]{0,6})$")
 
 
 def _possessor(q: _Ask) -> list[Resolved] | None:
@@ -109,6 +114,20 @@ def _possessor(q: _Ask) -> list[Resolved] | None:
     for m in q.outside:
         if m.end <= q.hit.start and _POSSESSIVE_GAP.match(q.sent[m.end:q.hit.start]) and q.ok(m):
             return [Resolved(m.actors, "before")]
+    return None
+
+
+def _funder(q: _Ask) -> list[Resolved] | None:
+    """Funding a company receives is the funder's: a government named after "with", "from" or
+    "by" in the cue's clause ("MP's partnership with the Pentagon brings equity and a price
+    floor", "Iluka won a loan from Canberra"), whoever the subject is."""
+    if q.hit.cue.agent != "funder":
+        return None
+    start, end = clause_start(q.sent, q.hit.start), clause_end(q.sent, q.hit.end)
+    for m in q.outside:
+        if start <= m.start < end and q.roles.funder_before.search(q.sent, max(0, m.start - 24), m.start) \
+                and any(a in q.roles.governments for a in m.actors) and q.ok(m):
+            return [Resolved(m.actors, "passive")]
     return None
 
 
@@ -142,26 +161,51 @@ def _candidates(q: _Ask) -> list[Mention]:
                     if not (rel and sent.rfind(",", 0, max(0, start - 1)) < m.start)]
         if in_clause or not q.roles.participle_after.match(sent, start):
             return in_clause
+        if q.roles.subordinate.search(sent[clause_start(sent, max(0, start - 2)):max(0, start - 1)]):
+            return []  # "although India has deposits, extracting them takes investment": a main clause
         return before
     if q.position in ("press", "counter", "negotiate") and cjk and not any(
-            q.ok(m) and not q.object_of_preposition([m]) for m in in_clause):
+            not q.object_of_preposition([m]) for m in in_clause):
         # a Chinese clause without its own subject shares the sentence's: the speaker of
-        # "日本经济产业省表示，将扩大储备", the topic of "五角大厦宣布入股…，还设定价格下限",
-        # a pronoun's antecedent for "他随即扬言，…加征关税"
+        # "日本经济产业省表示，将扩大储备", else the subject of the nearest clause before it
+        # that has one ("五角大厦宣布入股…，还设定价格下限", "大陆宣布管制，美国大表不满，并扬言…
+        # 反制"), a pronoun's antecedent for "他随即扬言，…加征关税"
         speaker = q.roles.speaker_zh.match(sent)
         if speaker and speaker.end() <= hit.start:
             return [m for m in before if m.end <= speaker.end()]
-        subjects = [m for m in before if not q.object_of_preposition([m])]
-        pronoun = q.roles.pronoun.search(sent, 0, hit.start)
-        if pronoun and (not subjects or pronoun.start() < subjects[0].start):
-            return []
-        return subjects[:1]
+        return _topic_zh(q, [m for m in before if not q.object_of_preposition([m])])
     if not cjk and not in_clause and q.roles.own_subject.match(sent, start):
         return []  # "With talks between Xi and Trump approaching, the government announced …"
     return before
 
 
+def _topic_zh(q: _Ask, subjects: list[Mention]) -> list[Mention]:
+    """The subject a Chinese clause without its own continues: that of the nearest clause before
+    it with one (the first name there that is no object, with the names joined to it: "欧美和日本"),
+    or none when a pronoun comes first (the pronoun resolver decides)."""
+    for start, end in reversed(clause_bounds(q.sent, q.hit.start)[:-1]):
+        if q.sent[start - 1:start] in _DASHES and q.sent[end:end + 1] in _DASHES and start > 0:
+            continue  # "——也就是韩国APEC峰会第二天——": an aside between dashes has no say
+        if q.roles.condition_zh.match(q.sent, start):
+            continue  # "若北京不撤回管制，将…加征关税": the condition's subject is not the threat's
+        own = [m for m in subjects if start <= m.start < end]
+        pronoun = q.roles.pronoun.search(q.sent, start, end)
+        if pronoun and (not own or pronoun.start() < own[0].start):
+            return []
+        if own:
+            group = [own[0]]
+            for m in own[1:]:
+                gap = q.sent[group[-1].end:m.start]
+                if not (q.roles.conjunction.match(gap) and gap.strip()):
+                    break
+                group.append(m)
+            return group
+    return []
+
+
 def _before(q: _Ask) -> list[Resolved] | None:
+    if q.hit.cue.nominal and q.roles.answered.search(q.sent, max(0, q.hit.start - 60), q.hit.start):
+        return None  # "Washington imposed … in response to the curbs": the curbs are not Washington's
     before = _candidates(q)
     for idx in range(len(before) - 1, -1, -1):
         group = coordinated(before, idx, q.sent, q.roles)
@@ -181,7 +225,8 @@ def _before(q: _Ask) -> list[Resolved] | None:
 def _pronoun(q: _Ask) -> list[Resolved] | None:
     """"he warned": the sentence's first subject before the pronoun, else the previous sentence's."""
     before = [m for m in q.outside if m.end <= q.hit.start]
-    found = q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if before else 0, q.hit.start)
+    subject_before = [m for m in before if not q.object_of_preposition([m])]  # "将对中国…加征关税": an object
+    found = q.roles.pronoun.search(q.sent, clause_start(q.sent, q.hit.start) if subject_before else 0, q.hit.start)
     if found is None:
         return None
     subjects = [m for m in before if m.end <= found.start() and not q.object_of_preposition([m])]
@@ -197,6 +242,10 @@ def _after(q: _Ask) -> list[Resolved] | None:
         if m.start < q.hit.end or not q.ok(m):
             continue
         if q.position in _CONTROL:
+            if q.roles.control_object.search(q.sent[max(0, m.start - 30):m.start]):
+                continue  # "halted exports to Japan": the object of a preposition owns nothing
+            if m.start > end and not q.roles.reporter_after.match(q.sent, m.end):
+                break  # "In retaliation for the curbs, Washington imposed …": another clause's subject
             return [Resolved(m.actors, "implicit" if m.implicit else "after")]
         if m.start > end and _LEAD_IN.match(q.sent[end + 1:m.start]):
             return [Resolved(m.actors, "after")]
@@ -211,7 +260,7 @@ def _default(q: _Ask) -> list[Resolved] | None:
 
 
 RESOLVERS: tuple[tuple[str, _Resolver], ...] = (
-    ("inner", _inner), ("passive", _passive), ("possessor", _possessor), ("licensor", _licensor),
+    ("inner", _inner), ("passive", _passive), ("possessor", _possessor), ("funder", _funder), ("licensor", _licensor),
     ("before", _before),
     ("pronoun", _pronoun), ("after", _after), ("default", _default),
 )

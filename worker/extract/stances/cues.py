@@ -40,7 +40,7 @@ __all__ = ["Cue", "CueTable", "Hit", "build_cues", "compile_pattern", "find_hits
 # Washington raised tariffs" is not "imposed … tariffs"; "lodged since early April" is a date)
 _EN_WORD = (r"(?!(?:when|while|because|although|though|whereas|which|who|whom|whose|where|but|if|unless|that)\b"
             r"|(?:after|before|since|until)\s+(?!(?:early|late|mid|last|next|this|\d|january|february|march|april|may"
-            r"|june|july|august|september|october|november|december)))(?:[\w'$%&/.()’-]|,(?=\d))+")
+            r"|june|july|august|september|october|november|december)))(?:[\w'$%&/.()’€£¥-]|,(?=\d))+")
 _ZH_GAP_CHARS = r"[^，。；：,;:!?！？\n]"
 _ZH_WIDE_GAP = r"[^。；;!?！？\n]"
 _KINDS = frozenset({"all", "verb", "noun", "pp", "ing", "base"})
@@ -65,6 +65,8 @@ class Cue:
     need: str | None = None
     directive: bool = False
     supply_deal: bool = False
+    warning: bool = False
+    pair: bool = False
     agent: str | None = None
     context: str | None = None
     suppress: frozenset[str] = frozenset()
@@ -316,6 +318,7 @@ def build_cues(raw: Mapping[str, Any]) -> CueTable:
                     nominal=_option(rule, "nominal"), bare=_option(rule, "bare") or _option(rule, "nominal"),
                     norm=_option(rule, "norm"), need=rule.get("need", spec.get("need")),
                     directive=_option(rule, "directive"), supply_deal=_option(rule, "supply_deal"),
+                    warning=_option(rule, "warning"), pair=_option(rule, "pair"),
                     agent=rule.get("agent"), context=rule.get("context"),
                     suppress=frozenset(rule.get("suppress") or ()),
                 ))

@@ -45,7 +45,7 @@ class StanceModel:
     topic_mineral: re.Pattern[str]
     topic_control: re.Pattern[str]
     # per-sentence regexes other than cues, in this order: topic mineral, topic control,
-    # pairs…, both sides, implicit actors…
+    # pairs…, both sides, implicit actors…, definite descriptions…
     sentence_filter: Prefilter
     first_pair: int
 
@@ -92,7 +92,8 @@ def _build(extra: Mapping[str, Any] | None) -> StanceModel:
     topic = shared.get("topic") or {}
     mineral = _expand(by_lang(topic.get("mineral")), macros)
     control = _expand(by_lang(topic.get("control")), macros)
-    filters = [mineral, control, *(r for _, r in roles.pairs), roles.both_sides, *(r for _, r in roles.implicit)]
+    filters = [mineral, control, *(r for _, r in roles.pairs), roles.both_sides, *(r for _, r in roles.implicit),
+               *(r for _, r in roles.anaphora)]
     return StanceModel(
         cues=build_cues(tables["stances/cues.yaml"]),
         polarity=build_polarity(tables["stances/polarity.yaml"]),

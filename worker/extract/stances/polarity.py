@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from worker.errors import ConfigError
-from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, window
+from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, clause_text, window
 from worker.extract.stances.cues import Hit
 from worker.extract.vocab import prepare
 
@@ -59,6 +59,7 @@ class Polarity:
     reported: re.Pattern[str]
     intent: re.Pattern[str]
     allow_intent: frozenset[str]
+    plan_content: re.Pattern[str]
     nominal_topic: re.Pattern[str]
     negation: re.Pattern[str]
     negated: Mapping[str, str]
@@ -77,6 +78,18 @@ class Polarity:
     offer: re.Pattern[str]
     alternative: re.Pattern[str]
     demand_positions: frozenset[str]
+    demand_press: bool
+    nominal_topic_after: re.Pattern[str]
+    generic: re.Pattern[str]
+    other_topic_before: re.Pattern[str]
+    other_topic_after: re.Pattern[str]
+    other_topic_anywhere: re.Pattern[str]
+    talks_ended_before: re.Pattern[str]
+    talks_ended_after: re.Pattern[str]
+    continued: re.Pattern[str]
+    obligation: re.Pattern[str]
+    obligation_positions: frozenset[str]
+    intensify: re.Pattern[str]
 
 
 def build_polarity(raw: Mapping[str, Any]) -> Polarity:
@@ -92,6 +105,7 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         reported=union(by_lang(raw.get("reported_before_would"))),
         intent=union(by_lang(raw.get("intent"))),
         allow_intent=frozenset(raw.get("allow_intent") or ()),
+        plan_content=union(by_lang(raw.get("plan_content"))),
         nominal_topic=union(by_lang(raw.get("nominal_topic"))),
         negation=union(by_lang(raw.get("negation"))),
         negated={str(k): str(v) for k, v in (raw.get("negated") or {}).items()},
@@ -110,6 +124,18 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         offer=union(by_lang(raw.get("offer"))),
         alternative=union(by_lang(raw.get("alternative"))),
         demand_positions=frozenset(raw.get("demand_positions") or ()),
+        demand_press=bool(raw.get("demand_press")),
+        nominal_topic_after=union(by_lang(raw.get("nominal_topic_after"))),
+        generic=union(by_lang(raw.get("generic"))),
+        other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),
+        other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
+        other_topic_anywhere=union(by_lang((raw.get("other_topic") or {}).get("anywhere"))),
+        talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
+        talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
+        continued=union(by_lang((raw.get("continued") or {}).get("before"))),
+        obligation=union(by_lang(raw.get("obligation"))),
+        obligation_positions=frozenset((raw.get("obligation") or {}).get("positions") or ()),
+        intensify=union(by_lang((raw.get("continued") or {}).get("not_in"))),
     )
 
 
@@ -159,8 +185,13 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
     """A cue that counts only in a context: a tariff is a countermeasure as a response to a
     move ("threatened", "in response", "扬言") or when it targets the minerals themselves."""
     if hit.cue.context == "response_or_mineral":
-        clause = f.sent[clause_start(f.sent, hit.start):clause_end(f.sent, hit.end)]
-        answer = pol.response.search(f.sent) or pol.conditional.search(f.sent)  # "if China …, X will …"
+        end = clause_end(f.sent, hit.end)
+        clause = f.sent[clause_start(f.sent, hit.start):end]
+        # up to the cue's clause, or early in the next if it has no subject of its own ("…加征关税，以回应…");
+        # "…加征关税，中国随即宣布…" answers with the second clause, not the first
+        later = pol.response.search(f.sent, end, min(len(f.sent), end + 14))
+        answer = (pol.response.search(f.sent, 0, end) or pol.conditional.search(f.sent)  # "if China …, X will …"
+                  or (later and not any(end < s < later.start() for s in f.mention_starts)))
         if not answer and not f.mineral.search(clause):
             return Verdict(None, "no response")
     return None
@@ -168,7 +199,8 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 
 def _other_goods(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     # the cue's span and the words right after it ("restricting exports OF CHIP technology")
-    if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, hit.end + 30):
+    end = min(hit.end + 30, clause_end(f.sent, hit.end))  # the goods a cue is about are in its clause
+    if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, end):
         return Verdict(None, "other goods")
     return None
 
@@ -228,7 +260,15 @@ def _purpose(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 
 
 def _demand(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
-    """A control cue after a press cue, with no subject of its own in between, is what was asked."""
+    """A control cue after a press cue, with no subject of its own in between, is what was asked;
+    a press cue after a demand in its clause is what was asked too ("lobbied Brussels to press
+    China", "游说欧盟向中方施压")."""
+    if position == "press":
+        start = clause_start(f.sent, hit.start)
+        if pol.demand_press and any(o is not hit and o.cue.directive and start <= o.start and o.end <= hit.start
+                                    for o in f.hits):
+            return Verdict(None, "content of a demand")
+        return None
     if position not in pol.demand_positions:
         return None
     for o in f.hits:
@@ -252,7 +292,8 @@ def _negation(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdi
     if hit.cue.negation_ok:
         return None
     win = _win(pol, f, hit)
-    if not pol.negation.search(win):
+    inside = not f.zh and position in ("ease", "tighten") and pol.negation.search(f.sent, hit.start + 1, hit.end)
+    if not pol.negation.search(win) and not inside:  # "the curbs have NOT been lifted": inside the cue
         return None
     if position in pol.negated:  # "has not lifted", "is not planning to ease"
         return Verdict(pol.negated[position], "negated", frozenset({"negated"}))
@@ -264,6 +305,9 @@ def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> V
     span = f.sent[hit.start:hit.end]
     if pol.modality.search(win) or (position != "press" and pol.modality.search(span)):
         return Verdict(None, "hypothetical")
+    if position in pol.obligation_positions and not hit.cue.norm and (
+            pol.obligation.search(win) or pol.obligation.search(_continued_clause(f, hit))):
+        return Verdict(None, "recommendation")  # "Seoul must diversify", "韩国必须实施…，推动多元化"
     would = pol.would.search(win)
     if would is None:
         return None
@@ -271,6 +315,17 @@ def _hypothetical(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> V
     if pol.reported.search(f.sent, 0, hit.start - len(win) + would.start()):
         return Verdict(position, "reported future", frozenset({"reported"}))
     return Verdict(None, "hypothetical")
+
+
+def _continued_clause(f: SentenceFacts, hit: Hit) -> str:
+    """The clause before the cue's when the cue's clause has no subject of its own ("韩国必须实施
+    三法，推动供应链多元化": the second clause continues the first and shares its modality)."""
+    clauses = clause_bounds(f.sent, hit.start)
+    cur_s = clauses[-1][0]
+    if len(clauses) < 2 or any(cur_s <= s < hit.start for s in f.mention_starts):
+        return ""
+    prev_s, prev_e = clauses[-2]
+    return f.sent[prev_s:prev_e]
 
 
 def _offer(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
@@ -286,14 +341,69 @@ def _intent(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
     win = _win(pol, f, hit)
     rest = f.sent[hit.end:clause_end(f.sent, hit.end)]
     span = f.sent[hit.start:hit.end]
-    if pol.intent.search(win + span) or pol.intent.search(rest):
-        return Verdict(None, "intent")
+    if pol.intent.search(win + span) or pol.intent.search(rest) or pol.plan_content.search(win):
+        return Verdict(None, "intent")  # "its plan TO STOCKPILE": the content of a plan, not an act
+    return None
+
+
+def _generic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """A bare mention of controls as a worldwide trend ("export controls multiply around the
+    world", "a growing number of export restrictions", "各国纷纷出台出口限制") is nobody's stance."""
+    if hit.cue.nominal and pol.generic.search(clause_text(f.sent, hit.start, hit.end)):
+        return Verdict(None, "generic")
     return None
 
 
 def _topic_of_talks(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
-    if hit.cue.nominal and pol.nominal_topic.search(f.sent[clause_start(f.sent, hit.start):hit.start]):
+    if hit.cue.nominal and (pol.nominal_topic.search(f.sent[clause_start(f.sent, hit.start):hit.start])
+                            or pol.nominal_topic_after.match(f.sent, hit.end)):
         return Verdict(None, "topic of talks")
+    return None
+
+
+def _continued(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """A control said to go on ("still requires licences", "continues to ban", "仍限制出口") is
+    kept, not new: maintain; going on strengthening it ("continues to tighten", "继续加强") is
+    still tighten."""
+    if position != "tighten" or pol.intensify.search(f.sent, hit.start, hit.end):
+        return None
+    win = _win(pol, f, hit)
+    marks = list(pol.continued.finditer(win))
+    if marks and not pol.intensify.search(win, marks[-1].end()):  # "continues to TIGHTEN its controls"
+        return Verdict("maintain", "continued", frozenset({"continued"}))
+    return None
+
+
+def _threat(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """A warning whose content is a countermeasure ("warned that Washington would respond with
+    tariffs", "警告…美国握有许多报复手段") is a threat: the counter cue states it, not press."""
+    if hit.cue.warning and any(o.cue.position == "counter" and o.start >= hit.end for o in f.hits):
+        return Verdict(None, "threat")
+    return None
+
+
+def _other_topic(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """Talks or a deal named for another topic ("trade talks", "a tariff truce", "talks on air
+    routes", "经贸谈判"), or in a sentence about another topic ("agreed to cut tariffs"), when
+    the sentence names neither the controls nor a mineral, are about that topic, not the controls."""
+    if position != "negotiate" or f.has_control or f.has_mineral:
+        return None
+    before = f.sent[clause_start(f.sent, hit.start):hit.start]
+    if pol.other_topic_before.search(before) or pol.other_topic_after.match(f.sent, hit.end) \
+            or pol.other_topic_anywhere.search(f.sent):
+        return Verdict(None, "other topic")
+    return None
+
+
+def _talks_ended(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
+    """Breaking off, suspending or walking out of talks ("broke off talks", "谈判破裂") is no
+    negotiating."""
+    if position != "negotiate":
+        return None
+    before = f.sent[clause_start(f.sent, hit.start):hit.start]
+    after = f.sent[hit.end:clause_end(f.sent, hit.end)]
+    if pol.talks_ended_before.search(before) or pol.talks_ended_after.match(after):
+        return Verdict(None, "talks ended")
     return None
 
 
@@ -318,7 +428,12 @@ RULES: dict[str, _Check] = {
     "offer": _offer,
     "intent": _intent,
     "topic_of_talks": _topic_of_talks,
+    "generic": _generic,
     "negation_after": _negation_after,
+    "other_topic": _other_topic,
+    "threat": _threat,
+    "continued": _continued,
+    "talks_ended": _talks_ended,
 }
 """The checks by name; ``polarity.yaml``'s ``order`` says in which order they run."""
 

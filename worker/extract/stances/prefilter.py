@@ -17,7 +17,7 @@ from worker.extract.text import Prefilter, PrefilterScope
 __all__ = ["StemPrefilter"]
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
-_SMALL_GROUP = 12
+_SMALL_GROUP = 16
 
 
 class StemPrefilter(Prefilter):
