@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -64,7 +65,7 @@ def _queue_hold(rt: Runtime) -> timedelta:
     return max(10 * _lease(rt), timedelta(minutes=5))
 
 
-def _renewed(rt: Runtime, kind: str, row_id: int, owner: str):  # type: ignore[no-untyped-def]
+def _renewed(rt: Runtime, kind: str, row_id: int, owner: str) -> AbstractContextManager[None]:
     return renewed(rt.db_url, kind=kind, row_id=row_id, owner=owner, lease=float(rt.settings.task_lease))
 
 
