@@ -637,8 +637,8 @@ def _storage_failure(exc: BaseException) -> str | None:
 
     from storage.faults import classify, describe, first_line, where_of
 
-    if not isinstance(exc, SQLAlchemyError | OSError):
-        return None
+    if not isinstance(exc, SQLAlchemyError) and not (isinstance(exc, OSError) and exc.filename):
+        return None  # (an OSError without a file, e.g. a closed pipe on stdout, is not about storage)
     fault = classify(exc)
     try:
         url = load_settings().database_url_value
