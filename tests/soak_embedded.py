@@ -1,7 +1,7 @@
 """Issue 19, acceptance 3 in full: the embedded default at a 1 s beat for 30 minutes, default housekeeping.
 
 Not collected by ``make test`` (30 minutes is too long for CI; ``test_faults_embedded.py`` runs the same
-check for 2.5 minutes with housekeeping every 5 s). Run by hand, writing its row of docs/reliability.md::
+check for 1.5 minutes with housekeeping every 3 s). Run by hand, writing its row of docs/reliability.md::
 
     REMON_WRITE_RELIABILITY_REPORT=1 .venv/bin/pytest -p no:cacheprovider tests/soak_embedded.py
 

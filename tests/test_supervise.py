@@ -2,12 +2,12 @@
 the embedded default it starts the worker again (capped backoff, one line per restart).
 
 Real processes throughout: a tiny child program for the supervisor's policy, real `remon run` for the
-rest (a worker killed outright; a corrupted broker file that makes Celery give up).
+rest (a corrupted broker file that makes Celery give up). A worker SIGKILLed under `remon run` (its beat
+and pool stopped, a new worker started) is part of ``test_faults_embedded.py``'s read-only folder test.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import REPO, background, child_pids, remon_cmd, remon_env, run_remon, wait_for
+from tests.servers import REPO, background, remon_cmd, remon_env, run_remon, wait_for
 
 # a worker stand-in: fails (exit 1) the first three times it is started, then runs until told to stop
 CHILD = """
@@ -66,34 +66,6 @@ def test_a_configuration_error_is_not_retried(tmp_path: Path) -> None:
     proc = supervisor(tmp_path, child="import sys; sys.exit(2)")
     out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 2 and "refused its configuration" in out and "restart 1" not in out
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(300)
-def test_remon_run_starts_a_killed_worker_again(tmp_path: Path) -> None:
-    """The Celery worker (the child of `remon run`) SIGKILLed: its beat and pool processes are stopped and a
-    new worker starts; `remon run` itself stays up."""
-    env = remon_env(tmp_path, REMON_BEAT_INTERVAL="1")
-    run_remon(env, "init")
-    log = tmp_path / "run.log"
-    with background(remon_cmd("run", "-c", "1"), env, log) as proc:
-        wait_for(lambda: "Task remon.poll_due_sources[" in log.read_text(errors="replace"), timeout=90,
-                 what="the worker consuming")
-        (worker,) = child_pids(proc.pid)
-        leftovers = child_pids(worker)  # its pool process and beat
-        assert leftovers
-        os.kill(worker, signal.SIGKILL)
-        wait_for(lambda: "was killed by SIGKILL; starting it again in 1 s" in log.read_text(errors="replace"),
-                 timeout=30, what="the restart line")
-        wait_for(lambda: child_pids(proc.pid) and child_pids(proc.pid) != [worker], timeout=30,
-                 what="a new worker")
-        wait_for(lambda: log.read_text(errors="replace").count("Task remon.poll_due_sources[") >
-                 log.read_text(errors="replace").split("starting it again")[0].count("Task remon.poll_due_sources[")
-                 + 1, timeout=60, what="the new worker consuming")
-        assert not [pid for pid in leftovers if Path(f"/proc/{pid}").exists()], "the old beat and pool are gone"
-        assert proc.poll() is None
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(30) == 0, "a stop that was asked for exits 0"
 
 
 @pytest.mark.slow
