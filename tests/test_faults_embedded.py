@@ -343,7 +343,9 @@ def bounded_run(tmp_path: Path, site: Site, record: Callable[..., None], *, minu
     half = len(samples) // 2
     first, second = samples[:half], samples[half:]
     max_rows = max(s[1] for s in samples)
-    assert max_rows <= 25, samples  # consumed messages are deleted: only what waits is kept
+    # consumed messages are deleted: only what waits is kept (at most a refresh per source and a few beat
+    # messages; kombu's transport kept them all: ~1.7 rows more every second here)
+    assert max_rows <= 40, samples
     assert max(s[2] for s in second) <= max(s[2] for s in first) + 16 * 1024, samples  # the file stops growing
     limit = 4 * 1024 * 1024 + 64 * 1024  # storage.db.WAL_SIZE_LIMIT and one transaction
     assert all(s[3] <= limit and s[4] <= limit for s in samples), samples
