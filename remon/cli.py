@@ -511,9 +511,12 @@ def export(
         for chunk in chunks:
             sys.stdout.write(chunk)
         return
-    with output.open("w", encoding="utf-8", newline="") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except OSError as exc:  # a full or read-only disk: one line naming the file (main())
+        raise OSError(exc.errno, exc.strerror, str(output)) from None
     typer.echo(f"wrote {output}", err=True)
 
 
@@ -644,9 +647,9 @@ def _storage_failure(exc: BaseException) -> str | None:
         url = load_settings().database_url_value
     except RemonError:
         url = ""
+    if isinstance(exc, OSError):  # a file the command writes (export -o): name it and the system's reason
+        return f"cannot write {exc.filename}: {exc.strerror or exc}"
     where = where_of(url) if url else "the database"
-    if isinstance(exc, OSError) and exc.filename:
-        where = str(exc.filename)
     if fault is None:
         return f"could not use {where}: {exc.__class__.__name__}: {first_line(exc)}"
     return describe(fault, where)

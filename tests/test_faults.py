@@ -259,7 +259,7 @@ def test_sigkill_twenty_times_during_analysis_and_delivery(tmp_path: Path, site:
     record("faults", "SIGKILL the notify worker while a send is in flight in deliver_alerts "
            "(8 pool-process kills, 2 whole-worker kills then restart; 2 json:// channels)", per_kind,
            f"every alert delivered on both channels ({sum(sent.values())} deliveries); {resent} sends were "
-           f"retried after their lease and {duplicates} reached a receiver twice, all of them sends in flight "
+           f"made again after a kill and {duplicates} reached a receiver twice, all of them sends in flight "
            f"at a kill (remon cannot know whether the target got them); 20 kills in {killing:.0f} s, all "
            f"recovered {recovering:.0f} s later (claims of killed processes are released as soon as they are "
            "seen gone: by the redelivered task itself, or the sweeper every 15 s)")

@@ -203,6 +203,11 @@ def _start_embedded(tmp_path: Path, site: Site, data: Path, hook: JsonReceiver, 
     return env, Db(f"sqlite:///{data}/remon.db"), expected
 
 
+def _quote(line: str, data: Path) -> str:
+    """The log line's message, the test's folder shown as DATA, for the report."""
+    return line.split(": ", 1)[-1].replace(str(data.resolve()), "DATA")[:150]
+
+
 def _after_fault_checks(db: Db, hook: JsonReceiver, expected: dict[str, Any], log: str) -> int:
     assert analysis_counts(db) == expected  # nothing lost, nothing analysed twice
     no_duplicate_rows(db)
@@ -259,7 +264,7 @@ def test_read_only_data_folder_for_20_seconds(tmp_path: Path, site: Site, record
            "works (embedded default, 40 articles, a json:// channel), its worker process SIGKILLed 5 s into it", 1,
            f"remon run stayed up; the worker was started again {restarts} time(s) by remon run (capped backoff) "
            f"until the folder was writable; the fault was logged as one line naming the folder "
-           f"(\"{fault_lines[0].split(': ', 1)[-1][:90]}…\"); {during} articles were finished during the fault "
+           f"(\"{_quote(fault_lines[0], data)}…\"); {during} articles were finished during the fault "
            f"by connections opened before it; all 40 analysed once and all {sent} alerts "
            f"delivered once, {done_after:.0f} s after the fault ended (limit 60 s); no file written outside "
            "the data folder (TMPDIR watched), no EMERGENCY DUMP")
@@ -301,7 +306,7 @@ def test_disk_full_for_30_seconds(tmp_path: Path, site: Site, record: Callable[.
     record("faults", "disk full for 30 s: the data folder on a 24 MB tmpfs, filled up while `remon run` works "
            "(embedded default, 40 articles, a json:// channel), then the filler deleted", 1,
            f"remon run stayed up and its worker never stopped: it logged one line per process naming the "
-           f"folder and what helps (\"{full_lines[0].split(': ', 1)[-1][:80]}…\"), took no new task, held "
+           f"folder and what helps (\"{_quote(full_lines[0], data)}…\"), took no new task, held "
            f"publishes and retried writes, and resumed by itself ({during} articles finished during the fault); "
            f"all 40 analysed once and all {sent} alerts delivered once, {done_after:.0f} s after the disk was "
            "freed (limit 60 s); no file written outside the data folder (TMPDIR watched), no EMERGENCY DUMP")
