@@ -111,10 +111,15 @@ def _upgrade(url: str) -> None:
     try:
         migrate(url)
     except Exception as exc:  # the database is unreachable or broken: say so plainly
+        from storage.faults import classify, describe, where_of
         from worker.alert.mask import mask_url
 
-        typer.echo(f"remon: cannot prepare the database at {mask_url(url)}: {exc.__class__.__name__}: "
-                   f"{str(exc).splitlines()[0] if str(exc) else ''}", err=True)
+        fault = classify(exc)
+        if fault is not None:  # where, and what helps (a full or read-only data folder, a server away)
+            typer.echo(f"remon: cannot prepare the database: {describe(fault, where_of(url))}", err=True)
+        else:
+            typer.echo(f"remon: cannot prepare the database at {mask_url(url)}: {exc.__class__.__name__}: "
+                       f"{str(exc).splitlines()[0] if str(exc) else ''}", err=True)
         raise typer.Exit(1) from exc
 
 
@@ -164,15 +169,25 @@ def run(
     queues: Annotated[str, typer.Option("--queues", "-Q", help="Comma-separated queues.")] =
         "poll,fetch,analyze,notify",
     loglevel: Annotated[str, typer.Option("--loglevel")] = "INFO",
+    restart: Annotated[bool | None, typer.Option(
+        "--restart/--no-restart", help="Start the worker again when it stops on an error (default: "
+        "REMON_RESTART, on with the embedded broker).")] = None,
 ) -> None:
     """Run the worker (and, unless --no-beat, the scheduler in the same process)."""
     rt = _runtime()
     _check_channels(rt)
+    if rt.settings.restart_value if restart is None else restart:
+        from remon.supervise import supervise
+
+        child = [sys.executable, "-m", "remon", "run", f"--concurrency={concurrency}", f"--queues={queues}",
+                 f"--loglevel={loglevel}", "--no-restart", *(["--no-beat"] if no_beat else [])]
+        raise typer.Exit(supervise(child))
     _create_database(rt.db_url)
     _sync_watch_sources(rt)
     _say_when_nothing_to_poll(rt)
     _say_when_root()
     from tasks.app import app as celery_app
+    from tasks.app import start as start_celery
 
     argv = ["worker", f"--concurrency={concurrency}", f"--queues={queues}", f"--loglevel={loglevel}",
             "--without-gossip", "--without-mingle"]
@@ -184,34 +199,18 @@ def run(
         warm_up()  # compiled here once, inherited by every pool process (a fresh one after a crash too)
     from celery.signals import worker_shutting_down
 
-    asked_to_stop: list[str] = []  # a shutdown signal (TERM, INT, QUIT) arrived: never start again
+    from tasks.jobs import recover_at_start
+
+    recover_at_start()  # the claims of this host's gone processes (a killed run) and pending work
+    asked_to_stop: list[str] = []  # a shutdown signal (TERM, INT, QUIT) arrived
     worker_shutting_down.connect(lambda sig=None, **_: asked_to_stop.append(str(sig)), weak=False)
-    code = celery_app.start(argv=argv)  # worker_main would drop the exit code: a crash looked like success
-    if code and not asked_to_stop:
-        _restart_after_crash(code)
-    if code:
-        raise typer.Exit(code)
-
-
-def _restart_after_crash(code: int) -> None:
-    """Start the worker again, in a fresh process (same pid), after an unrecoverable Celery error.
-
-    A stop asked for (SIGTERM, SIGINT) never comes here. Celery exits 1 after an "Unrecoverable error":
-    kombu's Redis transport crashes the whole worker when the broker drops while tasks are
-    unacknowledged (it cannot restore them without a connection). The database keeps every
-    piece of work, so starting again is safe; under compose ``restart: unless-stopped`` would do
-    the same, natively nothing would.
-    """
-    import os
-    import time
-
-    from celery.platforms import EX_FAILURE
-
-    if code != EX_FAILURE:
-        return
-    log.error("the worker stopped on an unrecoverable error (see above); starting it again in 2 s")
-    time.sleep(2)
-    os.execv(sys.executable, [sys.executable, *sys.argv])  # noqa: S606  (ourselves, same arguments)
+    code = start_celery(celery_app, argv)
+    if asked_to_stop:
+        raise typer.Exit(0)
+    if code == 0:  # a worker is a service: it never ends by itself
+        log.error("the worker stopped without being asked to")
+        code = 1
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -220,8 +219,11 @@ def beat(loglevel: Annotated[str, typer.Option("--loglevel")] = "INFO") -> None:
     rt = _runtime()
     _migrate(rt.db_url)
     from tasks.app import app as celery_app
+    from tasks.app import start as start_celery
 
-    celery_app.start(argv=["beat", f"--loglevel={loglevel}"])
+    code = start_celery(celery_app, ["beat", f"--loglevel={loglevel}"])
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -629,9 +631,12 @@ def export(
         for chunk in chunks:
             sys.stdout.write(chunk)
         return
-    with output.open("w", encoding="utf-8", newline="") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except OSError as exc:  # a full or read-only disk: one line naming the file (main())
+        raise OSError(exc.errno, exc.strerror, str(output)) from None
     typer.echo(f"wrote {output}", err=True)
 
 
@@ -746,11 +751,12 @@ def web(
 
 @app.command()
 def health(
-    check: Annotated[str, typer.Option("--check", help="Comma-separated: database,broker,beat,tasks,backlog,notify")] =
-        "database,broker,tasks,backlog,notify",
+    check: Annotated[str, typer.Option(
+        "--check", help="Comma-separated: database,broker,beat,tasks,backlog,notify,disk")] =
+        "database,broker,tasks,backlog,notify,disk",
     fmt: Format = "table",
 ) -> None:
-    """Check the database, broker, scheduler and backlog; exit 1 if any check fails."""
+    """Check the database, broker (and its backlog), scheduler, work backlog and free disk; exit 1 if one fails."""
     from remon.health import CHECKS, run_checks
     from remon.output import emit
 
@@ -770,6 +776,33 @@ def main() -> None:
     except RemonError as exc:
         typer.echo(f"remon: {exc}", err=True)
         sys.exit(2)
+    except Exception as exc:  # a write that the disk or database refused: one line, exit 1
+        line = _storage_failure(exc)
+        if line is None:
+            raise
+        typer.echo(f"remon: {line}", err=True)
+        sys.exit(1)
+
+
+def _storage_failure(exc: BaseException) -> str | None:
+    """One line for a storage failure (full or read-only disk, database away) that reached the top."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.faults import classify, describe, first_line, where_of
+
+    if not isinstance(exc, SQLAlchemyError) and not (isinstance(exc, OSError) and exc.filename):
+        return None  # (an OSError without a file, e.g. a closed pipe on stdout, is not about storage)
+    fault = classify(exc)
+    try:
+        url = load_settings().database_url_value
+    except RemonError:
+        url = ""
+    if isinstance(exc, OSError):  # a file the command writes (export -o): name it and the system's reason
+        return f"cannot write {exc.filename}: {exc.strerror or exc}"
+    where = where_of(url) if url else "the database"
+    if fault is None:
+        return f"could not use {where}: {exc.__class__.__name__}: {first_line(exc)}"
+    return describe(fault, where)
 
 
 if __name__ == "__main__":

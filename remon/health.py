@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import col, select
 
 from storage.db import session_scope
 from storage.models import Article, Delivery, Heartbeat, utcnow
+from storage.space import free_space
 from worker.config import Settings
 
-CHECKS = ("database", "broker", "beat", "tasks", "backlog", "notify")
+CHECKS = ("database", "broker", "beat", "tasks", "backlog", "notify", "disk")
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,45 @@ def check_database(settings: Settings) -> Check:
 
 
 def check_broker(settings: Settings) -> Check:
+    """Reachable, and how many messages wait in each queue (a backlog that keeps growing means the workers
+    do not keep up, or none consumes that queue)."""
     from kombu.connection import Connection
 
+    from tasks.app import QUEUES
+    from tasks.broker import install
+
+    install()  # the embedded broker through remon's transport (tasks.broker), as the worker uses it
     try:
         with Connection(settings.broker_url_value, connect_timeout=5) as conn:
             conn.ensure_connection(max_retries=1, timeout=5)
-        return Check("broker", True, "reachable")
+            waiting = {queue: _waiting(conn, queue) for queue in QUEUES}
+        total = sum(waiting.values())
+        detail = ", ".join(f"{q} {n}" for q, n in waiting.items())
+        return Check("broker", True, f"reachable; {total} message(s) waiting ({detail})")
     except Exception as exc:
         return Check("broker", False, f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
+
+
+def _waiting(conn: Any, queue: str) -> int:
+    from kombu.exceptions import ChannelError
+
+    try:
+        return int(conn.default_channel.queue_declare(queue=queue, passive=True).message_count)
+    except ChannelError:  # never declared (Redis: no message ever waited there)
+        return 0
+
+
+def check_disk(settings: Settings) -> Check:
+    """Free space in the data folder: fails below REMON_MIN_FREE_MB, before writes start to fail."""
+    space = free_space(settings.data_dir)
+    if space is None:
+        return Check("disk", False, f"cannot read the free space of {settings.data_dir}")
+    detail = (f"data folder {space.path}: {space.free_mb:,} MB free of {space.total_mb:,} MB "
+              f"({space.free_percent:.0f}%)")
+    if space.free_mb < settings.min_free_mb:
+        return Check("disk", False, f"{detail}, below REMON_MIN_FREE_MB={settings.min_free_mb}: free some space "
+                                    "(writes wait while the disk is full)")
+    return Check("disk", True, detail)
 
 
 def _age(settings: Settings, name: str) -> timedelta | None:
@@ -95,10 +128,10 @@ def check_notify(settings: Settings) -> Check:
 
 def run_checks(settings: Settings, names: list[str]) -> list[Check]:
     funcs = {"database": check_database, "broker": check_broker, "beat": check_beat,
-             "tasks": check_tasks, "backlog": check_backlog, "notify": check_notify}
+             "tasks": check_tasks, "backlog": check_backlog, "notify": check_notify, "disk": check_disk}
     out: list[Check] = []
     for name in names:
-        if name not in ("database", "broker", "notify") and out and not out[0].ok and out[0].name == "database":
+        if name not in ("database", "broker", "notify", "disk") and out and not out[0].ok and out[0].name == "database":
             out.append(Check(name, False, "database unreachable"))
             continue
         out.append(funcs[name](settings))

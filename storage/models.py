@@ -39,6 +39,7 @@ class Source(SQLModel, table=True):
     feed_ttl: int | None = None
     next_check_at: datetime = Field(default_factory=utcnow, index=True)
     claimed_until: datetime | None = None
+    claimed_by: str | None = None  # owner token of the claim (tasks.claims): process and task run
     last_checked_at: datetime | None = None
     last_success_at: datetime | None = None
     error_count: int = 0
@@ -76,6 +77,7 @@ class Article(SQLModel, table=True):
     status: str = Field(default="pending", index=True)  # pending|analysed|duplicate|irrelevant|failed
     attempts: int = 0
     lease_until: datetime | None = None
+    claimed_by: str | None = None  # owner token of the claim (tasks.claims): process and task run
     error_code: str | None = None
     error_message: str | None = Field(default=None, sa_column=Column(Text))
     first_seen_at: datetime = Field(default_factory=utcnow)
@@ -193,6 +195,7 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     next_attempt_at: datetime = Field(default_factory=utcnow)
     lease_until: datetime | None = None
+    claimed_by: str | None = None  # owner token of the claim (tasks.claims): process and task run
     sent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 

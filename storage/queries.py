@@ -15,6 +15,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage import claims
+from storage.claims import Decide
 from storage.models import Alert, Appearance, Article, Delivery, Heartbeat, Source, utcnow
 
 # ----------------------------------------------------------------------------- sources
@@ -46,7 +48,7 @@ def find_source(session: Session, *, ref: str) -> Source | None:
 
 
 def claim_due_sources(session: Session, *, now: datetime, limit: int, lease: timedelta,
-                      all_enabled: bool = False) -> list[int]:
+                      all_enabled: bool = False, owner: str | None = None) -> list[int]:
     """Atomically take the sources due now, so two beats never poll one source twice.
 
     One UPDATE ... RETURNING moves ``next_check_at`` past the lease; on PostgreSQL the inner
@@ -62,7 +64,7 @@ def claim_due_sources(session: Session, *, now: datetime, limit: int, lease: tim
     stmt = (
         update(Source)
         .where(col(Source.id).in_(due.scalar_subquery()))
-        .values(next_check_at=now + lease, claimed_until=now + lease)
+        .values(next_check_at=now + lease, claimed_until=now + lease, claimed_by=owner)
         .returning(col(Source.id))
     )
     ids = [row[0] for row in session.execute(stmt)]
@@ -144,18 +146,10 @@ def add_appearance(session: Session, *, article_id: int, source_id: int | None, 
             pass
 
 
-def claim_article(session: Session, *, article_id: int, now: datetime, lease: timedelta) -> bool:
-    """Take an article for analysis; False when it is done or another worker holds it."""
-    stmt = (
-        update(Article)
-        .where(col(Article.id) == article_id)
-        .where(or_(col(Article.status) == "pending",
-                   and_(col(Article.status) == "processing", col(Article.lease_until) < now)))
-        .values(status="processing", lease_until=now + lease, attempts=Article.attempts + 1)
-    )
-    claimed = bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
-    session.commit()
-    return claimed
+def claim_article(session: Session, *, article_id: int, now: datetime, lease: timedelta,
+                  owner: str | None = None, decide: Decide | None = None) -> bool:
+    """Take an article for analysis; False when it is done or another worker holds it (storage.claims)."""
+    return claims.claim_article(session, article_id=article_id, now=now, lease=lease, owner=owner, decide=decide)
 
 
 def pending_article_ids(session: Session, *, now: datetime, older_than: timedelta,
@@ -240,18 +234,11 @@ def due_delivery_ids(session: Session, *, now: datetime, alert_id: int | None = 
     return [i for i in session.exec(stmt.order_by(col(Delivery.id))).all() if i is not None]
 
 
-def claim_delivery(session: Session, *, delivery_id: int, now: datetime, lease: timedelta) -> bool:
-    """Mark a delivery 'sending' before the send: two workers never send the same one."""
-    stmt = (
-        update(Delivery)
-        .where(col(Delivery.id) == delivery_id)
-        .where(or_(and_(col(Delivery.status) == "pending", col(Delivery.next_attempt_at) <= now),
-                   and_(col(Delivery.status) == "sending", col(Delivery.lease_until) < now)))
-        .values(status="sending", lease_until=now + lease, attempts=Delivery.attempts + 1)
-    )
-    claimed = bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
-    session.commit()
-    return claimed
+def claim_delivery(session: Session, *, delivery_id: int, now: datetime, lease: timedelta,
+                   owner: str | None = None, decide: Decide | None = None) -> bool:
+    """Mark a delivery 'sending' before the send: two workers never send the same one (storage.claims)."""
+    return claims.claim_delivery(session, delivery_id=delivery_id, now=now, lease=lease, owner=owner,
+                                 decide=decide)
 
 
 def list_alerts(session: Session, *, since_id: int = 0, limit: int | None = None) -> Sequence[Alert]:

@@ -15,10 +15,12 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_init
 
+from tasks import broker as embedded_broker
 from tasks.runtime import get_runtime
 
 QUEUES = ("poll", "fetch", "analyze", "notify")
-SQL_BROKER_POLL = 0.25  # seconds between polls of an empty queue on a database broker (kombu: 1.0)
+SQL_BROKER_POLL = embedded_broker.POLL_INTERVAL  # seconds between polls of an empty queue (kombu: 1.0)
+SWEEP_EVERY = 15.0  # seconds between sweeps: claims of dead local processes, lost messages
 
 
 def make_app() -> Celery:
@@ -30,8 +32,10 @@ def make_app() -> Celery:
         # PostgreSQL (nothing else creates REMON_DATA_DIR), and the worker would spin on "unable
         # to open database file"
         Path(broker.removeprefix("sqla+sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    embedded_broker.install()  # sqla+ URLs: kombu's SQLAlchemy transport with its fixes (tasks.broker)
     app = Celery("remon", broker=broker, include=["tasks.jobs"])
     beat = float(settings.beat_interval)
+    maintain = float(settings.maintenance_interval)
     conf: dict[str, Any] = {
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
@@ -43,6 +47,7 @@ def make_app() -> Celery:
         "task_routes": {
             "remon.poll_due_sources": {"queue": "poll"},
             "remon.sweep": {"queue": "poll"},
+            "remon.maintain": {"queue": "poll"},
             "remon.refresh_source": {"queue": "fetch"},
             "remon.process_article": {"queue": "analyze"},
             "remon.deliver_alerts": {"queue": "notify"},
@@ -58,8 +63,10 @@ def make_app() -> Celery:
         "beat_schedule": {
             "poll-due-sources": {"task": "remon.poll_due_sources", "schedule": timedelta(seconds=beat),
                                  "options": {"expires": beat}},
-            "sweep": {"task": "remon.sweep", "schedule": timedelta(seconds=max(beat, 30.0)),
-                      "options": {"expires": max(beat, 30.0)}},
+            "sweep": {"task": "remon.sweep", "schedule": timedelta(seconds=SWEEP_EVERY),
+                      "options": {"expires": SWEEP_EVERY}},
+            "maintain": {"task": "remon.maintain", "schedule": timedelta(seconds=maintain),
+                         "options": {"expires": maintain}},
         },
         # Every entry is an interval and the database holds what is due, so beat needs no
         # schedule file: several beats (or a restarted one) never fight over one.
@@ -68,25 +75,38 @@ def make_app() -> Celery:
     }
     if broker.startswith("redis"):
         conf["broker_transport_options"] = {"visibility_timeout": 3600}
-    elif broker.startswith("sqla+"):
-        # kombu polls a database broker's queues, by default once a second; an alert passes three
-        # queues (fetch, analyze, notify), so that alone added ~3 s to it. A few cheap indexed
-        # SELECTs a second on the embedded default's own SQLite file cost nothing noticeable.
-        # (Not through broker_transport_options: the sqlalchemy transport hands every option
-        # to create_engine, which refuses this one.)
-        from kombu.transport import sqlalchemy as sqla_transport
-
-        sqla_transport.Transport.polling_interval = SQL_BROKER_POLL
+    # (the embedded broker polls its queues every SQL_BROKER_POLL seconds: tasks.broker.Transport)
     app.conf.update(conf)
     return app
 
 
+def start(app: Celery, argv: list[str]) -> int:
+    """Run a ``celery`` command (``worker``, ``beat``) in this process and return its exit code.
+
+    ``Celery.start`` drops it: with click 8.2 ``main(standalone_mode=False)`` *returns* the code
+    that ``ctx.exit()`` gives rather than raising, and ``Celery.start`` does not return what
+    ``main`` returns, so a worker that stopped on "Unrecoverable error" exited 0 (issue 19).
+    """
+    from celery.bin.celery import celery as celery_cli
+    from click.exceptions import Exit
+
+    celery_cli.params[0].default = app  # what Celery.start does: the --app option defaults to ours
+    try:
+        code = celery_cli.main(args=argv, standalone_mode=False)
+    except Exit as exc:
+        code = exc.exit_code
+    finally:
+        celery_cli.params[0].default = None
+    return code if isinstance(code, int) else 0
+
+
 @worker_process_init.connect
 def _fresh_connections(**_: Any) -> None:
-    """A forked pool process must not reuse the parent's pooled database connections."""
+    """A forked pool process must not reuse the parent's pooled database connections (data or broker)."""
     from storage.db import dispose_all
 
     dispose_all()
+    embedded_broker.forget_engines(close=False)
 
 
 app = make_app()

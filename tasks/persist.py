@@ -8,12 +8,15 @@ alerts it raises are committed together: the outbox pattern. Nothing here talks 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from storage import queries
 from storage.db import session_scope
+from storage.faults import DATA, where_of
 from storage.models import Alert, Article, Delivery, Source, utcnow
 from storage.models import Claim as ClaimRow
 from storage.models import Stance as StanceRow
@@ -50,7 +53,7 @@ def source_failed(session: Session, rt: Runtime, *, source_id: int, error: Remon
     source.error_code = error.code
     source.error_message = error.message[:2000]
     source.last_checked_at = now
-    source.claimed_until = None
+    source.claimed_until = source.claimed_by = None
     source.next_check_at = now + _next_delay(source.interval, source.error_count,
                                              getattr(error, "retry_after", None))
     alert_ids: list[int] = []
@@ -78,7 +81,7 @@ def source_succeeded(session: Session, rt: Runtime, *, source_id: int, result: o
     source.error_message = None
     source.last_checked_at = now
     source.last_success_at = now
-    source.claimed_until = None
+    source.claimed_until = source.claimed_by = None
     source.etag = getattr(result, "etag", None) or source.etag
     source.last_modified = getattr(result, "last_modified", None) or source.last_modified
     from worker.sources.schedule import max_age_from_cache_control
@@ -127,7 +130,7 @@ def article_failed(session: Session, *, article_id: int, error: RemonError) -> N
     article.status = "failed"
     article.error_code = error.code
     article.error_message = error.message[:2000]
-    article.lease_until = None
+    article.lease_until = article.claimed_by = None
     session.add(article)
 
 
@@ -140,7 +143,7 @@ def _store_page(article: Article, page: Page, text_hash: str, sig: bytes) -> Non
     article.extractor = page.extractor
     article.content_hash = text_hash
     article.signature = sig
-    article.lease_until = None
+    article.lease_until = article.claimed_by = None
     article.analysed_at = utcnow()
 
 
@@ -221,21 +224,40 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
         result = send(channel, title, body, body_format=fmt)
         outcome = "sent" if result.ok else ("failed" if attempts >= rt.settings.retry_attempts else "retry")
         error = result.error
-    with session_scope(rt.db_url) as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        delivery.lease_until = None
-        if outcome == "sent":
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
-        elif outcome == "retry":
-            delivery.status, delivery.last_error = "pending", error
-            delivery.next_attempt_at = utcnow() + timedelta(seconds=retry_delay(
-                attempts, base=rt.settings.retry_base, cap=rt.settings.retry_max))
-        else:
-            delivery.status, delivery.last_error = "failed", error
-        session.add(delivery)
-    log.info("delivery %s of alert %s to %s: %s", delivery_id, alert.id, delivery.channel, outcome)
+    next_at = utcnow() + timedelta(seconds=retry_delay(attempts, base=rt.settings.retry_base,
+                                                       cap=rt.settings.retry_max)) if outcome == "retry" else None
+    label = _record_outcome(rt, delivery_id, outcome, error, next_at)
+    log.info("delivery %s of alert %s to %s: %s", delivery_id, alert.id, label, outcome)
     return outcome
+
+
+OUTCOME_PATIENCE = 120.0  # seconds a send's outcome waits for a full or read-only disk before it gives up
+
+
+def _record_outcome(rt: Runtime, delivery_id: int, outcome: str, error: str | None, next_at: datetime | None) -> str:
+    """Write what the send did. The send happened: if the disk refuses the write, wait for it (holding
+    the claim) rather than fail, since a retry of the task would send the alert a second time."""
+    deadline = time.monotonic() + OUTCOME_PATIENCE
+    while True:
+        try:
+            with session_scope(rt.db_url) as session:
+                delivery = session.get(Delivery, delivery_id)
+                assert delivery is not None
+                delivery.lease_until = delivery.claimed_by = None
+                if outcome == "sent":
+                    delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
+                elif outcome == "retry":
+                    delivery.status, delivery.last_error = "pending", error
+                    delivery.next_attempt_at = next_at or utcnow()
+                else:
+                    delivery.status, delivery.last_error = "failed", error
+                session.add(delivery)
+                return delivery.channel
+        except OperationalError as exc:
+            if DATA.failed(exc, where_of(rt.db_url), action="the outcome of a send waits to be recorded") is None \
+                    or time.monotonic() >= deadline:
+                raise
+            time.sleep(1.0)
 
 
 def send_due_digests(rt: Runtime, *, now: datetime) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import time
 import uuid
@@ -20,6 +21,8 @@ from urllib.parse import urlsplit
 
 from worker.config import Settings
 from worker.errors import FetchError
+
+log = logging.getLogger("remon.politeness")
 
 _ACQUIRE = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -42,6 +45,7 @@ class HostGate:
         # not make a host unreachable (it was 120 s, and waiting articles failed fetch.host_busy).
         self.lease = lease if lease is not None else settings.fetch_timeout + 10.0
         self.lock_dir = settings.data_dir / "host-slots"
+        self._warned = False
         self._redis: Any = None
         if settings.broker_url_value.startswith(("redis://", "rediss://")):
             import redis
@@ -82,11 +86,17 @@ class HostGate:
         return lambda: self._redis.zrem(key, token)
 
     def _try_file(self, host: str) -> Any:
-        self.lock_dir.mkdir(parents=True, exist_ok=True)
         safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in host)[:100]
         for i in range(self.per_host):
             path = Path(self.lock_dir, f"{safe}.{i}.lock")
-            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fd = _open_lock(path)
+            except OSError as exc:  # a full or read-only data folder: fetch without the limit meanwhile
+                if not self._warned:
+                    self._warned = True
+                    log.warning("the per-host fetch limit is off while %s cannot be written (%s)", self.lock_dir,
+                                exc.strerror or exc)
+                return lambda: None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -99,3 +109,13 @@ class HostGate:
 
             return release
         return None
+
+
+def _open_lock(path: Path) -> int:
+    """A lock file's descriptor: created if need be; an existing file opens read-only in a read-only
+    folder (``flock`` works on any descriptor)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        return os.open(path, os.O_RDONLY)

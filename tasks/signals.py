@@ -12,6 +12,7 @@ from celery.signals import task_failure, task_postrun, task_prerun
 
 from storage import queries
 from storage.db import session_scope
+from storage.faults import DATA, where_of
 from tasks.runtime import get_runtime
 
 log = logging.getLogger("remon.tasks")
@@ -62,10 +63,14 @@ def _postrun(task_id: str | None = None, task: Any = None, state: str | None = N
     started = _started.pop(task_id or "", None)
     seconds = time.monotonic() - started if started is not None else 0.0
     name = getattr(task, "name", "unknown").removeprefix("remon.")
+    url = get_runtime().db_url
     try:
-        with session_scope(get_runtime().db_url) as session:
+        with session_scope(url) as session:
             queries.count_task(session, name=name, seconds=seconds, failed=state != "SUCCESS")
             if state == "SUCCESS":
                 queries.beat(session, name="beat" if name == "poll_due_sources" else f"task.{name}")
-    except Exception:  # metrics must never fail a task
-        log.exception("could not record task metrics")
+    except Exception as exc:  # metrics must never fail a task
+        if DATA.failed(exc, where_of(url), action="task metrics are not recorded meanwhile") is None:
+            log.exception("could not record task metrics")
+    else:
+        DATA.succeeded(where_of(url))

@@ -10,16 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage import claims as claim_rows
 from storage import queries
 from storage.db import session_scope
 from storage.models import Article, Delivery, Source, utcnow
 from tasks import persist
+from tasks.claims import current_owner, decider, gone
+from tasks.lease import renewed
 from tasks.runtime import Runtime
 from worker.errors import FetchError, RemonError, ScrapeError
 from worker.extract.analyze import analyze
@@ -51,8 +55,19 @@ class RefreshResult:
 
 
 def _lease(rt: Runtime) -> timedelta:
-    """How long a worker holds an article or delivery before another may take it over."""
+    """How long a claim holds unless its worker renews it (``tasks.lease`` does while the task runs)."""
     return timedelta(seconds=rt.settings.task_lease)
+
+
+def _queue_hold(rt: Runtime) -> timedelta:
+    """How long a due source stays claimed while its refresh waits in the queue (the refresh then takes
+    the claim over with a short, renewed lease). Long, so a backlog is not polled twice; a claim whose
+    worker is gone is released at once by the sweeper instead."""
+    return max(10 * _lease(rt), timedelta(minutes=5))
+
+
+def _renewed(rt: Runtime, kind: str, row_id: int, owner: str) -> AbstractContextManager[None]:
+    return renewed(rt.db_url, kind=kind, row_id=row_id, owner=owner, lease=float(rt.settings.task_lease))
 
 
 # ----------------------------------------------------------------------------- poll
@@ -60,14 +75,15 @@ def _lease(rt: Runtime) -> timedelta:
 
 def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 1000) -> list[int]:
     with session_scope(rt.db_url) as session:
-        # a claimed source whose refresh is lost (worker killed, broker down) is due again
-        # once the lease runs out: no sweeper needed for sources
-        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=_lease(rt),
-                                         all_enabled=all_enabled)
+        # a claimed source whose refresh is lost (worker killed, broker down) is due again when the
+        # hold runs out, or at once when the sweeper sees that the process that claimed it is gone
+        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=_queue_hold(rt),
+                                         all_enabled=all_enabled, owner=current_owner())
 
 
 def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
     """Fetch one source, store its new entries as pending articles, record its health."""
+    owner = current_owner()
     with session_scope(rt.db_url) as session:  # the columns only: this runs for every poll
         row = session.execute(sa_select(col(Source.url), col(Source.etag), col(Source.last_modified),
                                         col(Source.kind), col(Source.options), col(Source.body_hash)).where(
@@ -76,6 +92,13 @@ def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
             return RefreshResult(source_id, ())
         url, etag, last_modified, kind, raw_options, known_hash = row
         options = dict(raw_options or {})
+        claim_rows.hold_source(session, source_id=source_id, now=utcnow(), lease=_lease(rt), owner=owner)
+    with _renewed(rt, "source", source_id, owner):
+        return _refresh(rt, source_id, url, etag, last_modified, kind, options, known_hash)
+
+
+def _refresh(rt: Runtime, source_id: int, url: str, etag: str | None, last_modified: str | None, kind: str,
+             options: dict[str, object], known_hash: str | None) -> RefreshResult:
     try:
         with rt.gate.slot(url):
             result = fetch(url, options=rt.fetch_options, etag=etag, last_modified=last_modified)
@@ -123,8 +146,10 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
     Returns the ids of the alerts this run created (empty when the article was already done,
     is a syndicated copy, or is irrelevant).
     """
+    owner, now = current_owner(), utcnow()
     with session_scope(rt.db_url) as session:
-        if not queries.claim_article(session, article_id=article_id, now=utcnow(), lease=_lease(rt)):
+        if not queries.claim_article(session, article_id=article_id, now=now, lease=_lease(rt), owner=owner,
+                                     decide=decider(now=now, me=owner, lease=_lease(rt))):
             return []
         article = session.get(Article, article_id)
         assert article is not None
@@ -136,6 +161,11 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
             f"processing was interrupted {attempts - 1} times (a worker was killed or hit the task time "
             "limit on this page); remon gave up on it", code="task.gave_up", resource=entry.url))
         return []
+    with _renewed(rt, "article", article_id, owner):
+        return _process_claimed(rt, article_id, entry)
+
+
+def _process_claimed(rt: Runtime, article_id: int, entry: FeedEntry) -> list[int]:
     try:
         page = _read_page(rt, entry)
     except RemonError as exc:
@@ -227,27 +257,59 @@ def _find_original(session: Session, *, article_id: int, text_hash: str, sig: by
 def deliver(rt: Runtime, *, alert_id: int | None = None, now: datetime | None = None) -> dict[str, int]:
     """Send every due delivery (of one alert, or all); returns counts by outcome."""
     now = now or utcnow()
+    owner = current_owner()
     with session_scope(rt.db_url) as session:
         ids = queries.due_delivery_ids(session, now=now, alert_id=alert_id)
     counts = {"sent": 0, "retry": 0, "failed": 0}
     for delivery_id in ids:
+        claimed_at = utcnow()
         with session_scope(rt.db_url) as session:
-            if not queries.claim_delivery(session, delivery_id=delivery_id, now=utcnow(), lease=_lease(rt)):
+            if not queries.claim_delivery(session, delivery_id=delivery_id, now=claimed_at, lease=_lease(rt),
+                                          owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
                 continue
-        outcome = persist.send_delivery(rt, delivery_id=delivery_id)
+        with _renewed(rt, "delivery", delivery_id, owner):
+            outcome = persist.send_delivery(rt, delivery_id=delivery_id)
         counts[outcome] = counts.get(outcome, 0) + 1
     counts["digests"] = persist.send_due_digests(rt, now=now)
     return counts
 
 
-def sweep(rt: Runtime, *, older_than: timedelta = timedelta(minutes=2)) -> tuple[list[int], bool]:
-    """What the broker may have lost: pending articles, and whether deliveries are due."""
+@dataclass(frozen=True)
+class SweepResult:
+    """What the sweeper found: articles to enqueue, whether deliveries are due, sources made due."""
+
+    article_ids: list[int]
+    deliveries_due: bool
+    released: int = 0  # claims of gone processes released
+    sources_due: bool = False
+
+
+def release_gone(rt: Runtime) -> tuple[list[int], int, int]:
+    """Release the claims of processes on this host that are gone (killed, crashed, before a reboot)."""
+    with session_scope(rt.db_url) as session:
+        dead = [owner for owner in claim_rows.holders(session) if gone(owner)]
+        if not dead:
+            return [], 0, 0
+        articles, deliveries, sources = claim_rows.release(session, owners=dead, now=utcnow())
+    if articles or deliveries or sources:
+        log.warning("released the claims of %d gone worker process(es): %d article(s), %d delivery(ies), "
+                    "%d source(s) are taken up again", len(dead), len(articles), deliveries, sources)
+    return articles, deliveries, sources
+
+
+def sweep(rt: Runtime, *, older_than: timedelta = timedelta(minutes=2), at_start: bool = False) -> SweepResult:
+    """What the broker may have lost: articles still pending (for ``older_than``; all of them when a worker
+    starts, since a kill loses the messages it had taken) or held by a gone process, and whether
+    deliveries are due. Runs at every worker start and every ``tasks.app.SWEEP_EVERY`` seconds."""
+    released, deliveries_released, sources_released = release_gone(rt)
     now = utcnow()
     with session_scope(rt.db_url) as session:
-        articles = queries.pending_article_ids(session, now=now, older_than=older_than)
+        articles = queries.pending_article_ids(session, now=now, older_than=timedelta(0) if at_start else older_than)
         deliveries = bool(queries.due_delivery_ids(session, now=now))
         has_digest = session.exec(select(Delivery.id).where(Delivery.status == "digest")).first() is not None
-    return articles, deliveries or has_digest
+    ids = sorted(set(articles) | set(released))
+    return SweepResult(ids, deliveries or has_digest, len(released) + deliveries_released + sources_released,
+                       sources_released > 0)
 
 
 # ----------------------------------------------------------------------------- one cycle
@@ -261,8 +323,7 @@ def run_once(rt: Runtime) -> dict[str, int]:
         counts["sources"] += 1
         counts["failed_sources"] += result.error_code is not None
         counts["alerts"] += len(result.alert_ids)
-    pending, _ = sweep(rt, older_than=timedelta(0))
-    for article_id in pending:
+    for article_id in sweep(rt, at_start=True).article_ids:
         counts["articles"] += 1
         counts["alerts"] += len(process_article(rt, article_id))
     counts.update({f"deliveries_{k}": v for k, v in deliver(rt).items()})

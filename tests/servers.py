@@ -256,10 +256,16 @@ class Site:
     hits: list[str] = field(default_factory=list)
     server: _Server | None = None
     delay: float = 0.0  # each answer waits a random 0..delay seconds (slow pages)
+    slow: dict[str, float] = field(default_factory=dict)  # path prefix -> seconds every answer there takes
+    in_flight: dict[str, int] = field(default_factory=dict)  # path -> requests being answered now
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def busy(self, prefix: str) -> list[str]:
+        """Paths under ``prefix`` whose answer is on its way now (a fetch in flight)."""
+        return [p for p, n in list(self.in_flight.items()) if n > 0 and p.startswith(prefix)]
 
     def start(self) -> None:
         outer = self
@@ -267,8 +273,18 @@ class Site:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer.hits.append(self.path)
+                outer.in_flight[self.path] = outer.in_flight.get(self.path, 0) + 1
+                try:
+                    self._answer()
+                finally:
+                    outer.in_flight[self.path] -= 1
+
+            def _answer(self) -> None:
                 if outer.delay:
                     time.sleep(random.uniform(0, outer.delay))
+                for prefix, seconds in outer.slow.items():
+                    if self.path.startswith(prefix):
+                        time.sleep(seconds)
                 page = outer.pages.get(self.path)
                 if page is None:
                     self.send_response(404)

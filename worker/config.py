@@ -58,12 +58,23 @@ class Settings(BaseSettings):
     retry_base: float = Field(30.0, gt=0, description="First retry delay (s) of a failed send; doubles each time.")
     retry_max: float = Field(3600.0, gt=0, description="Cap (s) on the delay between two sends.")
     retry_attempts: int = Field(8, ge=1, description="Sends tried before a delivery is marked failed.")
-    task_lease: int = Field(600, ge=5, description="Seconds a worker may hold an article or delivery.")
+    task_lease: int = Field(
+        30, ge=5, description="Seconds a claim on a source, article or delivery lasts unless its worker renews it "
+        "(it does, every third of this, while the task runs); a dead worker's work is taken over after it.")
     task_soft_time_limit: float = Field(
         240.0, gt=0, description="Seconds a task may run before it is interrupted and its article or source "
         "recorded failed (task.time_limit).")
     task_time_limit: float = Field(
         300.0, gt=0, description="Seconds after which a task that ignored the soft limit is killed with its process.")
+    restart: bool | None = Field(
+        None, description="remon run starts its worker again (backoff 1 s doubling to 30 s) when it stops on an "
+        "error; default: on with the embedded broker, off otherwise (compose restarts the container).")
+    maintenance_interval: int = Field(
+        60, ge=1, description="How often (s) the worker prunes the embedded broker, checkpoints SQLite's "
+        "write-ahead log and checks the data folder's free space.")
+    min_free_mb: int = Field(
+        200, ge=0, description="Free space (MB) in the data folder under which the worker warns and the disk "
+        "health check fails.")
     log_level: str = Field("INFO", description="Python log level.")
     log_json: bool = Field(False, description="Emit structured JSON logs.")
 
@@ -91,6 +102,11 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.broker_url_value.startswith("sqla+")
+
+    @property
+    def restart_value(self) -> bool:
+        """Whether ``remon run`` supervises its worker: REMON_RESTART, else on with the embedded broker."""
+        return self.embedded if self.restart is None else self.restart
 
     def channels(self) -> list[Channel]:
         return parse_notify_urls(self.notify_urls.get_secret_value())

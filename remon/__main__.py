@@ -1,0 +1,5 @@
+"""``python -m remon``: the command line (how ``remon run`` starts its supervised worker)."""
+
+from remon.cli import main
+
+main()
