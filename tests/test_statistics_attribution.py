@@ -135,7 +135,7 @@ OUT_OF_SCOPE_AND_RATES: list[tuple[str, list[Row]]] = [
     ("美国拟对约2000亿美元的中国输美商品加征关税，但稀土不在清单之列。", []),
     ("MP Materials股价周四大涨逾50%，收报45.23美元，稀土概念股走强。", []),
     ("商务部连续发布六项公告，对五种稀土实施出口管制。",
-     [(5, "count", False, "china", "rare_earths", "other")]),
+     [(5, "count", False, "china", "heavy_rare_earths", "other")]),
     # a rate-of-fall noun keeps its sign when the rate narrows
     ("今年前七个月稀土磁铁出口的年减幅已由上半年的18.9%缩小到15%。",
      [(-18.9, "percent", False, "china", "rare_earth_magnets", "export_change"),
@@ -273,10 +273,11 @@ COUNTS: list[tuple[str, list[Row]]] = [
      [(30, "count", False, "european_union", "critical_minerals", "other")]),
     ("稀土受到管制。两用物项出口管制清单列有约900项。", [(900, "count", True, "china", None, "other")]),
     ("China suspended exports of six rare earth metals and of magnets made from two of them, citing export control "
-     "rules.", [(6, "count", False, "china", "rare_earths", "other")]),
-    # the counted noun's own material, not one of the next conjunct
+     "rules.", [(6, "count", False, "china", "heavy_rare_earths", "other")]),
+    # the counted noun's own material, not one of the next conjunct (controlled rare earths: the
+    # medium and heavy group)
     ("By 2025 China had set up permit systems for seven rare earths and had brought tungsten under its export "
-     "controls.", [(7, "count", False, "china", "rare_earths", "other")]),
+     "controls.", [(7, "count", False, "china", "heavy_rare_earths", "other")]),
     # a definition, an apposition, a count of announcements: not ours
     ("Rare earths, a group of 17 metals, are under export controls.", []),
     ("The rules apply to gallium and germanium, two metals used in chipmaking, under export controls.", []),
@@ -309,6 +310,46 @@ CHINESE_ROLES: list[tuple[str, list[Row]]] = [
     # Inner Mongolia is in China, not Mongolia
     ("内蒙古包头市的稀土磁铁厂产能利用率跌到50%。", [(50, "percent", False, "china", "rare_earth_magnets", "other")]),
 ]
+
+
+# round 3: clauses that hang on the one before, markets of prices, the world as a place, controlled
+# element groups, prices per unit SCHEMA has no unit for, share-price moves
+ROUND_THREE: list[tuple[str, list[Row]]] = [
+    # a relative clause hangs on the clause before it: the U.S. lowers the rate, not Beijing
+    ("Beijing agreed to pause its rare earth controls, while the U.S. cut tariffs to 47% from 57%, which included "
+     "lowering the fentanyl duty rate to 10% from 20%.",
+     [(47, "percent", False, "united_states", None, "tariff_rate"), (57, "percent", False, "united_states", None,
+      "tariff_rate"), (10, "percent", False, "united_states", None, "tariff_rate"),
+      (20, "percent", False, "united_states", None, "tariff_rate")]),
+    # a trailing change is about the price noun earlier in the sentence, and its market
+    ("Japanese dysprosium prices rose to $400 per kg in March, up 20% since January.",
+     [(400, "usd_per_kg", False, "japan", "dysprosium", "price"),
+      (20, "percent", False, "japan", "dysprosium", "price_change")]),
+    ("Dysprosium fetched $300 per kg in Europe's spot market.",
+     [(300, "usd_per_kg", False, "european_union", "dysprosium", "price")]),
+    # "on Earth", "地球上": the world's
+    ("Reserves of antimony on Earth total only about 2 million tonnes.",
+     [(2000000, "tonnes", True, "global", "antimony", "reserves_volume")]),
+    ("锑在地球上的储量仅有约200万吨。", [(2000000, "tonnes", True, "global", "antimony", "reserves_volume")]),
+    # a count of controlled rare earths counts the medium and heavy group, unless a light one is listed;
+    # the market the controls face is not their holder
+    ("China imposed export controls on seven rare earth elements in April.",
+     [(7, "count", False, "china", "heavy_rare_earths", "other")]),
+    ("北京同时面向全球市场对七种稀土实施出口管制。", [(7, "count", False, "china", "heavy_rare_earths", "other")]),
+    ("China imposed export controls on five rare earths, including lanthanum and cerium, in April.",
+     [(5, "count", False, "china", "rare_earths", "other")]),
+    # money per a unit SCHEMA has none for is still a price
+    ("Tungsten: APT traded at $600 per metric ton unit in Rotterdam this week.",
+     [(600, "other", False, None, "tungsten", "price")]),
+    # share-price moves are out of scope
+    ("MP Materials shares were up 7.5% by mid-afternoon as rare earth miners rallied.", []),
+    ("The rare earth miner's stock ended the day 5% higher at $60.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_THREE, ids=[t[:30] for t, _ in ROUND_THREE])
+def test_round_three_classes(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), CHINESE_ROLES, ids=[t[:20] for t, _ in CHINESE_ROLES])

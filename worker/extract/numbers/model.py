@@ -42,6 +42,7 @@ class Quantity:
     counted: str | None = None
     counted_span: tuple[int, int] | None = None
     role: str | None = None
+    per: str | None = None  # the mass a price is quoted per ("$400/mtu": mtu), also when unit is `other`
 
 
 @dataclass
@@ -121,6 +122,7 @@ class Mention:
             counted=self.counted,
             counted_span=self.counted_span,
             role=self.role,
+            per=self.per_mass or (high.per_mass if high is not None else None),
         )
 
 

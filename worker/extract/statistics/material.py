@@ -85,9 +85,28 @@ def _parenthesised(c: MaterialCase) -> list[str | None] | Match | None:
 
 def _counted(c: MaterialCase) -> list[str | None] | Match | None:
     """ "seven key rare earth elements from the medium-to-heavy group": the most specific counted one;
-    a count of a list of different materials is of minerals in general."""
+    a count of a list of different materials is of minerals in general; a count of controlled rare
+    earths, of the group the controls cover."""
     if c.count_match is None:
         return None
+    found = _counted_material(c)
+    if isinstance(found, Match) and found.key == "rare_earths" and _counts_controlled_elements(c):
+        return Match(c.ctx.vocab.cues["controlled_element_group"][0], found.start, found.end, found.alias)
+    return found
+
+
+_LIGHT = frozenset({"light_rare_earths", "neodymium", "praseodymium"})
+
+
+def _counts_controlled_elements(c: MaterialCase) -> bool:
+    """ "对七种稀土实施出口管制", "controls on seven rare earth elements": the elements under China's controls
+    (``data/cues.yaml`` ``controlled_element_group``), unless the sentence lists a light one."""
+    return bool(c.ctx.vocab.cues.get("controlled_element_group")) and has_cue(
+        c.ctx, "control", c.sent.start, c.sent.end) and not any(m.key in _LIGHT for m in c.in_sent)
+
+
+def _counted_material(c: MaterialCase) -> list[str | None] | Match | None:
+    assert c.count_match is not None
     if c.q.counted_span is not None:
         # the number's own counted noun: "七种稀土金属" (a material), "26种矿产" (minerals in general),
         # "约1100项" (items, no material)

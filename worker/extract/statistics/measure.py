@@ -87,6 +87,8 @@ def measure_of(
         if not named_here and not (topic_nearby(ctx, sent) and (
                 strong_actors(ctx, sent.start, sent.end) or names_in(ctx, sent))):
             return "", 1.0, "money without topic"
+        if q.per is not None:
+            return "price", 1.0, "price"  # "$400 per metric ton unit", "USD 580-650/mtu": no SCHEMA unit
         value = value_measure(ctx, sent, clause, q)
         if value != "other" and not named_here:
             # "南韩对欧盟的出口额（44.8亿美元）": a trade value needs the goods named; a country's trade

@@ -129,10 +129,25 @@ def price_market(ctx: Document, clause: Span, q: Quantity, sent: Sentence | None
     …到岸价为…"), or None when the text does not say (a cause, "受刚果（金）出口管制影响", is no market)."""
     if sent is not None:
         for a in strong_actors(ctx, sent.start, sent.end):
-            if has_role(ctx, a, "locative_marker") and re.match(r"\s*(?:market|市场)", ctx.prep[a.end : a.end + 8]):
-                return a.key
+            if has_role(ctx, a, "locative_marker") and _MARKET_NOUN.match(ctx.prep, a.end):
+                return a.key  # "in Europe's spot trade", "in the US market", "在欧洲市场"
             if 0 <= a.start - q.end <= 20 and re.fullmatch(r"[^()（）]*[(（][^()（）]*", ctx.prep[q.end : a.start]):
                 return a.key  # "7.8万元/吨（FOB中国港口）": the market the price is quoted in
+    spans = [clause] if sent is None else [clause, Span(sent.start, clause.start, ctx.prep[sent.start : clause.start])]
+    for span in spans:
+        # the clause first; then, for a trailing change ("European APT prices had climbed to $600,
+        # up 86.4%"), the price noun earlier in the sentence that the change is about
+        found = _market_before_price(ctx, span)
+        if found:
+            return found
+    return None
+
+
+_MARKET_NOUN = re.compile(
+    r"(?:'s|’s)?\s*(?:the\s+)?(?:spot\s+|physical\s+|domestic\s+|local\s+)?(?:market|trade)\b|\s*市场")
+
+
+def _market_before_price(ctx: Document, clause: Span) -> str | None:
     for cue in measure_cues_in(ctx, "price", clause.start, clause.end):
         for a in strong_actors(ctx, clause.start, clause.end):
             gap = ctx.prep[a.end : cue.start] if a.end <= cue.start else ""
@@ -189,7 +204,9 @@ class SubjectCase:
 
     @cached_property
     def weak(self) -> list[Match]:
-        return [a for a in self.actors if a.weak]
+        """The vague actors ("the world", "全球"); one a measure goes to is not its holder
+        ("面向全球市场对七种稀土实施出口管制", "sold to the world")."""
+        return [a for a in self.actors if a.weak and not has_role(self.ctx, a, "destination_marker")]
 
     @cached_property
     def title_actor(self) -> str | None:
@@ -249,7 +266,15 @@ def _tariff_imposer(c: SubjectCase) -> Held | None:
         earlier = [a for a in c.strong if a.end <= c.q.start]
         if earlier:
             return Held(earlier[-1].key)
+    earlier = [a for a in c.strong if a.end <= c.q.start]
+    if earlier and _RELATIVE.match(c.clause.text):
+        # a relative or participial clause hangs on the clause before it ("…, while the U.S. cut tariffs
+        # to 47%, which included lowering the fentanyl rate to 10%")
+        return Held(earlier[-1].key)
     return Held(c.strong[0].key if c.strong else carried_actor(c.ctx, c.si))
+
+
+_RELATIVE = re.compile(r"\s*(?:which|that|who|whose|including|includ\w+)\b")
 
 
 def _dependent(c: SubjectCase) -> Held | None:
