@@ -347,6 +347,37 @@ ROUND_THREE: list[tuple[str, list[Row]]] = [
 ]
 
 
+# round 4: guaranteed prices, production verbs, raw-material names, shares of a change, platforms
+ROUND_FOUR: list[tuple[str, list[Row]]] = [
+    # a floor price is the guarantor's, in the sentence or the nearest before it, not the producer's
+    ("The Pentagon guaranteed MP Materials $110 per kilogram for its NdPr.",
+     [(110, "usd_per_kg", False, "pentagon", "neodymium", "price")]),
+    ("美国国防部为该公司的钕镨氧化物产品设定每公斤110美元的最低价格。",
+     [(110, "usd_per_kg", False, "pentagon", "neodymium", "price")]),
+    ("The Pentagon signed a deal with the miner. Under it, NdPr is assured a minimum price of $110 per kilogram.",
+     [(110, "usd_per_kg", False, "pentagon", "neodymium", "price")]),
+    # "make" states an output
+    ("The Narva plant can make 2,000 tonnes of rare earth magnets per year.",
+     [(2000, "tonnes", False, None, "rare_earth_magnets", "production_volume")]),
+    # "strategic raw materials", "战略原料": critical minerals
+    ("欧盟要求战略原料在境内加工的比例至少达到40%。", [(40, "percent", True, "european_union", "critical_minerals", "other")]),
+    # a share of an increase is a share, not a change; a rise by a fraction is a change
+    ("China accounts for two-thirds of the increase in global rare earth refining capacity since 2020.",
+     [(66.67, "percent", True, "china", "rare_earths", "other")]),
+    ("China's rare earth exports rose by a third in May.",
+     [(33.33, "percent", True, "china", "rare_earths", "export_change")]),
+    # platforms named in quotes hold their own figures
+    ("一艘“弗吉尼亚”级核潜艇要用4吨多稀土，一艘“阿利·伯克”级驱逐舰要用2359千克。",
+     [(4, "tonnes", True, "virginia_class", "rare_earths", "other"),
+      (2359, "kg", False, "arleigh_burke_class", "rare_earths", "other")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_FOUR, ids=[t[:30] for t, _ in ROUND_FOUR])
+def test_round_four_classes(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), ROUND_THREE, ids=[t[:30] for t, _ in ROUND_THREE])
 def test_round_three_classes(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

@@ -200,10 +200,15 @@ def _change(c: PercentCase) -> tuple[str | None, float] | None:
     """A rise or fall verb governs the number: a signed change of what the verb governs."""
     if c.direction is None:
         return None
+    if _SHARE_OF_CHANGE.fullmatch(c.ctx.prep, c.q.end, c.direction[1].start):
+        return "other", 1.0  # "two-thirds of the increase in recycling capacity": a share of a change
     governed = changed_noun(c.ctx, c.clause, c.q, c.direction[1])
     if governed is not None:
         return governed, c.direction[0]
     return change_measure(c.ctx, c.sent, c.clause, c.context_sent, c.direction[0])
+
+
+_SHARE_OF_CHANGE = re.compile(r"\s+of\s+(?:the\s+|this\s+|that\s+|its\s+)?(?:[a-z-]+\s+)?")
 
 
 def _phrase_share(c: PercentCase) -> tuple[str | None, float] | None:

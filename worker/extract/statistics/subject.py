@@ -295,6 +295,29 @@ def _exporter(c: SubjectCase) -> Held | None:
                 or default_subject(c.ctx))
 
 
+def _guarantor(c: SubjectCase) -> Held | None:
+    """A guaranteed (floor) price, or a figure of that floor, is the guarantor's: the state or
+    government body in the sentence ("the Pentagon guaranteed MP $110 per kilogram"), else the one
+    of the nearest earlier sentence that names one ("NdPr is assured a minimum price of $110")."""
+    if c.measure not in ("price", "other") or c.unit == "count" or not has_cue(
+            c.ctx, "guaranteed_price", c.clause.start, c.clause.end):
+        return None
+    found = guarantor_in(c.ctx, c.sent.start, c.sent.end)
+    for prev in range(c.si - 1, max(-1, c.si - 4), -1):
+        if found is not None:
+            break
+        found = guarantor_in(c.ctx, c.ctx.sentences[prev].start, c.ctx.sentences[prev].end)
+    return Held(found) if found else None
+
+
+def guarantor_in(ctx: Document, start: int, end: int) -> str | None:
+    """The last state or government body named in the span that is not a place or a source."""
+    bodies = set(ctx.vocab.cues.get("guarantors", [])) | ctx.vocab.states
+    named = [a for a in strong_actors(ctx, start, end) if a.key in bodies and not any(
+        has_role(ctx, a, r) for r in ("locative_marker", "data_source_marker", "comparison_marker"))]
+    return named[0].key if named else None
+
+
 def _price_quoter(c: SubjectCase) -> Held | None:
     """The market that quotes it; in English, a price in yuan with no market named is China's (in
     Chinese the yuan is just the currency of the text)."""
@@ -372,6 +395,7 @@ SUBJECT_RULES: tuple[tuple[str, SubjectRule], ...] = (
     ("tariff imposer", _tariff_imposer),
     ("dependent", _dependent),
     ("exporter", _exporter),
+    ("guarantor", _guarantor),
     ("price quoter", _price_quoter),
     ("licensor", _licensor),
     ("world figure", _world_figure),
