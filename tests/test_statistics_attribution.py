@@ -373,6 +373,36 @@ ROUND_FOUR: list[tuple[str, list[Row]]] = [
 ]
 
 
+# round 5: changes of a quoted price, verbs that look like quota nouns, controls of a flow, licence
+# applications, suspended exports as a control
+ROUND_FIVE: list[tuple[str, list[Row]]] = [
+    # a change in a sentence that quotes a price is the price's change; in yuan with no market: China's
+    ("Spot germanium ingots traded at a record 13,250 yuan a kilogram, after a climb of nearly a third over the "
+     "past month.",
+     [(13250, "cny_per_kg", False, "china", "germanium", "price"),
+      (33.33, "percent", True, "china", "germanium", "price_change")]),
+    # "would cap prices" is no quota, "export restrictions" no export flow: the change is of the price
+    # of the sentence before
+    ("Germanium prices hit a record on Wednesday. That amounts to a 38% rise since the export restrictions took "
+     "effect, contrary to hopes that more supply would cap prices.",
+     [(38, "percent", False, None, "germanium", "price_change")]),
+    ("China's rare earth exports rose 20% in May despite the export controls.",
+     [(20, "percent", False, "china", "rare_earths", "export_change")]),
+    # a share of applications awaiting approval is the licensor's; the applications are the filers'
+    ("About half of the more than 2,000 applications from EU companies for rare earth export licences are still "
+     "awaiting approval.",
+     [(50, "percent", True, "china", "rare_earths", "licence_count"),
+      (2000, "count", True, "european_union", "rare_earths", "licence_count")]),
+    # suspending exports is a control
+    ("中国一度暂停出口七种稀土金属。", [(7, "count", False, "china", "heavy_rare_earths", "other")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_FIVE, ids=[t[:30] for t, _ in ROUND_FIVE])
+def test_round_five_classes(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), ROUND_FOUR, ids=[t[:30] for t, _ in ROUND_FOUR])
 def test_round_four_classes(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

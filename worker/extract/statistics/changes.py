@@ -12,6 +12,7 @@ import re
 
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
+    PRICES,
     Document,
     Span,
     cues_in,
@@ -84,13 +85,22 @@ def change_measure(ctx: Document, sent: Sentence, clause: Span, context_sent: Se
         return "price_change", sign
     if has_measure_cue(ctx, "export_volume", sent.start, sent.end):
         return "export_change", sign
-    if has_measure_cue(ctx, "price", sent.start, sent.end):
+    if has_measure_cue(ctx, "price", sent.start, sent.end) or quotes_price(ctx, sent.start, sent.end):
+        # "germanium ingots at 13,250 yuan a kilogram, after a climb of nearly a third": the price quoted
         return "price_change", sign
     if context_sent.start < sent.start and has_measure_cue(ctx, "export_volume", context_sent.start, sent.start):
         return "export_change", sign
+    if context_sent.start < sent.start and (has_measure_cue(ctx, "price", context_sent.start, sent.start)
+                                            or quotes_price(ctx, context_sent.start, sent.start)):
+        return "price_change", sign  # "Prices hit a record. That amounts to a 38% rise since …"
     if not in_span(ctx.materials, sent.start, sent.end):
         return "", 1.0  # "EV sales rose 30%" next to a sentence about magnets
     return "other", sign
+
+
+def quotes_price(ctx: Document, start: int, end: int) -> bool:
+    """A price stated as a number in the span ("13,250 yuan a kilogram", "$400/mtu")."""
+    return any(start <= x.start < end and (x.per is not None or (x.unit or "") in PRICES) for x in ctx.quantities)
 
 
 def changed_noun(ctx: Document, clause: Span, q: Quantity, verb: Match) -> str | None:

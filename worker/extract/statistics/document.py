@@ -120,7 +120,17 @@ def cues_in(ctx: Document, name: str, start: int, end: int) -> list[Match]:
 
 
 def measure_cues_in(ctx: Document, measure: str, start: int, end: int) -> list[Match]:
-    return in_span(ctx.matches("measure", measure), start, end)
+    found = in_span(ctx.matches("measure", measure), start, end)
+    if measure in _FLOWS and found:
+        # "export restrictions", "出口管制", "import licences": a control of the flow, not the flow
+        controls = ctx.matches("cue", "control")
+        found = [m for m in found if not any(
+            c.start == m.end + (ctx.prep[m.end : m.end + 1] == " ") or (c.start <= m.start and m.end < c.end)
+            for c in controls)]
+    return found
+
+
+_FLOWS = frozenset({"export_volume", "import_volume"})
 
 
 def has_cue(ctx: Document, name: str, start: int, end: int) -> bool:

@@ -147,8 +147,8 @@ def counted_item(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> Ma
 
 def licence_items(ctx: Document, clause: Span, q: Quantity) -> bool:
     """ "1,500 export licence applications", "发放了120张出口许可证": a count of licences."""
-    if q.value < 1 or q.value != int(q.value) or (1900 <= q.value <= 2100 and not q.word):
-        return False
+    if q.value < 1 or q.value != int(q.value) or (1900 <= q.value <= 2100 and re.fullmatch(r"\d{4}", q.text)):
+        return False  # "2025 licence applications" reads as a year; "2,000 applications" does not
     hits = cues_in(ctx, "licence_items", q.end, min(clause.end, q.end + 60))
     if not hits:
         return False

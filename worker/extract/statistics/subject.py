@@ -238,7 +238,19 @@ SubjectRule = Callable[[SubjectCase], Held | None]
 
 
 def _price_market(c: SubjectCase) -> Held | None:
-    return Held(price_market(c.ctx, c.clause, c.q, c.sent)) if c.measure == "price_change" else None
+    """The market of the price that changed; in English, a price quoted in yuan nearby with no market
+    named is China's ("ingots at 13,250 yuan a kilogram, after a climb of nearly a third")."""
+    if c.measure != "price_change":
+        return None
+    market = price_market(c.ctx, c.clause, c.q, c.sent)
+    if market is None and not is_cjk_text(c.clause.text) and _quoted_in_yuan(c):
+        return Held(default_subject(c.ctx))
+    return Held(market)
+
+
+def _quoted_in_yuan(c: SubjectCase) -> bool:
+    lo = c.ctx.sentences[max(0, c.si - 1)].start
+    return any(lo <= x.start < c.sent.end and (x.unit or "").startswith("cny") for x in c.ctx.quantities)
 
 
 def _part_of_exports(c: SubjectCase) -> Held | None:
@@ -335,9 +347,14 @@ def _licensor(c: SubjectCase) -> Held | None:
     """Licences granted belong to the granting state; applications to whoever filed them."""
     if c.measure != "licence_count":
         return None
-    if has_cue(c.ctx, "licence_grant", c.clause.start, c.clause.end):
+    filed = c.unit == "count" and _APPLICATIONS.match(c.ctx.prep, c.q.end)
+    if not filed and has_cue(c.ctx, "licence_grant", c.clause.start, c.clause.end):
         return Held(default_subject(c.ctx))
     return Held(c.nearest() or default_subject(c.ctx))
+
+
+# "2,000 applications from EU companies", "300份许可申请": a count of what was filed, the filer's
+_APPLICATIONS = re.compile(r"\s*(?:(?:export\s+)?(?:licen[cs]e\s+)?applications\b|[份件个]?(?:出口)?(?:许可)?申请)")
 
 
 def _world_figure(c: SubjectCase) -> Held | None:
