@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, text
@@ -42,6 +43,12 @@ def check_database(settings: Settings) -> Check:
 def check_broker(settings: Settings) -> Check:
     """Reachable, and how many messages wait in each queue (a backlog that keeps growing means the workers
     do not keep up, or none consumes that queue)."""
+    url = settings.broker_url_value
+    if url.startswith("sqla+sqlite:///") and not Path(url.removeprefix("sqla+sqlite:///")).exists():
+        # connecting (or building the Celery app) would create the file and its folder: a health
+        # check must not make a data folder
+        return Check("broker", True, f"embedded, not created yet at {url.removeprefix('sqla+sqlite:///')}; "
+                                     "`remon run` creates it")
     from kombu.connection import Connection
 
     from tasks.app import QUEUES
