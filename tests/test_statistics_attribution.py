@@ -469,6 +469,9 @@ NAMES = [
     ("Commerce Minister Wang Wentao said the rules stand.", []),  # a person, by the title
     ("Production fell in May.", []),  # a capitalised word opening a sentence is not a name
     ("ReElement Technologies will expand its plant.", ["reelement_technologies"]),
+    # a short form opening a sentence, after the full name: the same organisation
+    ("Shortages forced Neo Performance to idle a line. Neo has since restarted it.",
+     ["neo_performance", "neo_performance"]),
 ]
 
 

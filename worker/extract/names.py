@@ -92,8 +92,9 @@ class NameFinder:
                 continue
             if not self.words.used_as_name.match(text, m.end()):
                 continue
-            if len(words) == 1 and _opens_sentence(text, m.start()) and raw not in self.capitalised_inside:
-                continue
+            if len(words) == 1 and _opens_sentence(text, m.start()) and raw not in self.capitalised_inside and (
+                    raw not in self.longest):
+                continue  # "Production fell": a capitalised opener; "Bajaj has cut" after "Bajaj Auto" is a name
             full = self.longest.get(words[0], raw) if len(words) == 1 else raw
             out.append(Name(name_key(full), m.start(), m.start() + len(raw), raw))
         return out
