@@ -398,6 +398,25 @@ ROUND_FIVE: list[tuple[str, list[Row]]] = [
 ]
 
 
+# round 6: money given is the giver's; "the company" is the organisation named last
+ROUND_SIX: list[tuple[str, list[Row]]] = [
+    ("Vulcan Elements will build a rare earth magnet plant in North Carolina. To finance it, the company will "
+     "draw on a loan of $620 million from the Pentagon and $50 million in incentives provided by Japan.",
+     [(620000000, "usd", False, "pentagon", "rare_earth_magnets", "other"),
+      (50000000, "usd", False, "japan", "rare_earth_magnets", "other")]),
+    ("Neo Performance Materials opened a rare earth magnet plant in Estonia. The company expects the plant to "
+     "make 2,000 tonnes of magnets a year.",
+     [(2000, "tonnes", False, "neo_performance_materials", "rare_earth_magnets", "production_volume")]),
+    # with no organisation named before it, the description holds nothing we can name
+    ("该公司去年稀土产量为5000吨。", [(5000, "tonnes", False, None, "rare_earths", "production_volume")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROUND_SIX, ids=[t[:30] for t, _ in ROUND_SIX])
+def test_round_six_classes(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), ROUND_FIVE, ids=[t[:30] for t, _ in ROUND_FIVE])
 def test_round_five_classes(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected

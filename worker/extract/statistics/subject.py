@@ -18,6 +18,7 @@ from typing import Any
 
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
+    MONEY,
     SHARE_MEASURES,
     Document,
     Span,
@@ -372,6 +373,43 @@ def _organisation(c: SubjectCase) -> Held | None:
     return Held(named or None)  # "": two organisations hold it jointly
 
 
+def _funder(c: SubjectCase) -> Held | None:
+    """ "a direct loan of $620 million from the Office of Strategic Capital", "$50 million in federal
+    incentives provided by the Commerce Department": money given is the giver's."""
+    if c.unit not in MONEY:
+        return None
+    m = _GIVEN_BY.match(c.ctx.prep, c.q.end, c.clause.end)
+    if m is None:
+        return None
+    giver = [a for a in c.strong if a.start == m.end()]
+    lead = c.ctx.prep[max(c.clause.start, c.q.start - 40) : m.end()]
+    if not giver or not c.ctx.vocab.find_cues("funding_words", lead, prepared=True):
+        return None
+    return Held(giver[0].key)
+
+
+_GIVEN_BY = re.compile(r"\s*(?:in\s+(?:[\w-]+\s+){0,3}?)?(?:from|provided by|granted by|lent by|by)\s+(?:the\s+)?")
+
+
+def _described_organisation(c: SubjectCase) -> Held | None:
+    """ "the company expects to reach about 60 percent of output", "该公司产能将达5000吨": the clause's
+    subject is a description, so the holder is the organisation named last before the sentence (a
+    known company or an unknown name), within the three sentences before."""
+    before = c.ctx.prep[c.clause.start : c.q.start]
+    if any(a.end <= c.q.start for a in c.strong if a.start >= c.clause.start) or not cues_in(
+            c.ctx, "organisation_descriptions", c.clause.start, c.q.start):
+        return None
+    if not re.match(r"\s*(?:[-•]\s*)?(?:\w+\s+){0,3}?(?:the|its|该|这家|公司)", before):
+        return None
+    lo = c.ctx.sentences[max(0, c.si - 3)].start
+    source = role_pattern(c.ctx.vocab, "data_source_marker")
+    named = [(n.start, n.key) for n in c.ctx.names(lo, c.sent.start)
+             if not source.search(c.ctx.prep[max(0, n.start - 20) : n.start])]  # "according to Kallanish"
+    named += [(a.start, a.key) for a in strong_actors(c.ctx, lo, c.sent.start) if a.key not in c.ctx.vocab.states
+              and a.key not in set(c.ctx.vocab.cues.get("guarantors", []))]
+    return Held(max(named)[1]) if named else None
+
+
 def _nearest_actor(c: SubjectCase) -> Held | None:
     found = c.nearest()
     return Held(found) if found else None
@@ -416,7 +454,9 @@ SUBJECT_RULES: tuple[tuple[str, SubjectRule], ...] = (
     ("price quoter", _price_quoter),
     ("licensor", _licensor),
     ("world figure", _world_figure),
+    ("funder", _funder),
     ("organisation", _organisation),
+    ("described organisation", _described_organisation),
     ("nearest actor", _nearest_actor),
     ("table title", _table_title),
     ("weak actor", _weak_actor),
