@@ -407,6 +407,14 @@ ROUND_SIX: list[tuple[str, list[Row]]] = [
     ("Neo Performance Materials opened a rare earth magnet plant in Estonia. The company expects the plant to "
      "make 2,000 tonnes of magnets a year.",
      [(2000, "tonnes", False, "neo_performance_materials", "rare_earth_magnets", "production_volume")]),
+    # the class named in passing (a regulator's name) does not replace the mineral the text is about
+    ("刚果（金）是全球最大的钴供应国，产量占全球的75%。钴价随后跌至九年新低，钴出口禁令两度延长。"
+     "刚果（金）战略矿产市场监管局宣布实行出口配额。2026年的出口上限为96600吨。",
+     [(75, "percent", False, "drc", "cobalt", "share_of_global_production"),
+      (96600, "tonnes", False, "drc", "cobalt", "other")]),
+    # "mineral commodities" (USGS): minerals in general
+    ("The map shows the mineral commodities for which U.S. net import reliance was more than 50% in 2020.",
+     [(50, "percent", True, "united_states", "critical_minerals", "import_dependence")]),
     # with no organisation named before it, the description holds nothing we can name
     ("该公司去年稀土产量为5000吨。", [(5000, "tonnes", False, None, "rare_earths", "production_volume")]),
 ]

@@ -201,17 +201,35 @@ def _in_sentence(c: MaterialCase) -> list[str | None] | Match | None:
 
 
 def _earlier_sentence(c: MaterialCase) -> list[str | None] | Match | None:
-    """The nearest earlier sentence's strong material (an article names it once), else its weak one."""
+    """The nearest earlier sentence's strong material (an article names it once), else its weak one; the
+    class "critical minerals" only when no earlier sentence in reach names one mineral (a Congo cobalt
+    article that mentions the 战略矿产 regulator is still about cobalt)."""
     weak_fallback: Match | None = None
+    class_found: Match | None = None
+    topic = None
     for prev in range(c.si - 1, max(-1, c.si - 8), -1):
         ps = c.ctx.sentences[prev]
         found = in_span(c.ctx.materials, ps.start, ps.end)
+        if class_found is not None:
+            # past a mention of the class: only the document's topic mineral still wins over it
+            on_topic = [m for m in found if m.key == topic]
+            if on_topic:
+                return on_topic[0]
+            continue
         strong = [m for m in found if not m.weak]
+        if strong and strong[0].key == "critical_minerals":
+            topic = dominant_material(c.ctx)
+            if topic not in (None, "critical_minerals") and any(m.key == topic for m in found):
+                return next(m for m in found if m.key == topic)
+            class_found = strong[0]
+            if topic in (None, "critical_minerals"):
+                return class_found
+            continue
         if strong:
             return strong[0]
         if found and weak_fallback is None:
             weak_fallback = found[0]
-    return weak_fallback
+    return class_found or weak_fallback
 
 
 MATERIAL_RULES: tuple[tuple[str, MaterialRule], ...] = (
