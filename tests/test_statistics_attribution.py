@@ -415,6 +415,13 @@ ROUND_SIX: list[tuple[str, list[Row]]] = [
     # "mineral commodities" (USGS): minerals in general
     ("The map shows the mineral commodities for which U.S. net import reliance was more than 50% in 2020.",
      [(50, "percent", True, "united_states", "critical_minerals", "import_dependence")]),
+    # a share of one state's whole is no share of the world's
+    ("Lynas supplied between 7% and 9% of Chinese rare earth production.",
+     [(7, "percent", False, "lynas", "rare_earths", "other")]),
+    ("The new plant could meet up to 15% of the EU's demand for rare earth magnets.",
+     [(15, "percent", True, None, "rare_earth_magnets", "other")]),
+    ("China supplies 90% of the world's rare earth magnets.",
+     [(90, "percent", False, "china", "rare_earth_magnets", "share_of_magnet_production")]),
     # with no organisation named before it, the description holds nothing we can name
     ("该公司去年稀土产量为5000吨。", [(5000, "tonnes", False, None, "rare_earths", "production_volume")]),
 ]

@@ -44,6 +44,7 @@ from worker.extract.statistics.shares import (
     share_frame,
     share_subtype,
     whole_is_own,
+    whole_of_one_owner,
 )
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match
@@ -216,8 +217,8 @@ def _phrase_share(c: PercentCase) -> tuple[str | None, float] | None:
     ctx, cs, ce = c.ctx, c.clause.start, c.clause.end
     if phrase_share(ctx, c.clause, c.q) is None or not (has_cue(ctx, "share_frame", cs, ce) or c.dependence):
         return None
-    if whole_is_own(ctx, c.sent, c.clause, c.q):
-        return "other", 1.0  # "占出口总量的26%": a share of China's own exports, not of the world's
+    if whole_is_own(ctx, c.sent, c.clause, c.q) or whole_of_one_owner(ctx, c.clause, c.q):
+        return "other", 1.0  # "占出口总量的26%", "15% of the EU's demand": one owner's whole, not the world's
     return share_subtype(ctx, c.sent, c.clause, c.q), 1.0
 
 
@@ -232,6 +233,8 @@ def _share_frame(c: PercentCase) -> tuple[str | None, float] | None:
     if sub in SHARE_MEASURES and is_cjk_text(ctx.prep[cs:ce]) and not has_cue(
             ctx, "global_marker", sent.start, sent.end):
         sub = "other"  # "占出口总量的26%": a share of China's own exports, not of the world's
+    if sub in SHARE_MEASURES and whole_of_one_owner(ctx, c.clause, c.q):
+        sub = "other"  # "7% of Chinese NdPr production"
     if sub == "other" and not c.sent_materials and not has_measure_cue(ctx, "export_volume", cs, ce):
         return "", 1.0
     return sub, 1.0

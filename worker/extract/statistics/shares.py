@@ -137,6 +137,22 @@ def whole_is_own(ctx: Document, sent: Sentence | Span, clause: Span, q: Quantity
     return at >= 0 and any(has_measure_cue(ctx, m, phrase.start + at, phrase.end) for m in PHRASE_SHARES)
 
 
+def whole_of_one_owner(ctx: Document, clause: Span, q: Quantity) -> bool:
+    """An English share of one state's whole ("15% of the EU's demand", "7% of Chinese NdPr production"),
+    not of the world's: measure ``other``, as "占出口总量的26%" is in Chinese."""
+    m = _OF.match(ctx.prep, q.end, clause.end)
+    if m is None:
+        return False
+    owner = [a for a in strong_actors(ctx, m.end(), clause.end) if a.start == m.end() and a.key in ctx.vocab.states]
+    if not owner or has_cue(ctx, "global_marker", m.end(), min(clause.end, m.end() + 60)):
+        return False
+    return _MODIFIES.match(ctx.prep, owner[0].end) is not None
+
+
+_OF = re.compile(r"\s*of\s+(?:the\s+)?")
+_MODIFIES = re.compile(r"(?:'s|’s)\s|\s+(?!and\b|or\b|to\b|in\b|by\b|for\b|from\b)[A-Za-z][\w-]*")
+
+
 def no_dependent(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
     """ "N% of <activity> comes from China" with nobody who depends: no possessor in the phrase ("of its",
     "of Japan's"), no actor before the number but the source, and the phrase names an activity."""
