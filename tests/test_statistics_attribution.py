@@ -422,6 +422,12 @@ ROUND_SIX: list[tuple[str, list[Row]]] = [
      [(15, "percent", True, None, "rare_earth_magnets", "other")]),
     ("China supplies 90% of the world's rare earth magnets.",
      [(90, "percent", False, "china", "rare_earth_magnets", "share_of_magnet_production")]),
+    # a clause that only goes on with a share-price move is out of scope too; a price word keeps its own
+    ("自MP案以来，Energy Fuels的股价涨了近200%，NioCorp与Ramaco稀土公司分别上涨近200%和140%。", []),
+    ("MP Materials股价周四大涨逾50%，市值达74亿美元，比前一交易日增加约25亿美元。", []),
+    ("中国稀土出口量增长了20%，价格上涨了10%。",
+     [(20, "percent", False, "china", "rare_earths", "export_change"),
+      (10, "percent", False, None, "rare_earths", "price_change")]),
     # with no organisation named before it, the description holds nothing we can name
     ("该公司去年稀土产量为5000吨。", [(5000, "tonnes", False, None, "rare_earths", "production_volume")]),
 ]

@@ -86,7 +86,8 @@ def excluded(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
     """Share prices, ownership thresholds, purity grades outside control rules, temperatures..."""
     hits = cues_in(ctx, "exclude", clause.start, clause.end)
     if not hits:
-        return False
+        return continues_excluded(ctx, sent, clause)
+
     unless = {prepare(w).lower() for w in ctx.vocab.cues.get("exclude_unless_control", [])}
     for h in hits:
         overruled = h.alias.lower() in unless or prepare(h.alias).lower() in unless
@@ -94,6 +95,18 @@ def excluded(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> bool:
             continue
         return True
     return False
+
+
+def continues_excluded(ctx: Document, sent: Sentence, clause: Span) -> bool:
+    """A clause that only goes on with a move named before it in the sentence ("Energy Fuels的股价涨了
+    近200%，NioCorp与Ramaco分别上涨近200%和140%", "市值达74亿美元，比前一交易日增加约25亿美元"): the earlier
+    clause's share-price word covers it, as long as it names no measure of its own."""
+    if not has_cue(ctx, "market_moves", sent.start, clause.start):
+        return False
+    moves = has_cue(ctx, "up", clause.start, clause.end) or has_cue(ctx, "down", clause.start, clause.end)
+    own = any(has_measure_cue(ctx, m, clause.start, clause.end) for m in (
+        "price", "export_volume", "import_volume", "production_volume", "reserves_volume"))
+    return moves and not own
 
 
 def zero_export(ctx: Document, sent: Sentence, q: Quantity) -> bool:
