@@ -428,6 +428,10 @@ ROUND_SIX: list[tuple[str, list[Row]]] = [
     ("中国稀土出口量增长了20%，价格上涨了10%。",
      [(20, "percent", False, "china", "rare_earths", "export_change"),
       (10, "percent", False, None, "rare_earths", "price_change")]),
+    # licence requests are the filer's, here "the chamber" named in the sentence before
+    ("The EU Chamber of Commerce in China said members still face delays. Its president said the chamber had "
+     "escalated more than 140 rare earth export licence requests.",
+     [(140, "count", True, "european_union_chamber_of_commerce_in_china", "rare_earths", "licence_count")]),
     # with no organisation named before it, the description holds nothing we can name
     ("该公司去年稀土产量为5000吨。", [(5000, "tonnes", False, None, "rare_earths", "production_volume")]),
 ]

@@ -101,7 +101,7 @@ _LIGHT = frozenset({"light_rare_earths", "neodymium", "praseodymium"})
 def _counts_controlled_elements(c: MaterialCase) -> bool:
     """ "对七种稀土实施出口管制", "controls on seven rare earth elements": the elements under China's controls
     (``data/cues.yaml`` ``controlled_element_group``), unless the sentence lists a light one."""
-    return bool(c.ctx.vocab.cues.get("controlled_element_group")) and has_cue(
+    return c.measure != "licence_count" and bool(c.ctx.vocab.cues.get("controlled_element_group")) and has_cue(
         c.ctx, "control", c.sent.start, c.sent.end) and not any(m.key in _LIGHT for m in c.in_sent)
 
 

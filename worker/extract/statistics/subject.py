@@ -351,11 +351,13 @@ def _licensor(c: SubjectCase) -> Held | None:
     filed = c.unit == "count" and _APPLICATIONS.match(c.ctx.prep, c.q.end)
     if not filed and has_cue(c.ctx, "licence_grant", c.clause.start, c.clause.end):
         return Held(default_subject(c.ctx))
-    return Held(c.nearest() or default_subject(c.ctx))
+    described = _described_organisation(c)
+    return Held(c.nearest() or (described.key if described else None) or default_subject(c.ctx))
 
 
-# "2,000 applications from EU companies", "300份许可申请": a count of what was filed, the filer's
-_APPLICATIONS = re.compile(r"\s*(?:(?:export\s+)?(?:licen[cs]e\s+)?applications\b|[份件个]?(?:出口)?(?:许可)?申请)")
+# "2,000 applications from EU companies", "140 export licence requests", "300份许可申请": what was filed, the filer's
+_APPLICATIONS = re.compile(
+    r"\s*(?:(?:export\s+)?(?:licen[cs]e\s+)?(?:applications|requests)\b|[份件个]?(?:出口)?(?:许可)?申请)")
 
 
 def _world_figure(c: SubjectCase) -> Held | None:
