@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from worker.common.cjk import has_han, is_han
 from worker.extract.language import is_chinese, reading_language
 from worker.extract.resources import read_text
 
@@ -123,12 +124,6 @@ def detect_language(text: str) -> str:
 
 
 
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
-
-
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 # ----------------------------------------------------------------------------- sentences
@@ -155,7 +150,7 @@ def _ends_sentence_at_period(norm: str, i: int) -> bool:
     if nxt and nxt not in " \n\r" and nxt not in _CLOSERS:
         # a half-width period inside Chinese text ends it ("管制.下一句"); decimals ("8.63"),
         # "U.S." and "example.com" do not
-        return _is_cjk(nxt)
+        return is_han(nxt)
     m = _WORD_BEFORE_DOT.search(norm, max(0, i - 12), i)
     if m:
         word = m.group(1)
@@ -210,7 +205,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _semicolon_in_chinese(norm: str, i: int) -> bool:
     before = norm[i - 1] if i > 0 else ""
     after = norm[i + 1] if i + 1 < len(norm) else ""
-    return bool(before and _is_cjk(before)) or bool(after and _is_cjk(after))
+    return is_han(before) or is_han(after)
 
 
 # ----------------------------------------------------------------------------- regex prefilter
@@ -365,13 +360,13 @@ class Prefilter:
     def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
         self.needs: tuple[tuple[frozenset[str], ...], ...] = tuple(required_literals(r) for r in regexes)
         literals = {lit for need in self.needs for group in need for lit in group}
-        self.latin = sorted(lit for lit in literals if not _CJK_RE.search(lit))
-        self.cjk = sorted(lit for lit in literals if _CJK_RE.search(lit))
+        self.latin = sorted(lit for lit in literals if not has_han(lit))
+        self.cjk = sorted(lit for lit in literals if has_han(lit))
 
     def scope(self, document: str) -> PrefilterScope:
         low = fold(document)
         present = _presence(low)
-        for lit in self.latin if _CJK_RE.search(low) is None else self.latin + self.cjk:
+        for lit in self.latin if not has_han(low) else self.latin + self.cjk:
             if lit not in present:
                 present[lit] = lit in low
         live: list[tuple[int, tuple[tuple[str, ...], ...]]] = []

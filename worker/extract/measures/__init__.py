@@ -21,10 +21,10 @@ and every pattern is compiled once (``lexicon``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, datetime
 
+from worker.common.cjk import has_han
 from worker.extract.measures.dates import Published, find_dates, parse_published, resolve
 from worker.extract.measures.draft import Draft
 from worker.extract.measures.events import Context, sentence_events
@@ -37,7 +37,6 @@ from worker.types import MeasureEvent
 __all__ = ["ACTIONS", "extract_measures"]
 
 _LOOKBACK = 2  # sentences: where a sentence naming no material takes its materials from
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def extract_measures(
@@ -101,7 +100,7 @@ def _usable(m: Match) -> bool:
 
 def _gated(sent: str, lex: Lexicon) -> bool:
     """The cheap test a sentence passes before any cue is tried: a control word of its script."""
-    return bool(lex.gate["zh" if _CJK.search(sent) else "en"].search(sent))
+    return bool(lex.gate["zh" if has_han(sent) else "en"].search(sent))
 
 
 def _topic(found: list[Match]) -> list[str]:
