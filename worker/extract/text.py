@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from worker.common.cjk import has_han, is_han
-from worker.extract.language import is_chinese, reading_language
-from worker.extract.resources import read_text
+from worker.extract.language import is_chinese, reading_language, t2s_table
 
 __all__ = [
     "Sentence",
@@ -78,17 +77,6 @@ def _normalize_char(m: re.Match[str]) -> str:
     return _NORMALIZE_TABLE[ord(m.group())]
 
 
-@lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
-    """Traditional→Simplified one-to-one character table (data/t2s.txt, derived from OpenCC)."""
-    table: dict[int, str] = {}
-    raw = read_text("t2s.txt")
-    for line in raw.splitlines():
-        if len(line) == 2 and not line.startswith("#"):
-            table[ord(line[0])] = line[1]
-    return table
-
-
 def to_simplified(text: str) -> str:
     """Map Traditional characters to Simplified ones, character by character (length-stable).
 
@@ -103,7 +91,7 @@ def to_simplified(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _t2s_regex() -> tuple[re.Pattern[str], dict[int, str]]:
-    table = _t2s_table()
+    table = t2s_table()
     return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]"), table
 
 
