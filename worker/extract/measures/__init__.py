@@ -21,10 +21,10 @@ and every pattern is compiled once (``lexicon``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, datetime
 
+from worker.common.cjk import has_han
 from worker.extract.measures.dates import Published, find_dates, parse_published, resolve
 from worker.extract.measures.draft import Draft
 from worker.extract.measures.events import Context, sentence_events
@@ -38,7 +38,6 @@ __all__ = ["ACTIONS", "extract_measures"]
 
 _LOOKBACK = 2  # sentences: where a sentence naming no material takes its materials from
 _ISSUED_REACH = 2  # sentences after a batch of announcements is reported issued that may name them
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def extract_measures(
@@ -103,7 +102,7 @@ def _issued_dates(sentences: list[Sentence], prepared: str, lex: Lexicon, pub: P
     out: dict[int, str] = {}
     for i, s in enumerate(sentences):
         sent = prepared[s.start : s.end]
-        chinese = bool(_CJK.search(sent))
+        chinese = has_han(sent)
         lang = "zh" if chinese else "en"
         verb = lex.issuing[lang].search(sent)
         if verb is None:
@@ -150,7 +149,7 @@ def _usable(m: Match) -> bool:
 
 def _gated(sent: str, lex: Lexicon) -> bool:
     """The cheap test a sentence passes before any cue is tried: a control word of its script."""
-    return bool(lex.gate["zh" if _CJK.search(sent) else "en"].search(sent))
+    return bool(lex.gate["zh" if has_han(sent) else "en"].search(sent))
 
 
 def _topic(found: list[Match]) -> list[str]:
