@@ -182,7 +182,7 @@ def article_analysed(session: Session, rt: Runtime, *, article_id: int, page: Pa
                                  unit=stat.unit, approx=stat.approx, subject=stat.subject,
                                  material=stat.material, measure=stat.measure, metric_key=stat.metric_key,
                                  period=stat.period, sentence=stat.sentence, start=stat.start, end=stat.end,
-                                 published_at=published))
+                                 published_at=published, confidence=stat.confidence))
     for i, stance in enumerate(analysis.stances):
         session.add(StanceRow(article_id=article_id, idx=i, actor=stance.actor, position=stance.position,
                               confidence=stance.confidence, sentence=stance.sentence, published_at=published))

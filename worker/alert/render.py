@@ -188,7 +188,16 @@ def _lines(view: AlertView) -> list[Line]:
         out.append([f"Previous position: {label('positions', view.previous_position)}"])
     elif view.kind == "stance_shift":
         out.append(["First position seen for this actor."])
-    if view.kind in ARTICLE_KINDS:
+    confirmed = list(view.details.get("confirmed_by") or [])
+    if confirmed:  # held below the confidence gate until an independent source said the same
+        n = max(view.sources_count, 1 + len(confirmed))
+        line = [f"Confirmed by {n} sources: "]
+        for i, other in enumerate([{"source": view.source, "article_url": view.article_url}, *confirmed]):
+            name = _clean(str(other.get("source") or other.get("article_url") or "unknown source"))
+            url = other.get("article_url")
+            line += ([" and "] if i else []) + [(name, str(url)) if url else name]
+        out.append([*line, "."])
+    elif view.kind in ARTICLE_KINDS:
         n = max(view.sources_count, 1)
         out.append([f"Carried by {n} source{'s' if n != 1 else ''}."])
     if view.kind in ("source_failing", "source_recovered"):
