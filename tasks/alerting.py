@@ -159,6 +159,9 @@ def _message(session: Session, rt: Runtime, *, change: Change, article: Article 
     # each target gets the format it renders best (apprise's notify_format): keep all three
     payload["formats"] = {fmt: dict(zip(("title", "body"), render(view, fmt), strict=True))
                           for fmt in ("markdown", "html")}
+    # the other languages a channel may ask for (a tag's ``lang``): every format of each
+    payload["i18n"] = {lang: {fmt: dict(zip(("title", "body"), render(view, fmt, lang), strict=True))
+                              for fmt in ("text", "markdown", "html")} for lang in ("zh",)}
     return title, body, payload
 
 
@@ -190,6 +193,20 @@ def record_change(session: Session, rt: Runtime, *, change: Change, article: Art
     return alert.id
 
 
+def localised(title: str, body: str, payload: dict[str, Any] | None, lang: str, fmt: str) -> tuple[str, str]:
+    """An alert's (title, body) in a channel's language and format, as stored in its payload."""
+    payload = payload or {}
+    if lang != "en":
+        rendered = (payload.get("i18n") or {}).get(lang, {}).get(fmt)
+        if rendered:
+            return rendered["title"], rendered["body"]
+    if fmt != "text":
+        rendered = (payload.get("formats") or {}).get(fmt)
+        if rendered:
+            return rendered["title"], rendered["body"]
+    return title, body
+
+
 def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: str) -> list[int]:
     """``source_failing`` / ``source_recovered``: once per episode (the flag on the source)."""
     episode = source.last_success_at.isoformat() if source.last_success_at else "never"
@@ -205,7 +222,7 @@ def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: 
 def send_due_digests(rt: Runtime, *, now: datetime) -> int:
     """One message per digest channel whose period is over, listing every waiting alert."""
     from worker.alert.notify import send
-    from worker.alert.route import next_digest_due, tag_mode_for
+    from worker.alert.route import channel_lang, next_digest_due, tag_mode_for
 
     sent = 0
     for channel in rt.channels:
@@ -220,10 +237,16 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             rows = session.exec(select(Delivery, Alert).join(Alert, col(Alert.id) == Delivery.alert_id).where(
                 Delivery.channel_key == channel.key, Delivery.status == "digest")
                 .order_by(col(Delivery.id))).all()
-            if not rows:
+            # items held below the confidence gate since the last digest: a section of their own
+            held = [(u["title"], u["body"]) for u in reversed(unconfirmed.listing(
+                session, status="waiting", since=last.at if last else None))]
+            if not rows and not held:
                 queries.beat(session, name=marker)
                 continue
-            title, body = render_digest([(a.title, a.body) for _, a in rows], "text")
+            rows = sorted(rows, key=lambda r: r[1].kind.startswith("source_"))  # source health last
+            lang = channel_lang(channel, rt.watch.routing)
+            title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
+                                        "text", held=held)
         result = send(channel, title, body)
         with session_scope(rt.db_url) as session:
             for delivery, _ in rows:

@@ -215,12 +215,15 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
     if channel is None:
         outcome, error = "failed", "channel no longer configured"
     else:
+        from worker.alert.route import channel_lang
+
         fmt = channel_format(channel)
-        rendered = (alert.payload or {}).get("formats", {}).get(fmt)
-        if rendered:
-            title, body = rendered["title"], rendered["body"]
-        else:
+        lang = channel_lang(channel, rt.watch.routing)
+        payload = alert.payload or {}
+        if not ((payload.get("i18n") or {}).get(lang, {}).get(fmt) if lang != "en"
+                else fmt == "text" or (payload.get("formats") or {}).get(fmt)):
             fmt = "text"
+        title, body = alerting.localised(alert.title, alert.body, payload, lang, fmt)
         result = send(channel, title, body, body_format=fmt)
         outcome = "sent" if result.ok else ("failed" if attempts >= rt.settings.retry_attempts else "retry")
         error = result.error
