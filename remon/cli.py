@@ -529,6 +529,24 @@ def alerts_list(fmt: Format = "table",
         emit(rows, fmt)
 
 
+@alerts_app.command("unconfirmed")
+def alerts_unconfirmed(fmt: Format = "table", status: Annotated[str, typer.Option(
+        "--status", help="waiting, confirmed or all.")] = "waiting") -> None:
+    """Statistics and stances held below the confidence gate, waiting for a second source."""
+    from remon.output import emit
+    from storage import unconfirmed
+    from storage.db import session_scope
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        rows = unconfirmed.listing(session, status=None if status == "all" else status)
+    if fmt == "table":
+        emit(rows, fmt, ["id", "kind", "status", "confidence", "title", "publisher"], width=90)
+    else:
+        emit(rows, fmt)
+
+
 @alerts_app.command("retry")
 def alerts_retry(alert_id: int) -> None:
     """Make an alert's failed deliveries due again and try them now."""
