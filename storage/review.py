@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage import corrections
 from storage.models import Alert, Appearance, Article, Claim, Delivery, Source, Stance, Statistic
 from storage.read import claim_json, stance_json, statistic_json
 from storage.search import match_clause
@@ -259,6 +260,7 @@ def metric_series(session: Session, *, metric: str, since: date | None = None,
                      source_id=article.source_id, source=names.get(article.source_id or 0),
                      period_key=_period(stat), conflict=False)
         points.append(point)
+    points = corrections.correct_points(session, points, metric=metric)
     return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
 
 
@@ -278,6 +280,7 @@ def metric_overview(session: Session, *, metric: str, since: date | None = None,
         points.append({"id": sid, "value": value, "unit": unit, "published": iso(when), "article_id": article_id,
                        "source_id": source_id, "source": names.get(source_id or 0),
                        "period_key": period or (when.strftime("%Y-%m") if when else "undated"), "conflict": False})
+    points = corrections.correct_points(session, points, metric=metric)
     return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
 
 
@@ -295,6 +298,7 @@ def metric_rows(session: Session, *, metric: str, since: date | None = None, unt
         row.update(article_title=article.title, article_url=article.url, source_id=article.source_id,
                    source=names.get(article.source_id or 0), period_key=_period(stat))
         out.append(row)
+    out = corrections.correct_points(session, out, metric=metric, moved_in=offset == 0, newest_first=True)
     return out, len(rows) > limit
 
 
@@ -329,14 +333,20 @@ def actor_timeline(session: Session, *, actor: str, limit: int = 2000) -> list[d
     before: set[str] = set()  # positions of the previous article that had this actor
     current: set[str] = set()
     current_article: int | None = None
+    fixes = corrections.latest(session, "stance", (s.id for s, _ in rows if s.id is not None))
     for stance, article in rows:
+        fix = fixes.get(stance.id or 0)
+        if fix is not None and (fix.action == "wrong" or (fix.actor or actor) != actor):
+            continue  # marked wrong, or fixed to another actor
         if stance.article_id != current_article:
             before, current, current_article = (current or before), set(), stance.article_id
         row = stance_json(stance)
-        moved = bool(before) and stance.position not in before
+        if fix is not None:
+            row = corrections.correct_stances(session, [row])[0]
+        moved = bool(before) and row["position"] not in before
         row.update(article_title=article.title, article_url=article.url, source=names.get(article.source_id or 0),
                    shift_from=", ".join(sorted(before)) if moved else None)
-        current.add(stance.position)
+        current.add(row["position"])
         out.append(row)
     return out
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import queries
+from storage import corrections, queries
 from storage.db import session_scope
 from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
 from storage.models import Claim as ClaimRow
@@ -129,7 +129,9 @@ def _jsonable(value: Any) -> Any:
 
 def record_change(session: Session, rt: Runtime, *, change: Change, article: Article | None,
                   source: str | None, source_id: int | None = None) -> int | None:
-    """Write one alert (unless its dedup key exists) and its delivery rows, routed by tag."""
+    """Write one alert (unless its dedup key exists or a correction silenced it) and its delivery rows."""
+    if corrections.silenced(session, change.key):
+        return None
     count = queries.appearance_count(session, article_id=article.id) if article and article.id else 0
     view = _view(rt, change, article=article, source=source, sources_count=max(count, 1))
     title, body = render(view, "text")

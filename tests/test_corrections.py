@@ -1,0 +1,176 @@
+"""Issue 15, corrections in storage: stored beside the extracted rows, applied by every read, and
+silencing the alert their target caused; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import select
+
+from storage import corrections, review
+from storage.corrections import CorrectionError, Fix
+from storage.db import get_engine, session_scope
+from storage.models import Alert, Article, Correction, Delivery, Source, Stance, Statistic
+
+SHARE = "china/rare_earths/share_of_global_refining"
+PROD = "china/rare_earths/share_of_global_production"
+
+
+def seed(db_url: str) -> dict[str, Any]:
+    """Two sources, three articles: 90% then 92% for SHARE (the 92% alerted), one production share,
+    China's stance tighten then ease."""
+    with session_scope(db_url) as s:
+        wire, daily = Source(url="http://127.0.0.1/wire", name="Wire"), Source(url="http://127.0.0.1/daily",
+                                                                                  name="Daily")
+        s.add_all([wire, daily])
+        s.flush()
+        ids: dict[str, Any] = {}
+        for n, (src, value, measure, position) in enumerate([
+                (wire, 90.0, "share_of_global_refining", "tighten"),
+                (daily, 92.0, "share_of_global_refining", "ease"),
+                (wire, 61.0, "share_of_global_production", None)], 1):
+            when = datetime(2026, n, 10, tzinfo=UTC)
+            art = Article(url=f"http://127.0.0.1/a{n}", source_id=src.id, title=f"Article {n}",
+                          text=f"China holds {value}% of rare earth output.", language="en",
+                          published_at=when, relevant=True, status="analysed")
+            s.add(art)
+            s.flush()
+            stat = Statistic(article_id=art.id, idx=0, value=value, unit="percent", subject="china",
+                             material="rare_earths", measure=measure,
+                             metric_key=f"china/rare_earths/{measure}", sentence=art.text or "",
+                             published_at=when)
+            s.add(stat)
+            if position:
+                s.add(Stance(article_id=art.id, idx=0, actor="china", position=position, confidence=0.9,
+                             sentence=art.text or "", published_at=when))
+            s.flush()
+            ids[f"article{n}"], ids[f"stat{n}"] = art.id, stat.id
+        alert = Alert(kind="changed_statistic", dedup_key=f"stat:{ids['article2']}:{SHARE}:0",
+                      debounce_key=f"metric:{SHARE}", article_id=ids["article2"], title="t", body="b")
+        s.add(alert)
+        s.flush()
+        s.add(Delivery(alert_id=alert.id, channel_key="k", channel="json://***", status="pending"))
+        ids["alert"] = alert.id
+        ids["stance2"] = s.exec(select(Stance.id).where(Stance.article_id == ids["article2"])).one()
+    return ids
+
+
+def values(db_url: str, metric: str = SHARE) -> list[float]:
+    with session_scope(db_url) as s:
+        return [p["value"] for p in review.metric_overview(s, metric=metric)["points"]]
+
+
+def test_migration_creates_the_corrections_table(db_url: str) -> None:
+    columns = {c["name"] for c in inspect(get_engine(db_url)).get_columns("corrections")}
+    assert {"who", "created_at", "target_kind", "target_id", "action", "subject", "material", "measure", "value",
+            "actor", "position", "note", "silence_key", "metric_key"} <= columns
+
+
+def test_a_fix_replaces_the_value_in_reads_and_keeps_the_extracted_row(db_url: str) -> None:
+    ids = seed(db_url)
+    assert values(db_url) == [90.0, 92.0]
+    with session_scope(db_url) as s:
+        row = corrections.record(s, Fix("statistic", ids["stat2"], "fix", who="Ana", value=93.5, note="typo"))
+        assert row.silence_key == f"stat:{ids['article2']}:{SHARE}:0"
+    assert values(db_url) == [90.0, 93.5]
+    with session_scope(db_url) as s:
+        assert s.get(Statistic, ids["stat2"]).value == 92.0  # the extracted row is kept as it was
+        table, _ = review.metric_rows(s, metric=SHARE)
+        assert [(r["value"], r.get("extracted_value")) for r in table] == [(93.5, 92.0), (90.0, None)]
+        stored = s.exec(select(Correction)).one()
+        assert (stored.who, stored.action, stored.value, stored.note) == ("Ana", "fix", 93.5, "typo")
+        assert stored.created_at is not None
+
+
+def test_wrong_leaves_the_value_out_and_a_moved_statistic_changes_metric(db_url: str) -> None:
+    ids = seed(db_url)
+    with session_scope(db_url) as s:
+        corrections.record(s, Fix("statistic", ids["stat1"], "wrong"))
+        corrections.record(s, Fix("statistic", ids["stat3"], "fix", measure="share_of_global_refining"))
+    assert values(db_url) == [92.0, 61.0]  # the 61% moved in, in time order; the 90% is out
+    assert values(db_url, PROD) == []
+    with session_scope(db_url) as s:  # the latest correction of a target wins
+        corrections.record(s, Fix("statistic", ids["stat1"], "fix", value=91.0))
+    assert values(db_url) == [91.0, 92.0, 61.0]
+
+
+def test_a_stance_fix_and_a_wrong_stance_change_the_actor_timeline(db_url: str) -> None:
+    ids = seed(db_url)
+    with session_scope(db_url) as s:
+        corrections.record(s, Fix("stance", ids["stance2"], "fix", position="maintain"))
+        timeline = review.actor_timeline(s, actor="china")
+        assert [r["position"] for r in timeline] == ["tighten", "maintain"]
+        assert timeline[1]["shift_from"] == "tighten" and timeline[1]["corrected"]
+        corrections.record(s, Fix("stance", ids["stance2"], "wrong"))
+        assert [r["position"] for r in review.actor_timeline(s, actor="china")] == ["tighten"]
+
+
+def test_a_correction_silences_its_alert(db_url: str) -> None:
+    ids = seed(db_url)
+    key = f"stat:{ids['article2']}:{SHARE}:0"
+    with session_scope(db_url) as s:
+        assert not corrections.silenced(s, key)
+        corrections.record(s, Fix("alert", ids["alert"], "wrong", who="Li"))
+    with session_scope(db_url) as s:
+        assert corrections.silenced(s, key)
+        assert not corrections.silenced(s, f"stat:{ids['article1']}:{SHARE}:0")
+        delivery = s.exec(select(Delivery)).one()
+        assert delivery.status == "silenced"  # no longer picked up by the sender
+        assert values(db_url) == [90.0, 92.0]  # an alert marked wrong does not change the numbers
+
+
+@pytest.mark.parametrize("fix,reason", [
+    (Fix("statistic", 0, "fix", value=1.0), "no statistic 0"),
+    (Fix("metric", 1, "wrong"), "target must be one of"),
+    (Fix("statistic", 1, "delete"), "action must be one of"),
+    (Fix("statistic", 1, "fix"), "at least one field"),
+    (Fix("statistic", 1, "fix", position="ease"), "has no field position"),
+    (Fix("stance", 1, "fix", position="loosen"), "position must be one of"),
+    (Fix("statistic", 1, "fix", subject="<script>"), "lower_snake_case"),
+    (Fix("statistic", 1, "fix", value=float("nan")), "finite"),
+    (Fix("statistic", 1, "wrong", value=3.0), "'wrong' takes no fields"),
+    (Fix("alert", 1, "fix", value=3.0), "only be marked wrong"),
+])
+def test_bad_corrections_are_refused_with_the_reason(tmp_path: Any, fix: Fix, reason: str) -> None:
+    from storage.db import migrate
+
+    url = f"sqlite:///{tmp_path}/remon.db"
+    migrate(url)
+    seed(url)
+    with session_scope(url) as s, pytest.raises(CorrectionError, match=reason):
+        corrections.record(s, fix)
+    with session_scope(url) as s:
+        assert s.exec(select(Correction)).all() == []
+
+
+def test_the_alert_planner_skips_a_silenced_dedup_key(db_url: str, tmp_path: Any) -> None:
+    """A statistic marked wrong before its alert was planned (e.g. while it waited unconfirmed)
+    raises no alert; the same planning for an uncorrected statistic does."""
+    from tasks.alerting import detect_and_record
+    from tasks.runtime import build_runtime
+    from worker.config import load_settings
+    from worker.types import Analysis
+    from worker.types import Statistic as Stat
+
+    ids = seed(db_url)
+    rt = build_runtime(load_settings(data_dir=tmp_path, database_url=db_url,
+                                     notify_urls="json://127.0.0.1:9/"))
+    with session_scope(db_url) as s:
+        corrections.record(s, Fix("statistic", ids["stat1"], "wrong"))
+
+    def plan(article_key: str, value: float, measure: str) -> list[int]:
+        with session_scope(db_url) as s:
+            article = s.get(Article, ids[article_key])
+            analysis = Analysis(language="en", relevant=True, relevance=1.0, statistics=(Stat(
+                value=value, unit="percent", subject="china", material="rare_earths", measure=measure),))
+            return detect_and_record(s, rt, article=article, analysis=analysis)
+
+    assert plan("article1", 90.0, "share_of_global_refining") == []
+    new = plan("article3", 61.0, "share_of_global_production")
+    assert len(new) == 1
+    with session_scope(db_url) as s:
+        keys = {a.dedup_key for a in s.exec(select(Alert)).all()}
+    assert f"stat:{ids['article1']}:{SHARE}:0" not in keys and f"stat:{ids['article3']}:{PROD}:0" in keys
