@@ -308,3 +308,58 @@ def gold_lines(session: Session) -> Iterator[dict[str, Any]]:
                "published": published.date().isoformat() if published else None,
                "text": article.text or "", "relevant": bool(article.relevant) if article.relevant is not None
                else bool(statistics or pairs), "statistics": statistics, "stances": pairs}
+
+
+def target_detail(session: Session, kind: str, target_id: int) -> dict[str, Any] | None:
+    """What a correction page shows: the item as extracted, its article, what it caused or reports,
+    and its corrections oldest first (None when there is no such item)."""
+    from storage.read import stance_json
+    from storage.views import alert_json
+
+    item: dict[str, Any]
+    article_id: int | None
+    links: dict[str, Any] = {}
+    if kind == "statistic":
+        stat = session.get(Statistic, target_id)
+        if stat is None:
+            return None
+        item, article_id = statistic_json(stat), stat.article_id
+        links["alert_id"] = session.exec(select(Alert.id).where(col(Alert.dedup_key) == _stat_key(stat))).first()
+    elif kind == "stance":
+        stance = session.get(Stance, target_id)
+        if stance is None:
+            return None
+        item, article_id = stance_json(stance), stance.article_id
+        links["alert_id"] = session.exec(select(Alert.id).where(col(Alert.dedup_key) == _stance_key(stance))).first()
+    elif kind == "alert":
+        alert = session.get(Alert, target_id)
+        if alert is None:
+            return None
+        item, article_id = alert_json(alert, []), alert.article_id
+        links.update(_reported_by(session, alert))
+    else:
+        return None
+    article = session.get(Article, article_id) if article_id else None
+    history = session.exec(select(Correction).where(Correction.target_kind == kind, Correction.target_id == target_id)
+                           .order_by(col(Correction.id))).all()
+    return {"kind": kind, "item": item, "links": links,
+            "article": {"id": article.id, "title": article.title, "url": article.url} if article else None,
+            "corrections": [correction_json(c) for c in history],
+            "current": correction_json(history[-1]) if history else None}
+
+
+def _reported_by(session: Session, alert: Alert) -> dict[str, Any]:
+    """The statistic or stance an alert reports, found back from its dedup key."""
+    parts = alert.dedup_key.split(":")
+    if alert.article_id is None or len(parts) < 4:
+        return {}
+    if parts[0] == "stat" and parts[-1].isdigit():
+        stat_id = session.exec(select(Statistic.id).where(Statistic.article_id == alert.article_id,
+                                                          Statistic.idx == int(parts[-1]))).first()
+        return {"statistic_id": stat_id}
+    if parts[0] == "stance":
+        stance_id = session.exec(select(Stance.id).where(Stance.article_id == alert.article_id,
+                                                         Stance.actor == parts[2], Stance.position == parts[3])
+                                 .order_by(col(Stance.idx))).first()
+        return {"stance_id": stance_id}
+    return {}
