@@ -363,3 +363,12 @@ def _reported_by(session: Session, alert: Alert) -> dict[str, Any]:
                                  .order_by(col(Stance.idx))).first()
         return {"stance_id": stance_id}
     return {}
+
+
+def statistic_units(session: Session, ids: list[int]) -> dict[int, str]:
+    """The unit of each statistic (a corrected value is in the extracted statistic's unit)."""
+    if not ids:
+        return {}
+    return {int(i): u for i, u in session.exec(select(Statistic.id, Statistic.unit)
+                                               .where(col(Statistic.id).in_(sorted(set(ids))))).all()
+            if i is not None}
