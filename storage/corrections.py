@@ -11,7 +11,7 @@ cancelled (status ``silenced``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -372,3 +372,21 @@ def statistic_units(session: Session, ids: list[int]) -> dict[int, str]:
     return {int(i): u for i, u in session.exec(select(Statistic.id, Statistic.unit)
                                                .where(col(Statistic.id).in_(sorted(set(ids))))).all()
             if i is not None}
+
+
+def corrected_history(session: Session, rows: Sequence[tuple[Statistic, Article]]) -> list[tuple[Statistic, Article]]:
+    """A metric's stored history as the detector should see it: a statistic marked wrong or moved to
+    another metric is left out, a fixed value replaces the extracted one (in a transient copy, never
+    added to the session, so the extracted row is not overwritten)."""
+    fixes = latest(session, "statistic", (stat.id for stat, _ in rows if stat.id is not None))
+    if not fixes:
+        return list(rows)
+    out = []
+    for stat, article in rows:
+        fix = fixes.get(stat.id or 0)
+        if fix is None:
+            out.append((stat, article))
+        elif fix.action == "fix" and fix.metric_key == stat.metric_key:
+            copy = Statistic(**{**stat.model_dump(), "value": stat.value if fix.value is None else fix.value})
+            out.append((copy, article))
+    return out

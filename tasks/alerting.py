@@ -45,7 +45,7 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
             select(StatisticRow, Article).join(Article, col(Article.id) == StatisticRow.article_id)
             .where(col(StatisticRow.metric_key).in_(keys), StatisticRow.article_id != article.id)
             .order_by(col(StatisticRow.published_at), col(StatisticRow.id))).all()
-        for stat, art in rows:
+        for stat, art in corrections.corrected_history(session, rows):
             metrics.setdefault(stat.metric_key or "", []).append(MetricPoint(
                 value=stat.value, value_high=stat.value_high, unit=stat.unit, approx=stat.approx,
                 published=stat.published_at or art.order_at, article_id=art.id or 0, article_url=art.url,

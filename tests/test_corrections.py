@@ -132,3 +132,37 @@ def test_the_alert_planner_skips_a_silenced_dedup_key(db_url: str, tmp_path: Any
     with session_scope(db_url) as s:
         keys = {a.dedup_key for a in s.exec(select(Alert)).all()}
     assert f"stat:{ids['article1']}:{SHARE}:0" not in keys and f"stat:{ids['article3']}:{PROD}:0" in keys
+
+
+def test_the_detector_compares_with_the_corrected_current_value(db_url: str, tmp_path: Any) -> None:
+    """92% was alerted and then fixed to 93.5%: a later 93.5% repeats the current value (no alert),
+    where without the fix it would be a change of 1.5 points."""
+    from tasks.alerting import detect_and_record
+    from tasks.runtime import build_runtime
+    from worker.config import load_settings
+    from worker.types import Analysis
+    from worker.types import Statistic as Stat
+
+    ids = seed(db_url)
+    rt = build_runtime(load_settings(data_dir=tmp_path, database_url=db_url, notify_urls="json://127.0.0.1:9/"))
+    with session_scope(db_url) as s:
+        stat = s.get(Statistic, ids["stat2"])
+        stat.alerted = True
+        s.add(stat)
+
+    def plan(value: float) -> list[int]:
+        with session_scope(db_url) as s:
+            analysis = Analysis(language="en", relevant=True, relevance=1.0, statistics=(Stat(
+                value=value, unit="percent", subject="china", material="rare_earths",
+                measure="share_of_global_refining"),))
+            out = detect_and_record(s, rt, article=s.get(Article, ids["article3"]), analysis=analysis)
+            s.rollback()  # only the decision matters here
+            return out
+
+    assert len(plan(93.5)) == 1  # extracted current value 92%: 93.5% is a change
+    with session_scope(db_url) as s:
+        corrections.record(s, Fix("statistic", ids["stat2"], "fix", value=93.5))
+    assert plan(93.5) == []  # corrected current value 93.5%: a repeat
+    assert len(plan(95.0)) == 1
+    with session_scope(db_url) as s:
+        assert s.get(Statistic, ids["stat2"]).value == 92.0  # the extracted row is untouched
