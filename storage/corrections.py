@@ -390,3 +390,19 @@ def corrected_history(session: Session, rows: Sequence[tuple[Statistic, Article]
             copy = Statistic(**{**stat.model_dump(), "value": stat.value if fix.value is None else fix.value})
             out.append((copy, article))
     return out
+
+
+def corrected_positions(session: Session, rows: Sequence[Stance]) -> list[Stance]:
+    """Stored stances as the detector should see them: wrong ones (or fixed to another actor) left out,
+    a fixed position in a transient copy (the extracted row is not overwritten)."""
+    fixes = latest(session, "stance", (st.id for st in rows if st.id is not None))
+    if not fixes:
+        return list(rows)
+    out = []
+    for st in rows:
+        fix = fixes.get(st.id or 0)
+        if fix is None:
+            out.append(st)
+        elif fix.action == "fix" and (fix.actor or st.actor) == st.actor:
+            out.append(Stance(**{**st.model_dump(), "position": fix.position or st.position}))
+    return out

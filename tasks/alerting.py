@@ -56,7 +56,8 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
                                                      StanceRow.article_id != article.id)
                              .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
         net: dict[tuple[str, int], StanceRow] = {}
-        for st in rows2:  # one net position per actor and article: the most confident
+        # one net position per actor and article: the most confident (as corrected)
+        for st in corrections.corrected_positions(session, rows2):
             key = (st.actor, st.article_id)
             if key not in net or st.confidence > net[key].confidence:
                 net[key] = st

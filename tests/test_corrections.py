@@ -134,10 +134,24 @@ def test_the_alert_planner_skips_a_silenced_dedup_key(db_url: str, tmp_path: Any
     assert f"stat:{ids['article1']}:{SHARE}:0" not in keys and f"stat:{ids['article3']}:{PROD}:0" in keys
 
 
+def decide(db_url: str, rt: Any, article_id: int, analysis: Any) -> list[str]:
+    """The kinds of change the detector finds for ``analysis`` in that article, on the stored state
+    as the planner loads it (tasks.alerting.load_state); nothing is written."""
+    from tasks.alerting import load_state
+    from worker.detect.detector import detect
+    from worker.detect.state import ArticleContext
+
+    with session_scope(db_url) as s:
+        article = s.get(Article, article_id)
+        state = load_state(s, article=article, analysis=analysis)
+        ctx = ArticleContext(article_id=article_id, url=article.url, source=None, published=article.order_at,
+                             is_duplicate=False)
+        return [c.kind for c in detect(state, analysis, ctx, rt.watch.thresholds).changes]
+
+
 def test_the_detector_compares_with_the_corrected_current_value(db_url: str, tmp_path: Any) -> None:
     """92% was alerted and then fixed to 93.5%: a later 93.5% repeats the current value (no alert),
     where without the fix it would be a change of 1.5 points."""
-    from tasks.alerting import detect_and_record
     from tasks.runtime import build_runtime
     from worker.config import load_settings
     from worker.types import Analysis
@@ -150,19 +164,37 @@ def test_the_detector_compares_with_the_corrected_current_value(db_url: str, tmp
         stat.alerted = True
         s.add(stat)
 
-    def plan(value: float) -> list[int]:
-        with session_scope(db_url) as s:
-            analysis = Analysis(language="en", relevant=True, relevance=1.0, statistics=(Stat(
+    def plan(value: float) -> list[str]:
+        return decide(db_url, rt, ids["article3"], Analysis(
+            language="en", relevant=True, relevance=1.0, statistics=(Stat(
                 value=value, unit="percent", subject="china", material="rare_earths",
-                measure="share_of_global_refining"),))
-            out = detect_and_record(s, rt, article=s.get(Article, ids["article3"]), analysis=analysis)
-            s.rollback()  # only the decision matters here
-            return out
+                measure="share_of_global_refining"),)))
 
-    assert len(plan(93.5)) == 1  # extracted current value 92%: 93.5% is a change
+    assert plan(93.5) == ["changed_statistic"]  # extracted current value 92%: 93.5% is a change
     with session_scope(db_url) as s:
         corrections.record(s, Fix("statistic", ids["stat2"], "fix", value=93.5))
     assert plan(93.5) == []  # corrected current value 93.5%: a repeat
-    assert len(plan(95.0)) == 1
+    assert plan(95.0) == ["changed_statistic"]
     with session_scope(db_url) as s:
         assert s.get(Statistic, ids["stat2"]).value == 92.0  # the extracted row is untouched
+
+
+def test_a_stance_fix_moves_the_actors_latest_position_for_the_detector(db_url: str, tmp_path: Any) -> None:
+    """China's latest stored position 'ease' fixed to 'maintain': a later 'maintain' is no shift."""
+    from tasks.runtime import build_runtime
+    from worker.config import load_settings
+    from worker.types import Analysis
+    from worker.types import Stance as StanceItem
+
+    ids = seed(db_url)
+    rt = build_runtime(load_settings(data_dir=tmp_path, database_url=db_url, notify_urls="json://127.0.0.1:9/"))
+
+    def plan() -> list[str]:
+        return decide(db_url, rt, ids["article3"], Analysis(
+            language="en", relevant=True, relevance=1.0,
+            stances=(StanceItem(actor="china", position="maintain", confidence=0.9),)))
+
+    assert plan() == ["stance_shift"]
+    with session_scope(db_url) as s:
+        corrections.record(s, Fix("stance", ids["stance2"], "fix", position="maintain"))
+    assert plan() == []
