@@ -152,3 +152,16 @@ def test_a_write_without_the_token_is_refused(app: Any, page: Any) -> None:
     assert resp.status == 401 and "REMON_WEB_TOKEN" in resp.text()
     assert corrections_of(page, base) == []
     shot(page, "corrections_5_no_token_refused")
+
+
+def test_hostile_names_and_notes_are_shown_as_text(app: Any, page: Any) -> None:
+    base, ids = app
+    hostile = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+    resp = page.context.request.post(f"{base}/api/corrections", headers={"Authorization": f"Bearer {TOKEN}"},
+                                     data={"target_kind": "statistic", "target_id": ids["stat1"], "action": "wrong",
+                                           "who": hostile, "note": hostile})
+    assert resp.status == 201
+    for path in ("/corrections", f"/statistics/{ids['stat1']}"):
+        page.goto(base + path)
+        assert page.locator("table.corrections tbody tr").first.inner_text().count(hostile) == 2
+        assert_clean(page)

@@ -57,6 +57,8 @@ def test_log_in_fix_a_value_and_see_the_metric_change(app: Any) -> None:
     bad = client.post("/login", data={"token": "guess"}, headers=OWN)
     assert bad.status_code == 401 and "not the token" in bad.text
     assert "remon_session" not in bad.headers.get("set-cookie", "")
+    foreign = client.post("/login", data={"token": TOKEN}, headers={"Origin": "http://127.0.0.1:9999"})
+    assert foreign.status_code == 403 and "remon_session" not in foreign.headers.get("set-cookie", "")
     login(client)
     csrf = csrf_of(client, f"/numbers/{SHARE}")
     resp = client.post("/corrections", headers=OWN, follow_redirects=False, data={
