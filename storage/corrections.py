@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -183,10 +184,11 @@ def _apply_stat(point: dict[str, Any], fix: Correction) -> dict[str, Any]:
 
 
 def correct_points(session: Session, points: list[dict[str, Any]], *, metric: str, moved_in: bool = True,
-                   newest_first: bool = False) -> list[dict[str, Any]]:
+                   newest_first: bool = False, since: datetime | None = None,
+                   until: datetime | None = None) -> list[dict[str, Any]]:
     """A metric's points (dicts with the statistic ``id``) as corrected: a fixed value replaces the
     extracted one, a statistic marked wrong or moved to another metric is left out, and statistics
-    fixed into ``metric`` from elsewhere join (``moved_in``), in time order."""
+    fixed into ``metric`` from elsewhere (published in [since, until)) join (``moved_in``), in time order."""
     fixes = latest(session, "statistic", (p["id"] for p in points))
     out: list[dict[str, Any]] = []
     for point in points:
@@ -197,14 +199,15 @@ def correct_points(session: Session, points: list[dict[str, Any]], *, metric: st
             out.append(_apply_stat(point, fix))
     if moved_in:
         seen = {p["id"] for p in points}
-        extra = [p for p in _moved_into(session, metric) if p["id"] not in seen]
+        extra = [p for p in _moved_into(session, metric, since, until) if p["id"] not in seen]
         if extra:
             out.extend(extra)
             out.sort(key=lambda p: (p.get("published") or "", p["id"]), reverse=newest_first)
     return out
 
 
-def _moved_into(session: Session, metric: str) -> list[dict[str, Any]]:
+def _moved_into(session: Session, metric: str, since: datetime | None = None,
+                until: datetime | None = None) -> list[dict[str, Any]]:
     candidates = session.exec(select(Correction.target_id).where(
         Correction.target_kind == "statistic", Correction.metric_key == metric)).all()
     fixes = latest(session, "statistic", candidates)
@@ -218,8 +221,10 @@ def _moved_into(session: Session, metric: str) -> list[dict[str, Any]]:
     for stat, article in rows:
         if stat.metric_key == metric:
             continue  # already among the metric's own points
+        when = _aware(stat.published_at)
+        if (since and (when is None or when < since)) or (until and (when is None or when >= until)):
+            continue
         point = statistic_json(stat)
-        when = stat.published_at
         point.update(article_title=article.title, article_url=article.url, source_id=article.source_id,
                      source=names.get(article.source_id or 0), conflict=False,
                      period_key=stat.period or (when.strftime("%Y-%m") if when else "undated"))
@@ -233,6 +238,17 @@ def _source_names(session: Session, ids: set[int | None]) -> dict[int, str]:
         return {}
     return {s.id: s.name or s.url for s in session.exec(select(Source).where(col(Source.id).in_(wanted))).all()
             if s.id is not None}
+
+
+def correct_statistics(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statistic dicts (with ``id``) of any metrics as corrected: fixes applied, wrong ones left out."""
+    fixes = latest(session, "statistic", (r["id"] for r in rows))
+    return [row if fixes.get(row["id"]) is None else _apply_stat(row, fixes[row["id"]])
+            for row in rows if fixes.get(row["id"]) is None or fixes[row["id"]].action == "fix"]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def correct_stances(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -406,3 +422,13 @@ def corrected_positions(session: Session, rows: Sequence[Stance]) -> list[Stance
         elif fix.action == "fix" and (fix.actor or st.actor) == st.actor:
             out.append(Stance(**{**st.model_dump(), "position": fix.position or st.position}))
     return out
+
+
+def annotate(session: Session, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Extracted items (dicts with ``id``) with their latest correction under ``correction`` (None
+    when uncorrected): for pages that show the evidence as extracted, next to the verdict."""
+    fixes = latest(session, kind, (r["id"] for r in rows))
+    for row in rows:
+        fix = fixes.get(row["id"])
+        row["correction"] = correction_json(fix) if fix is not None else None
+    return rows

@@ -182,7 +182,13 @@ def list_statistics(session: Session, *, metric: str | None = None, since: date 
         stmt = stmt.where(col(Statistic.published_at) < _end(until))
     stmt = stmt.order_by(col(Statistic.published_at).desc(), col(Statistic.id).desc())
     rows = list(session.exec(stmt.offset(offset).limit(limit + 1)).all())
-    return [statistic_json(r) for r in rows[:limit]], len(rows) > limit
+    items = [statistic_json(r) for r in rows[:limit]]
+    if metric:
+        items = corrections.correct_points(session, items, metric=metric, moved_in=offset == 0, newest_first=True,
+                                           since=_start(since), until=_end(until))
+    else:
+        items = corrections.correct_statistics(session, items)
+    return items, len(rows) > limit
 
 
 def metric_keys(session: Session) -> list[dict[str, Any]]:
@@ -260,7 +266,7 @@ def metric_series(session: Session, *, metric: str, since: date | None = None,
                      source_id=article.source_id, source=names.get(article.source_id or 0),
                      period_key=_period(stat), conflict=False)
         points.append(point)
-    points = corrections.correct_points(session, points, metric=metric)
+    points = corrections.correct_points(session, points, metric=metric, since=_start(since), until=_end(until))
     return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
 
 
@@ -280,7 +286,7 @@ def metric_overview(session: Session, *, metric: str, since: date | None = None,
         points.append({"id": sid, "value": value, "unit": unit, "published": iso(when), "article_id": article_id,
                        "source_id": source_id, "source": names.get(source_id or 0),
                        "period_key": period or (when.strftime("%Y-%m") if when else "undated"), "conflict": False})
-    points = corrections.correct_points(session, points, metric=metric)
+    points = corrections.correct_points(session, points, metric=metric, since=_start(since), until=_end(until))
     return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
 
 
@@ -298,7 +304,8 @@ def metric_rows(session: Session, *, metric: str, since: date | None = None, unt
         row.update(article_title=article.title, article_url=article.url, source_id=article.source_id,
                    source=names.get(article.source_id or 0), period_key=_period(stat))
         out.append(row)
-    out = corrections.correct_points(session, out, metric=metric, moved_in=offset == 0, newest_first=True)
+    out = corrections.correct_points(session, out, metric=metric, moved_in=offset == 0, newest_first=True,
+                                     since=_start(since), until=_end(until))
     return out, len(rows) > limit
 
 
@@ -320,7 +327,8 @@ def list_stances(session: Session, *, actor: str | None = None, since: date | No
         stmt = stmt.where(col(Stance.published_at) >= _start(since))
     stmt = stmt.order_by(col(Stance.published_at).desc(), col(Stance.id).desc())
     rows = list(session.exec(stmt.offset(offset).limit(limit + 1)).all())
-    return [stance_json(r) for r in rows[:limit]], len(rows) > limit
+    items = corrections.correct_stances(session, [stance_json(r) for r in rows[:limit]])
+    return [r for r in items if not actor or r["actor"] == actor], len(rows) > limit
 
 
 def actor_timeline(session: Session, *, actor: str, limit: int = 2000) -> list[dict[str, Any]]:

@@ -198,3 +198,25 @@ def test_a_stance_fix_moves_the_actors_latest_position_for_the_detector(db_url: 
     with session_scope(db_url) as s:
         corrections.record(s, Fix("stance", ids["stance2"], "fix", position="maintain"))
     assert plan() == []
+
+
+def test_statistic_and_stance_lists_read_as_corrected(db_url: str) -> None:
+    """`remon stats list`, `/api/statistics`, `remon stances list` and `/api/stances` read the same."""
+    from datetime import date
+
+    ids = seed(db_url)
+    with session_scope(db_url) as s:
+        corrections.record(s, Fix("statistic", ids["stat1"], "wrong"))
+        corrections.record(s, Fix("statistic", ids["stat3"], "fix", value=62.0, measure="share_of_global_refining"))
+        corrections.record(s, Fix("stance", ids["stance2"], "fix", position="negotiate"))
+    assert values(db_url) == [92.0, 62.0]
+    with session_scope(db_url) as s:
+        every, _ = review.list_statistics(s)
+        assert [(r["value"], r["metric_key"]) for r in every] == [(62.0, SHARE), (92.0, SHARE)]
+        share, _ = review.list_statistics(s, metric=SHARE)
+        assert [r["value"] for r in share] == [62.0, 92.0]
+        assert [r["value"] for r in review.list_statistics(s, metric=SHARE, until=date(2026, 2, 28))[0]] == [92.0]
+        assert [p["value"] for p in review.metric_overview(s, metric=SHARE, until=date(2026, 2, 28))["points"]] \
+            == [92.0]
+        stances, _ = review.list_stances(s, actor="china")
+        assert [r["position"] for r in stances] == ["negotiate", "tighten"]

@@ -70,6 +70,10 @@ def test_log_in_fix_a_value_and_see_the_metric_change(app: Any) -> None:
     assert [(c.who, c.value) for c in stored(db_url)] == [("Ana", 93.5)]
     detail = client.get(f"/statistics/{ids['stat2']}").text
     assert "fixed: value <b>93.5</b> by Ana" in detail
+    article = client.get(f"/articles/{ids['article2']}").text  # the evidence as extracted, with the verdict
+    assert "<b>92%</b>" in article and "corrected: value 93.5 (Ana)" in article
+    stats = client.get(f"/api/articles/{ids['article2']}").json()["statistics"]
+    assert [(s["value"], s["correction"]["value"]) for s in stats] == [(92.0, 93.5)]
     refused = client.post("/corrections", headers=OWN, data={
         "csrf": csrf, "target_kind": "stance", "target_id": str(ids["stance2"]), "action": "fix", "position": "loosen"})
     assert refused.status_code == 400 and "position must be one of" in refused.text
