@@ -160,13 +160,16 @@ def silenced(session: Session, dedup_key: str) -> bool:
 
 def latest(session: Session, kind: str, ids: Iterable[int]) -> dict[int, Correction]:
     """The newest correction of each target of ``kind`` among ``ids`` (the one reads apply)."""
-    wanted = sorted({i for i in ids if i is not None})
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    stmt = select(Correction).where(Correction.target_kind == kind)
+    if len(wanted) <= 500:
+        stmt = stmt.where(col(Correction.target_id).in_(sorted(wanted)))
+    # else: one read of every correction of the kind (people write few; a metric may have 100,000 values)
     out: dict[int, Correction] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in session.exec(select(Correction).where(Correction.target_kind == kind,
-                                                         col(Correction.target_id).in_(chunk))
-                                .order_by(col(Correction.id))).all():
+    for row in session.exec(stmt.order_by(col(Correction.id))).all():
+        if row.target_id in wanted:
             out[row.target_id] = row
     return out
 
