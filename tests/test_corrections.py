@@ -3,13 +3,14 @@ silencing the alert their target caused; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from storage import corrections, review
+from storage import corrections, queries, review
 from storage.corrections import CorrectionError, Fix
 from storage.db import get_engine, session_scope
 from storage.models import Alert, Article, Correction, Delivery, Statistic
@@ -76,7 +77,8 @@ def test_a_correction_silences_its_alert(db_url: str) -> None:
         assert corrections.silenced(s, key)
         assert not corrections.silenced(s, f"stat:{ids['article1']}:{SHARE}:0")
         delivery = s.exec(select(Delivery)).one()
-        assert delivery.status == "silenced"  # no longer picked up by the sender
+        assert delivery.status == "silenced"
+        assert queries.due_delivery_ids(s, now=datetime(2100, 1, 1, tzinfo=UTC)) == []  # the sender skips it
         assert values(db_url) == [90.0, 92.0]  # an alert marked wrong does not change the numbers
 
 

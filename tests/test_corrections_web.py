@@ -74,6 +74,10 @@ def test_log_in_fix_a_value_and_see_the_metric_change(app: Any) -> None:
     assert "<b>92%</b>" in article and "corrected: value 93.5 (Ana)" in article
     stats = client.get(f"/api/articles/{ids['article2']}").json()["statistics"]
     assert [(s["value"], s["correction"]["value"]) for s in stats] == [(92.0, 93.5)]
+    away = client.post("/corrections", headers=OWN, follow_redirects=False, data={
+        "csrf": csrf, "target_kind": "statistic", "target_id": str(ids["stat1"]), "action": "wrong",
+        "next": "//evil.example/x"})
+    assert away.status_code == 303 and away.headers["location"] == f"/statistics/{ids['stat1']}"  # no open redirect
     refused = client.post("/corrections", headers=OWN, data={
         "csrf": csrf, "target_kind": "stance", "target_id": str(ids["stance2"]), "action": "fix", "position": "loosen"})
     assert refused.status_code == 400 and "position must be one of" in refused.text
