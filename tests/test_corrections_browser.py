@@ -105,7 +105,7 @@ def test_log_in_correct_values_and_see_the_metric_page_change(app: Any, page: An
     page.fill("input[name=who]", "Li")
     page.get_by_role("button", name="Save fix").click()
     page.wait_for_url(f"**/stances/{ids['stance2']}")
-    assert "fixed: position maintain by Li" in page.locator("dd.current").inner_text()
+    assert "fixed: position keeping controls by Li" in page.locator("dd.current").inner_text()
     page.goto(f"{base}/actors/china")
     assert "maintain" in page.locator("ol.timeline li").last.inner_text()
     shot(page, "corrections_3_stance_fixed")

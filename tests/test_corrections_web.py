@@ -69,9 +69,9 @@ def test_log_in_fix_a_value_and_see_the_metric_change(app: Any) -> None:
     assert 'class="latest-value">93.5%' in page and "extracted <s>92%</s>" in page
     assert [(c.who, c.value) for c in stored(db_url)] == [("Ana", 93.5)]
     detail = client.get(f"/statistics/{ids['stat2']}").text
-    assert "fixed: value <b>93.5</b> by Ana" in detail
+    assert re.search(r'fixed: value <b title="93.5">93.5%</b> by Ana', detail)
     article = client.get(f"/articles/{ids['article2']}").text  # the evidence as extracted, with the verdict
-    assert "<b>92%</b>" in article and "corrected: value 93.5 (Ana)" in article
+    assert "<b>92%</b>" in article and "corrected: value 93.5% (Ana)" in article
     stats = client.get(f"/api/articles/{ids['article2']}").json()["statistics"]
     assert [(s["value"], s["correction"]["value"]) for s in stats] == [(92.0, 93.5)]
     away = client.post("/corrections", headers=OWN, follow_redirects=False, data={

@@ -22,17 +22,22 @@ def _value(value: float, unit: str | None) -> str:
     return format_number(value) + suffix
 
 
+def field_text(name: str, value: Any, unit: str | None = None) -> str:
+    """A fixed field as a person reads it: a key's label ("refining share"), a value with its unit."""
+    if name == "value" and isinstance(value, (int, float)):
+        return _value(float(value), unit)
+    return label(_GROUPS[name], str(value)) if name in _GROUPS else str(value)
+
+
 def table_rows(items: list[dict[str, Any]], units: dict[int, str]) -> list[dict[str, Any]]:
     """Corrections as table rows: labels, not raw keys ("measure: refining share", "value: 93.5%").
     ``units`` gives the extracted unit of each corrected statistic, so a fixed value reads with it."""
     out = []
     for c in items:
-        fixed = []
-        for name in ("subject", "material", "measure", "actor", "position"):
-            if c.get(name):
-                fixed.append(f"{name}: {label(_GROUPS[name], c[name])}")
+        fixed = [f"{name}: {field_text(name, c[name])}" for name in ("subject", "material", "measure", "actor",
+                                                                       "position") if c.get(name)]
         if c.get("value") is not None:
-            fixed.append(f"value: {_value(c['value'], units.get(c['target_id']))}")
+            fixed.append(f"value: {field_text('value', c['value'], units.get(c['target_id']))}")
         out.append({"id": c["id"], "when": (c.get("created_at") or "")[:16].replace("T", " "), "who": c["who"],
                     "item": f"{c['target_kind']} {c['target_id']}", "action": c["action"],
                     "fixed": ", ".join(fixed), "article": c.get("article_id") or "", "note": c.get("note") or ""})

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from remon.commands.corrections import field_text
 from remon.web import auth
 from storage import corrections
 from storage.corrections import CorrectionError, Fix
@@ -34,6 +35,7 @@ def install(app: FastAPI, web: Any) -> None:
     env.globals["logged_in"] = lambda request: auth.session_id(request, web.settings) is not None
     env.globals["writes_enabled"] = auth.configured_token(web.settings) is not None
     env.globals["positions"] = corrections.POSITIONS
+    env.globals["field_text"] = field_text
     nav = list(env.globals.get("nav", []))
     env.globals["nav"] = [*nav[:-1], ("/corrections", "Corrections"), *nav[-1:]]  # before "API"
     app.include_router(api_router(web))
