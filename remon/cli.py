@@ -114,7 +114,7 @@ def _upgrade(url: str) -> None:
         migrate(url)
     except Exception as exc:  # the database is unreachable or broken: say so plainly
         from storage.faults import classify, describe, where_of
-        from worker.alert.mask import mask_url
+        from worker.common.mask import mask_url
 
         fault = classify(exc)
         if fault is not None:  # where, and what helps (a full or read-only data folder, a server away)
