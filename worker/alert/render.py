@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from worker.measures.render import MEASURE_KINDS, measure_lines, measure_title
 from worker.types import Change, Claim, Stance, Statistic
 
 Format = Literal["text", "markdown", "html"]
@@ -128,6 +129,8 @@ def _shorten(text: str, n: int) -> str:
 
 def title_for(view: AlertView) -> str:
     """The one line that names the change: "China · refining share · rare earths: 92% → 90%"."""
+    if view.kind in MEASURE_KINDS:
+        return _clean(measure_title(view.kind, view.details))
     if view.statistic is not None:
         s = view.statistic
         head = " · ".join((label("actors", s.subject), label("measures", s.measure),
@@ -158,6 +161,8 @@ Line = list[Part]
 
 def _lines(view: AlertView) -> list[Line]:
     out: list[Line] = []
+    if view.kind in MEASURE_KINDS:
+        out.extend([_clean(line)] for line in measure_lines(view.details))
     sentence = view.sentence or (view.claim.sentence if view.claim else "") or (
         view.claim.text if view.claim else "")
     if sentence:
