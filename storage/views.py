@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.models import Alert, Article, Delivery, Source
+from worker.measures.render import MEASURE_KINDS
 
 
 def iso(value: datetime | None) -> str | None:
@@ -29,6 +30,7 @@ def alert_json(alert: Alert, deliveries: list[Delivery]) -> dict[str, Any]:
         "stance": payload.get("stance"),
         "previous_position": payload.get("previous_position"),
         "claim": payload.get("claim"),
+        "measure": payload.get("details") if alert.kind in MEASURE_KINDS else None,
         "deliveries": [
             {"channel": d.channel, "mode": d.mode, "status": d.status, "attempts": d.attempts,
              "last_error": d.last_error, "sent_at": iso(d.sent_at)}

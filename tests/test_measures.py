@@ -237,3 +237,8 @@ def test_reminders_fire_once_each_across_a_worker_restart(db_url: str, tmp_path:
     assert alerts[0].title == "Reminder · MOFCOM mofcom-2023-23 · gallium, germanium: suspension ends in 30 days " \
                               "(2026-11-27)"
     assert "Status today: suspended." in alerts[0].body
+
+
+def test_a_lifting_during_a_suspension_is_news() -> None:
+    lift = MeasureEvent(action="lift", refers_to="mofcom-2023-23", announced="2026-03-01")
+    assert [c.change for c in measure_changes(7, facts(IMPOSE, SUSPEND), facts(lift))] == ["lifted"]

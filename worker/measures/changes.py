@@ -1,7 +1,7 @@
 """Which alerts a newly stored event raises on its measure: ``new_measure`` or ``measure_changed``.
 
 * The first event of a measure: ``new_measure``.
-* An action the measure had not seen, dated on or after its latest known transition:
+* An action the measure had not seen, dated on or after the latest action the measure saw:
   ``measure_changed`` with ``change`` = suspended, resumed, lifted, expanded, extended. An older
   action arriving late is history: stored on the timeline, not announced as news; so is the
   imposition of a measure known already (a text recalling "the controls announced in September").
@@ -61,7 +61,8 @@ def measure_changes(measure_id: int, before: Sequence[Fact], new: Sequence[Fact]
                                      {"action": e.action, "date": when}))
         else:
             same = [k for k in known if k.event.action == e.action]
-            latest = max((t.day for t in transitions(known)), default=date.min)
+            # the latest action taken (a scheduled end, such as a suspension's, is not one)
+            latest = max((t.day for t in transitions(known) if t.kind == "start"), default=date.min)
             if e.action == "impose" or same:  # a measure known already was imposed: history, or a date moved
                 moved = _moved(fact, same)
                 if moved and e.action in ("expand", "extend"):  # another expansion or extension
