@@ -200,3 +200,65 @@ def event_rows(session: Session, measure_id: int) -> list[tuple[MeasureEventRow,
                              .join(Source, col(Source.id) == MeasureEventRow.source_id, isouter=True)
                              .where(MeasureEventRow.measure_id == measure_id)
                              .order_by(col(MeasureEventRow.published_at), col(MeasureEventRow.id))).all())
+
+
+# ----------------------------------------------------------------------------- views (CLI, API, pages, export)
+
+
+def measure_json(session: Session, measure: Measure, facts: list[Fact], *, today: date,
+                 with_events: bool = False) -> dict[str, Any]:
+    """A measure as the API, ``remon measures list`` and the export show it."""
+    from worker.measures.status import periods, status_on, upcoming
+
+    spans = periods(facts)
+    in_force = [p for p in spans if p.status == "in_force"]
+    ended = [p for p in spans if p.status == "lifted"]
+    out: dict[str, Any] = {
+        "id": measure.id, "key": measure.key, "issuer": measure.issuer, "identifiers": list(measure.identifiers),
+        "materials": list(measure.materials), "items": list(measure.items), "targets": list(measure.targets),
+        "status": status_on(facts, today), "effective": in_force[0].start.isoformat() if in_force else None,
+        "ends": ended[-1].start.isoformat() if ended else None,
+        "suspensions": [{"from": p.start.isoformat(), "until": _last_day(p.end)} for p in spans
+                        if p.status == "suspended"],
+        "periods": [{"status": p.status, "from": p.start.isoformat(), "until": _last_day(p.end)} for p in spans],
+        "upcoming": [{"date": t.day.isoformat(), "status": t.status, "action": t.action, "kind": t.kind}
+                     for t in upcoming(facts, today)],
+        "conflicts": list(measure.conflicts), "events": len(facts),
+        "articles": len({f.article_id for f in facts}), "sources": sorted({f.source for f in facts if f.source}),
+    }
+    if with_events:
+        out["event_list"] = [{
+            "id": r.id, "action": r.action, "issuer": r.issuer, "materials": r.materials, "items": r.items,
+            "identifier": r.identifier, "refers_to": r.refers_to, "announced": r.announced, "effective": r.effective,
+            "until": r.until, "targets": r.targets, "thresholds": r.thresholds, "dates_as_written": r.dates_as_written,
+            "sentence": r.sentence, "confidence": r.confidence, "in_title": r.in_title,
+            "published": r.published_at.isoformat() if r.published_at else None, "article_id": a.id,
+            "article_url": a.url, "article_title": a.title, "source": (s.name or s.url) if s else None,
+        } for r, a, s in event_rows(session, measure.id or 0)]
+    return out
+
+
+def _last_day(end: date | None) -> str | None:
+    return date.fromordinal(end.toordinal() - 1).isoformat() if end else None
+
+
+def list_measures(session: Session, *, today: date, material: str | None = None,
+                  in_force_on: date | None = None) -> list[dict[str, Any]]:
+    """Measures (optionally those covering ``material``, or in force on a date), newest first."""
+    from worker.measures.status import status_on
+
+    out = []
+    for measure, facts in all_measures(session):
+        if material and material not in measure.materials:
+            continue
+        if in_force_on and status_on(facts, in_force_on) != "in_force":
+            continue
+        out.append(measure_json(session, measure, facts, today=today))
+    return sorted(out, key=lambda m: (m["effective"] or "", m["id"]), reverse=True)
+
+
+def export_rows(session: Session, *, today: date) -> list[dict[str, Any]]:
+    """One flat row per measure for ``remon export --what measures`` and ``/api/export/measures.csv``."""
+    keep = ("id", "key", "issuer", "identifiers", "materials", "items", "targets", "status", "effective", "ends",
+            "suspensions", "conflicts", "events", "articles", "sources")
+    return [{k: m[k] for k in keep} for m in sorted(list_measures(session, today=today), key=lambda m: m["id"])]

@@ -46,7 +46,8 @@ class Web:
         self.templates.env.filters["by_source"] = conflict_summary
         self.templates.env.globals["nav"] = [
             ("/", "Dashboard"), ("/articles", "Articles"), ("/numbers", "Numbers"), ("/actors", "Actors"),
-            ("/claims", "Claims"), ("/alerts", "Alerts"), ("/sources", "Sources"), ("/api/docs", "API")]
+            ("/claims", "Claims"), ("/measures", "Measures"), ("/alerts", "Alerts"), ("/sources", "Sources"),
+            ("/api/docs", "API")]
 
     def session(self) -> Iterator[Session]:
         with session_scope(self.db_url) as session:
@@ -61,7 +62,7 @@ class Web:
 
 
 def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
-    from remon.web import api, docs, pages
+    from remon.web import api, docs, measures, pages
 
     web = Web(db_url, settings)
     app = FastAPI(title="remon", description="Review what remon found: articles, numbers, stances, claims, alerts.",
@@ -106,5 +107,6 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
         app.include_router(ops_router(settings))
     app.include_router(docs.router(web))
     app.include_router(api.router(web))
+    app.include_router(measures.router(web))
     app.include_router(pages.router(web))
     return app

@@ -111,3 +111,27 @@ def status_on(facts: Sequence[Fact], day: date) -> str | None:
 def upcoming(facts: Sequence[Fact], today: date) -> list[Transition]:
     """Transitions after ``today``: what reminders and the calendar announce."""
     return [t for t in transitions(facts) if t.day > today]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of one status: from ``start`` to the day before ``end`` (None: open-ended)."""
+
+    start: date
+    end: date | None
+    status: str
+
+
+def periods(facts: Sequence[Fact]) -> list[Period]:
+    """The measure's history as consecutive periods (what the timeline bars draw)."""
+    ts = transitions(facts)
+    out: list[Period] = []
+    for i, t in enumerate(ts):
+        end = ts[i + 1].day if i + 1 < len(ts) else None
+        if end == t.day:
+            continue  # two transitions on one day: the later one holds
+        if out and out[-1].status == t.status:
+            out[-1] = Period(out[-1].start, end, t.status)
+        else:
+            out.append(Period(t.day, end, t.status))
+    return out
