@@ -242,3 +242,50 @@ def test_reminders_fire_once_each_across_a_worker_restart(db_url: str, tmp_path:
 def test_a_lifting_during_a_suspension_is_news() -> None:
     lift = MeasureEvent(action="lift", refers_to="mofcom-2023-23", announced="2026-03-01")
     assert [c.change for c in measure_changes(7, facts(IMPOSE, SUSPEND), facts(lift))] == ["lifted"]
+
+
+def test_beat_schedules_the_reminders_on_the_poll_queue() -> None:
+    from tasks.app import app
+
+    entry = app.conf.beat_schedule["measure-reminders"]
+    assert entry["task"] == "remon.measure_reminders" and entry["schedule"].total_seconds() == 3600
+    assert app.conf.task_routes["remon.measure_reminders"] == {"queue": "poll"}
+    import tasks.measures  # noqa: F401  (the worker imports it through `include`)
+
+    assert "remon.measure_reminders" in app.tasks and "tasks.measures" in app.conf.include
+
+
+def test_routing_rules_match_a_measure_by_any_of_its_materials() -> None:
+    from worker.alert.route import tags_for
+    from worker.config import Routing
+    from worker.types import Change
+
+    routing = Routing.model_validate({"rules": [{"kinds": ["measure_changed"], "materials": ["germanium"],
+                                                 "tags": ["metals"]}]})
+    change = Change(kind="measure_changed", key="k", details={"materials": ["gallium", "germanium"]})
+    assert tags_for(change, routing) == ["metals"]
+    assert tags_for(Change(kind="measure_changed", key="k", details={"materials": ["antimony"]}), routing) == []
+
+
+def test_a_bad_reminder_setting_names_itself() -> None:
+    from worker.config import load_settings
+    from worker.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="REMON_MEASURE_REMINDER_DAYS"):
+        load_settings(measure_reminder_days="30,soon")
+    assert load_settings(measure_reminder_days="7, 30").measure_reminder_offsets == (30, 7)
+
+
+def test_migration_0007_goes_down_and_up(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from storage.db import alembic_config, dispose_all, get_engine
+
+    cfg = alembic_config(db_url)
+    command.downgrade(cfg, "0004")
+    dispose_all()
+    assert "measures" not in inspect(get_engine(db_url)).get_table_names()
+    command.upgrade(cfg, "head")
+    dispose_all()
+    assert {"measures", "measure_events"} <= set(inspect(get_engine(db_url)).get_table_names())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,41 @@ def test_a_measure_replayed_yields_exactly_the_expected_alerts(order: str, db: s
     assert len(json_receiver.received) == sent  # each alert sent once
     titles = [a["title"] for a in alerts if a["measure"]]
     assert titles[0] == "New measure · MOFCOM mofcom-2023-23 · gallium, germanium: imposed (2023-08-01)"
+
+
+def test_a_measure_and_its_suspension_through_a_worker_on_redis_and_postgres(
+        site: Site, tmp_path: Path, json_receiver: JsonReceiver, redis_server: Any, pg_url: str) -> None:
+    """The production shape: `remon run` (Celery worker + beat) on redis-server and PostgreSQL. The
+    imposition comes first; a second feed added while the worker runs brings the suspension."""
+    from tests.servers import background, remon_cmd
+
+    env = remon_env(tmp_path, REMON_DATABASE_URL=pg_url, REMON_BROKER_URL=redis_server.url,
+                    REMON_NOTIFY_URLS=json_receiver.url(), REMON_BEAT_INTERVAL="1")
+    run_remon(env, "init")
+    for number, (feed, title, published, text) in enumerate((IMPOSE, SUSPEND), 1):
+        path = f"/{feed}/{number}.html"
+        site.pages[path] = ("text/html; charset=utf-8", page(title, published, text))
+        site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss(
+            [{"title": title, "link": site.base + path, "published": published}], feed))
+
+    def measure_alerts() -> list[dict[str, Any]]:
+        alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        return [a for a in alerts if a["measure"]]
+
+    def delivered(word: str) -> bool:
+        return any(word in json.dumps(r, ensure_ascii=False) for r in json_receiver.received)
+
+    run_remon(env, "sources", "add", f"{site.base}/wire.xml", "--name", "wire", "--interval", "3600")
+    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker.log"):
+        try:
+            wait_for(lambda: delivered("New measure · MOFCOM mofcom-2023-23"), timeout=120, what="new_measure sent")
+            run_remon(env, "sources", "add", f"{site.base}/daily.xml", "--name", "daily", "--interval", "3600")
+            wait_for(lambda: delivered("gallium, germanium: suspended"), timeout=120, what="measure_changed sent")
+            wait_for(lambda: all(d["status"] == "sent" for a in measure_alerts() for d in a["deliveries"]),
+                     timeout=60, what="every measure alert sent")
+        except TimeoutError:
+            raise AssertionError((tmp_path / "worker.log").read_text()[-5000:]) from None
+    kinds = [f"{a['kind']}:{a['measure']['change']}" for a in measure_alerts()]
+    assert kinds == ["new_measure:imposed", "measure_changed:suspended"]
+    sent = [r for r in json_receiver.received if "mofcom-2023-23" in json.dumps(r, ensure_ascii=False)]
+    assert len(sent) == 2  # each once
