@@ -92,15 +92,15 @@ def _fact(row: MeasureEventRow, source: str | None = None) -> Fact:
 
 
 def _known(session: Session) -> list[Known]:
+    """Every measure as the merge sees it (two queries, whatever the number of measures)."""
+    dates: dict[int, list[str]] = {}
+    for measure_id, *values in session.exec(select(MeasureEventRow.measure_id, MeasureEventRow.announced,
+                                                   MeasureEventRow.effective, MeasureEventRow.until)).all():
+        dates.setdefault(measure_id, []).extend(v for v in values if v)
     return [Known(id=m.id or 0, key=m.key, identifiers=frozenset(m.identifiers), issuer=m.issuer,
-                  materials=frozenset(m.materials), dates=tuple(_dates(session, m.id or 0)),
+                  materials=frozenset(m.materials), dates=tuple(dates.get(m.id or 0, ())),
                   order=(m.updated_at.timestamp() if m.updated_at else 0.0))
             for m in session.exec(select(Measure).order_by(col(Measure.id))).all()]
-
-
-def _dates(session: Session, measure_id: int) -> list[str]:
-    rows = session.exec(select(MeasureEventRow).where(MeasureEventRow.measure_id == measure_id)).all()
-    return [v for r in rows for v in (r.announced, r.effective, r.until) if v]
 
 
 def _measure_for(session: Session, event: MeasureEvent, same_article: list[int]) -> Measure:
@@ -175,17 +175,25 @@ def record_events(session: Session, *, article: Article, events: tuple[MeasureEv
     return out
 
 
+def _facts(session: Session, measure_id: int | None = None) -> dict[int, list[Fact]]:
+    stmt = select(MeasureEventRow, Source).join(Source, col(Source.id) == MeasureEventRow.source_id, isouter=True)
+    if measure_id is not None:
+        stmt = stmt.where(MeasureEventRow.measure_id == measure_id)
+    out: dict[int, list[Fact]] = {}
+    for r, s in session.exec(stmt.order_by(col(MeasureEventRow.id))).all():
+        out.setdefault(r.measure_id, []).append(_fact(r, (s.name or s.url) if s else None))
+    return out
+
+
 def facts_of(session: Session, measure_id: int) -> list[Fact]:
     """A measure's stored events in the order they were stored, with their sources' names."""
-    rows = session.exec(select(MeasureEventRow, Source).join(
-        Source, col(Source.id) == MeasureEventRow.source_id, isouter=True).where(
-        MeasureEventRow.measure_id == measure_id).order_by(col(MeasureEventRow.id))).all()
-    return [_fact(r, (s.name or s.url) if s else None) for r, s in rows]
+    return _facts(session, measure_id).get(measure_id, [])
 
 
 def all_measures(session: Session) -> list[tuple[Measure, list[Fact]]]:
-    """Every measure with its facts (the list is small: one row per announcement)."""
-    return [(m, facts_of(session, m.id or 0)) for m in session.exec(select(Measure).order_by(col(Measure.id))).all()]
+    """Every measure with its facts (one row per announcement; two queries in all)."""
+    facts = _facts(session)
+    return [(m, facts.get(m.id or 0, [])) for m in session.exec(select(Measure).order_by(col(Measure.id))).all()]
 
 
 def get_measure(session: Session, measure_id: int) -> tuple[Measure, list[Fact]] | None:

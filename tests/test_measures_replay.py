@@ -123,3 +123,34 @@ def test_a_measure_and_its_suspension_through_a_worker_on_redis_and_postgres(
     assert kinds == ["new_measure:imposed", "measure_changed:suspended"]
     sent = [r for r in json_receiver.received if "mofcom-2023-23" in json.dumps(r, ensure_ascii=False)]
     assert len(sent) == 2  # each once
+
+
+def test_measure_alerts_follow_routing_rules_into_a_digest(site: Site, tmp_path: Path,
+                                                           json_receiver: JsonReceiver) -> None:
+    """A rule on the measure kinds and a material routes them to a tagged digest channel only."""
+    from tests.servers import free_port
+
+    digest = JsonReceiver(port=free_port())
+    digest.start()
+    watch = tmp_path / "watch.yaml"
+    watch.write_text("routing:\n  rules:\n    - {kinds: [new_measure, measure_changed], materials: [germanium], "
+                     "tags: [metals]}\n  tags:\n    metals: {mode: digest, every: hourly}\n")
+    env = remon_env(tmp_path, REMON_CONFIG=str(watch),
+                    REMON_NOTIFY_URLS=f"other={json_receiver.url()} metals={digest.url('digest-token')}")
+    try:
+        feed, title, published, text = IMPOSE
+        site.pages["/wire/1.html"] = ("text/html; charset=utf-8", page(title, published, text))
+        site.pages["/wire.xml"] = ("application/rss+xml", rss(
+            [{"title": title, "link": f"{site.base}/wire/1.html", "published": published}], feed))
+        run_remon(env, "init")
+        run_remon(env, "sources", "add", f"{site.base}/wire.xml")
+        run_remon(env, "poll", "--once")
+        got = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        measure = [a for a in got if a["measure"]]
+        assert [a["kind"] for a in measure] == ["new_measure"]
+        assert [d["mode"] for d in measure[0]["deliveries"]] == ["digest"]
+        assert len(digest.received) == 1
+        assert "New measure · MOFCOM mofcom-2023-23" in json.dumps(digest.received[0], ensure_ascii=False)
+        assert not any("New measure" in json.dumps(r, ensure_ascii=False) for r in json_receiver.received)
+    finally:
+        digest.stop()
