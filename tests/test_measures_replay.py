@@ -87,14 +87,20 @@ def test_a_measure_replayed_yields_exactly_the_expected_alerts(order: str, db: s
     assert titles[0] == "New measure · MOFCOM mofcom-2023-23 · gallium, germanium: imposed (2023-08-01)"
 
 
-def test_a_measure_and_its_suspension_through_a_worker_on_redis_and_postgres(
-        site: Site, tmp_path: Path, json_receiver: JsonReceiver, redis_server: Any, pg_url: str) -> None:
-    """The production shape: `remon run` (Celery worker + beat) on redis-server and PostgreSQL. The
-    imposition comes first; a second feed added while the worker runs brings the suspension."""
+@pytest.mark.parametrize("stack", ["embedded", "redis+postgres"])
+def test_a_measure_and_its_suspension_through_a_worker(stack: str, site: Site, tmp_path: Path,
+                                                       json_receiver: JsonReceiver,
+                                                       request: pytest.FixtureRequest) -> None:
+    """`remon run` (Celery worker + beat) on the embedded default (SQLite data and broker) and on
+    redis-server + PostgreSQL. The imposition comes first; a second feed added while the worker
+    runs brings the suspension."""
     from tests.servers import background, remon_cmd
 
-    env = remon_env(tmp_path, REMON_DATABASE_URL=pg_url, REMON_BROKER_URL=redis_server.url,
-                    REMON_NOTIFY_URLS=json_receiver.url(), REMON_BEAT_INTERVAL="1")
+    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1"}
+    if stack == "redis+postgres":
+        extra.update(REMON_DATABASE_URL=request.getfixturevalue("pg_url"),
+                     REMON_BROKER_URL=request.getfixturevalue("redis_server").url)
+    env = remon_env(tmp_path, **extra)
     run_remon(env, "init")
     for number, (feed, title, published, text) in enumerate((IMPOSE, SUSPEND), 1):
         path = f"/{feed}/{number}.html"
