@@ -26,8 +26,10 @@ log = logging.getLogger("remon.measures")
 
 
 
-def _details(measure: store.Measure, facts: list[Fact], fact: Fact, today: date, **extra: Any) -> dict[str, Any]:
-    return {"measure_id": measure.id, "measure_key": measure.key, "issuer": measure.issuer,
+def _details(rt: Runtime, measure: store.Measure, facts: list[Fact], fact: Fact, today: date,
+             **extra: Any) -> dict[str, Any]:
+    return {"measure_id": measure.id, "measure_url": f"{rt.settings.base_url.rstrip('/')}/measures/{measure.id}",
+            "measure_key": measure.key, "issuer": measure.issuer,
             "identifier": next(iter(measure.identifiers), None), "materials": list(measure.materials),
             "items": list(measure.items), "sentence": fact.event.sentence, "status": status_on(facts, today),
             "conflicts": list(measure.conflicts), **extra}
@@ -42,7 +44,7 @@ def record(session: Session, rt: Runtime, *, article: Article, analysis: Analysi
     today = utcnow().date()
     for measure, change in store.record_events(session, article=article, events=analysis.measures, source=source):
         facts = store.facts_of(session, measure.id or 0)
-        details = _details(measure, facts, change.fact, today, change=change.change, **change.details)
+        details = _details(rt, measure, facts, change.fact, today, change=change.change, **change.details)
         alert_id = alerting.record_change(session, rt, change=Change(kind=change.kind, key=change.key,
                                                                      details=details),
                                           article=article, source=source)
@@ -59,7 +61,7 @@ def send_reminders(rt: Runtime, *, now: datetime) -> list[int]:
     with session_scope(rt.db_url) as session:
         for measure, facts in store.all_measures(session):
             for reminder in due_reminders(measure.id or 0, facts, today, offsets):
-                details = _details(measure, facts, reminder.fact, today, what=reminder.what,
+                details = _details(rt, measure, facts, reminder.fact, today, what=reminder.what,
                                    day=reminder.day.isoformat(), offset=reminder.offset,
                                    days_left=reminder.days_left)
                 alert_id = alerting.record_change(session, rt, change=Change(

@@ -236,7 +236,7 @@ def test_reminders_fire_once_each_across_a_worker_restart(db_url: str, tmp_path:
     assert [a.dedup_key.rsplit(":", 1)[1] for a in alerts] == ["30", "7", "1"]
     assert alerts[0].title == "Reminder · MOFCOM mofcom-2023-23 · gallium, germanium: suspension ends in 30 days " \
                               "(2026-11-27)"
-    assert "Status today: suspended." in alerts[0].body
+    assert "Status today: suspended." in alerts[0].body and "Measure: http://127.0.0.1:8080/measures/" in alerts[0].body
 
 
 def test_a_lifting_during_a_suspension_is_news() -> None:

@@ -52,4 +52,6 @@ def measure_lines(d: Mapping[str, Any]) -> list[str]:
     for c in d.get("conflicts") or []:
         values = ", ".join(c.get("values", []))
         out.append(f"Reports disagree on the {c.get('action')} {c.get('field')} date: {values}.")
+    if d.get("measure_url"):
+        out.append(f"Measure: {d['measure_url']}")
     return out
