@@ -289,3 +289,24 @@ def test_migration_0007_goes_down_and_up(db_url: str) -> None:
     command.upgrade(cfg, "head")
     dispose_all()
     assert {"measures", "measure_events"} <= set(inspect(get_engine(db_url)).get_table_names())
+
+
+def test_status_does_not_depend_on_the_order_events_arrive_in() -> None:
+    from itertools import permutations
+
+    extend = MeasureEvent(action="extend", refers_to="mofcom-2023-23", until="2027-05-31")
+    days = [date(2023, 7, 20), date(2024, 12, 5), date(2026, 1, 1), date(2027, 1, 1), date(2027, 6, 1)]
+    seen = {tuple(status_on(facts(*order), d) for d in days) for order in permutations(
+        (IMPOSE, EXPAND, SUSPEND, extend))}
+    assert seen == {("announced", "in_force", "suspended", "suspended", "in_force")}
+
+
+def test_walking_the_clock_day_by_day_gives_each_reminder_once() -> None:
+    f = facts(IMPOSE, SUSPEND)
+    keys: list[str] = []
+    day = date(2026, 9, 1)
+    while day <= date(2026, 12, 31):
+        keys += [r.key for r in due_reminders(1, f, day)]
+        day = date.fromordinal(day.toordinal() + 1)
+    assert sorted(set(keys)) == sorted(
+        f"measure_reminder:1:suspension_ends:2026-11-27:{n}" for n in (30, 7, 1))
