@@ -114,7 +114,7 @@ def _upgrade(url: str) -> None:
         migrate(url)
     except Exception as exc:  # the database is unreachable or broken: say so plainly
         from storage.faults import classify, describe, where_of
-        from worker.alert.mask import mask_url
+        from worker.common.mask import mask_url
 
         fault = classify(exc)
         if fault is not None:  # where, and what helps (a full or read-only data folder, a server away)
@@ -527,6 +527,24 @@ def alerts_list(fmt: Format = "table",
             row["delivery"] = ", ".join(f"{d['channel'].split('?')[0]} {d['status']}×{d['attempts']}"
                                         for d in row["deliveries"])
         emit(rows, fmt, ["id", "kind", "created_at", "title", "delivery"], width=90)
+    else:
+        emit(rows, fmt)
+
+
+@alerts_app.command("unconfirmed")
+def alerts_unconfirmed(fmt: Format = "table", status: Annotated[str, typer.Option(
+        "--status", help="waiting, confirmed or all.")] = "waiting") -> None:
+    """Statistics and stances held below the confidence gate, waiting for a second source."""
+    from remon.output import emit
+    from storage import unconfirmed
+    from storage.db import session_scope
+
+    rt = _runtime()
+    _migrate(rt.db_url)
+    with session_scope(rt.db_url) as session:
+        rows = unconfirmed.listing(session, status=None if status == "all" else status)
+    if fmt == "table":
+        emit(rows, fmt, ["id", "kind", "status", "confidence", "title", "publisher"], width=90)
     else:
         emit(rows, fmt)
 

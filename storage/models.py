@@ -126,6 +126,7 @@ class Statistic(SQLModel, table=True):
     end: int = 0
     published_at: datetime | None = None
     alerted: bool = False
+    confidence: float | None = None  # the extractor's calibrated confidence (None before 0005)
 
 
 class Stance(SQLModel, table=True):
@@ -220,3 +221,36 @@ class TaskMetric(SQLModel, table=True):
     failures: int = 0
     total_seconds: float = 0.0
     last_at: datetime | None = None
+
+
+class Unconfirmed(SQLModel, table=True):
+    """A change the confidence gate held: it waits for a second, independent source (issue 15).
+
+    ``dedup_key`` is the change's key, so a rerun of the same article holds it once; the row is
+    written in the analysis transaction and marked ``confirmed`` in the transaction of the alert
+    that confirms it, so a restart loses nothing and the confirmation is written once.
+    """
+
+    __tablename__ = "unconfirmed"
+    __table_args__ = (Index("ix_unconfirmed_match_status", "match_key", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    dedup_key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    match_key: str
+    publisher: str = ""
+    article_id: int | None = Field(default=None, foreign_key="articles.id", index=True)
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    approx: bool = False
+    position: str | None = None
+    confidence: float = 0.0
+    threshold: float = 0.8
+    status: str = Field(default="waiting", index=True)  # waiting | confirmed
+    alert_id: int | None = Field(default=None, foreign_key="alerts.id")  # the alert that confirmed it
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    confirmed_at: datetime | None = None

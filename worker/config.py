@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from worker.common.mask import mask_url
 from worker.errors import ConfigError
 
 SECRET_FIELDS = ("database_url", "database_password", "broker_url", "notify_urls", "web_token")
@@ -77,6 +78,8 @@ class Settings(BaseSettings):
         "health check fails.")
     measure_reminder_days: str = Field(
         "30,7,1", description="Days before a measure takes effect or a suspension ends that a reminder is sent.")
+    alert_min_confidence: float = Field(
+        0.8, ge=0.0, le=1.0, description="Alerts below this confidence wait for a second source (0: no gate).")
     log_level: str = Field("INFO", description="Python log level.")
     log_json: bool = Field(False, description="Emit structured JSON logs.")
 
@@ -163,8 +166,6 @@ class Channel(BaseModel):
     @property
     def label(self) -> str:
         """The URL with every secret masked: safe for logs, pages and the API."""
-        from worker.alert.mask import mask_url
-
         return mask_url(self.url.get_secret_value())
 
 
@@ -234,12 +235,14 @@ class RouteRule(_Strict):
     materials: list[str] = []
     actors: list[str] = []
     tags: list[str]
+    min_confidence: float | None = Field(None, ge=0.0, le=1.0)  # the gate for matching alerts
 
 
 class TagMode(_Strict):
     mode: Literal["immediate", "digest"] = "immediate"
     every: Literal["hourly", "daily"] = "daily"
     at: str = "08:00"
+    lang: Literal["en", "zh"] | None = None  # the language of titles for channels with this tag
 
 
 class Routing(_Strict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from functools import cached_property
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from remon.ops import ops_router
 from remon.web.charts import conflict_summary, format_number, unit_label
 from storage.db import session_scope
-from worker.config import Settings
+from worker.config import Settings, Thresholds
 
 HERE = Path(__file__).parent
 log = logging.getLogger("remon.web")
@@ -48,6 +49,11 @@ class Web:
             ("/", "Dashboard"), ("/articles", "Articles"), ("/numbers", "Numbers"), ("/actors", "Actors"),
             ("/claims", "Claims"), ("/measures", "Measures"), ("/alerts", "Alerts"), ("/sources", "Sources"),
             ("/api/docs", "API")]
+
+    @cached_property
+    def thresholds(self) -> Thresholds:
+        """The watch file's tolerances, so the pages flag as conflicts only what the detector calls a change."""
+        return self.settings.watch().thresholds if self.settings is not None else Thresholds()
 
     def session(self) -> Iterator[Session]:
         with session_scope(self.db_url) as session:

@@ -23,8 +23,10 @@ UPCOMING = {("in_force", "start"): "takes effect", ("suspended", "start"): "susp
 
 
 def name_of(m: dict[str, Any]) -> str:
+    from worker.alert.render import label
+
     return measure_name({"issuer": m["issuer"], "identifier": (m["identifiers"] or [None])[0],
-                         "materials": m["materials"], "items": m["items"]})
+                         "materials": m["materials"], "items": m["items"]}, lambda g, k: label(g, k))
 
 
 def _today() -> date:

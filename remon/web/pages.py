@@ -79,7 +79,7 @@ def router(web: Any) -> APIRouter:
     def metric(request: Request, db: Db, metric: str, since: str | None = None, until: str | None = None,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
         first, last = _opt_date(since), _opt_date(until)
-        series = review.metric_overview(db, metric=metric, since=first, until=last)
+        series = review.metric_overview(db, metric=metric, since=first, until=last, thresholds=web.thresholds)
         if not series["points"] and not since and not until:
             raise HTTPException(404, f"no metric {metric}")
         rows, more = review.metric_rows(db, metric=metric, since=first, until=last, limit=SERIES_PAGE,
@@ -126,6 +126,14 @@ def router(web: Any) -> APIRouter:
         return render(request, "alerts.html", items=items, kind=kind, page=page,
                       prev_url=f"/alerts?{urlencode({**base, 'page': page - 1})}" if page > 1 else None,
                       next_url=f"/alerts?{urlencode({**base, 'page': page + 1})}" if more else None)
+
+    @r.get("/alerts/unconfirmed", response_class=HTMLResponse)
+    def unconfirmed_items(request: Request, db: Db, status: str = "waiting") -> HTMLResponse:
+        """Items held below the confidence gate (issue 15): read-only, newest first."""
+        from storage import unconfirmed
+
+        status = status if status in ("waiting", "confirmed") else "waiting"
+        return render(request, "unconfirmed.html", items=unconfirmed.listing(db, status=status), status=status)
 
     @r.get("/sources", response_class=HTMLResponse)
     def sources(request: Request, db: Db) -> HTMLResponse:

@@ -5,21 +5,23 @@ Everything in ``details`` comes from articles: the caller escapes per format, as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 MEASURE_KINDS = ("new_measure", "measure_changed", "measure_reminder")
 WHAT = {"takes_effect": "takes effect", "suspension_ends": "suspension ends", "measure_ends": "ends"}
 
 
-def _label(group: str, key: str | None) -> str:
-    from worker.alert.render import label
-
-    return label(group, key)
+Label = Callable[[str, str | None], str]
 
 
-def measure_name(d: Mapping[str, Any]) -> str:
-    """"MOFCOM mofcom-2025-61 · gallium, germanium": issuer, announcement, materials."""
+def _plain(group: str, key: str | None) -> str:
+    return (key or "?").replace("_", " ")
+
+
+def measure_name(d: Mapping[str, Any], _label: Label = _plain) -> str:
+    """"MOFCOM mofcom-2025-61 · gallium, germanium": issuer, announcement, materials. ``_label``
+    turns a key into words (``worker.alert.render.label``: this stage sits below the alert one)."""
     head = _label("issuers", d.get("issuer")) if d.get("issuer") else "Measure"
     if d.get("identifier"):
         head += f" {d['identifier']}"
@@ -27,8 +29,8 @@ def measure_name(d: Mapping[str, Any]) -> str:
     return f"{head} · {mats}" if mats else head
 
 
-def measure_title(kind: str, d: Mapping[str, Any]) -> str:
-    name = measure_name(d)
+def measure_title(kind: str, d: Mapping[str, Any], label: Label = _plain) -> str:
+    name = measure_name(d, label)
     if kind == "new_measure":
         return f"New measure · {name}: {d.get('change', 'imposed')} ({d.get('date') or 'date unknown'})"
     if kind == "measure_reminder":
