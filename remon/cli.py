@@ -28,6 +28,7 @@ stats_app = typer.Typer(help="Numbers found in articles.", no_args_is_help=True)
 stances_app = typer.Typer(help="Positions of actors on export controls.", no_args_is_help=True)
 claims_app = typer.Typer(help="Attributed claims.", no_args_is_help=True)
 corrections_app = typer.Typer(help="What people marked wrong or fixed in the review app.", no_args_is_help=True)
+measures_app = typer.Typer(help="Export-control measures and their status.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
 app.add_typer(alerts_app, name="alerts")
@@ -36,6 +37,7 @@ app.add_typer(stats_app, name="stats")
 app.add_typer(stances_app, name="stances")
 app.add_typer(claims_app, name="claims")
 app.add_typer(corrections_app, name="corrections")
+app.add_typer(measures_app, name="measures")
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 log = logging.getLogger("remon")
@@ -646,10 +648,30 @@ def corrections_list(fmt: Format = "table",
     emit(items if fmt == "json" else rows, fmt, COLUMNS, width=60)
 
 
+@measures_app.command("list")
+def measures_list(fmt: Format = "table",
+                  material: Annotated[str | None, typer.Option("--material", help="e.g. gallium")] = None,
+                  in_force_on: Annotated[str | None, typer.Option("--in-force-on", help="YYYY-MM-DD")] = None) -> None:
+    """Measures merged from every article, newest first, with their status today."""
+    from datetime import date
+
+    from remon.commands.measures import COLUMNS, rows
+    from remon.output import emit
+
+    try:
+        day = date.fromisoformat(in_force_on) if in_force_on else None
+    except ValueError:
+        typer.echo(f"remon: --in-force-on must be a date (YYYY-MM-DD), not {in_force_on!r}", err=True)
+        raise typer.Exit(2) from None
+    with _review_session() as session:
+        items = rows(session, material=material, in_force_on=day, fmt=fmt)
+    emit(items, fmt, COLUMNS, width=60)
+
+
 @app.command()
 def export(
-    what: Annotated[str, typer.Option("--what", help="articles, statistics, stances, claims or corrections")] =
-        "statistics",
+    what: Annotated[str, typer.Option(
+        "--what", help="articles, statistics, stances, claims, measures or corrections")] = "statistics",
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json; jsonl for corrections")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
 ) -> None:

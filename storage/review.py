@@ -19,7 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage import corrections
-from storage.models import Alert, Appearance, Article, Claim, Delivery, Source, Stance, Statistic
+from storage.models import Alert, Appearance, Article, Claim, Delivery, Source, Stance, Statistic, utcnow
 from storage.read import claim_json, stance_json, statistic_json
 from storage.search import match_clause
 from storage.views import alert_json, article_json, iso, source_json
@@ -27,7 +27,7 @@ from worker.alert.render import speaker_label
 from worker.config import Thresholds
 from worker.detect.tolerance import values_differ
 
-EXPORTS = ("articles", "statistics", "stances", "claims")
+EXPORTS = ("articles", "statistics", "stances", "claims", "measures")
 
 
 @dataclass(frozen=True)
@@ -410,6 +410,11 @@ def export_rows(session: Session, what: str, *, batch: int = 2000) -> Iterator[d
     """Every row of ``what`` (one of ``EXPORTS``) as a flat dict, streamed in id order."""
     if what not in EXPORTS:
         raise ValueError(f"cannot export {what!r}; choose from {', '.join(EXPORTS)}")
+    if what == "measures":  # one row per measure, with its status today (storage.measures)
+        from storage.measures import export_rows as measure_rows
+
+        yield from measure_rows(session, today=utcnow().date())
+        return
     model: Any = {"articles": Article, "statistics": Statistic, "stances": Stance, "claims": Claim}[what]
     shape: Any = {"articles": lambda r: {**article_json(r), "text": r.text},
                   "statistics": statistic_json, "stances": stance_json, "claims": claim_json}[what]

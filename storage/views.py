@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.models import Alert, Article, Delivery, Source
+from worker.measures.render import MEASURE_KINDS
 
 
 def iso(value: datetime | None) -> str | None:
@@ -32,6 +33,7 @@ def alert_json(alert: Alert, deliveries: list[Delivery]) -> dict[str, Any]:
         "confidence": payload.get("confidence"),
         "gate": payload.get("gate"),
         "confirmed_by": (payload.get("details") or {}).get("confirmed_by") or [],
+        "measure": payload.get("details") if alert.kind in MEASURE_KINDS else None,
         "deliveries": [
             {"channel": d.channel, "mode": d.mode, "status": d.status, "attempts": d.attempts,
              "last_error": d.last_error, "sent_at": iso(d.sent_at)}

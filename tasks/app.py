@@ -19,6 +19,7 @@ from tasks import broker as embedded_broker
 from tasks.runtime import get_runtime
 
 SQL_BROKER_POLL = embedded_broker.POLL_INTERVAL  # seconds between polls of an empty queue (kombu: 1.0)
+MEASURE_REMINDERS = 3600.0  # seconds between looks for due measure reminders (tasks.measures)
 SWEEP_EVERY = 15.0  # seconds between sweeps: claims of dead local processes, lost messages
 
 
@@ -32,7 +33,7 @@ def make_app() -> Celery:
         # to open database file"
         Path(broker.removeprefix("sqla+sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     embedded_broker.install()  # sqla+ URLs: kombu's SQLAlchemy transport with its fixes (tasks.broker)
-    app = Celery("remon", broker=broker, include=["tasks.jobs"])
+    app = Celery("remon", broker=broker, include=["tasks.jobs", "tasks.measures"])
     beat = float(settings.beat_interval)
     maintain = float(settings.maintenance_interval)
     conf: dict[str, Any] = {
@@ -50,6 +51,7 @@ def make_app() -> Celery:
             "remon.refresh_source": {"queue": "fetch"},
             "remon.process_article": {"queue": "analyze"},
             "remon.deliver_alerts": {"queue": "notify"},
+            "remon.measure_reminders": {"queue": "poll"},
         },
         # the soft limit interrupts a stuck task (its article/source is recorded failed, see
         # tasks.jobs); the hard one kills a process stuck in C code, and steps.process_article
@@ -66,6 +68,8 @@ def make_app() -> Celery:
                       "options": {"expires": SWEEP_EVERY}},
             "maintain": {"task": "remon.maintain", "schedule": timedelta(seconds=maintain),
                          "options": {"expires": maintain}},
+            "measure-reminders": {"task": "remon.measure_reminders", "schedule": timedelta(seconds=MEASURE_REMINDERS),
+                                  "options": {"expires": MEASURE_REMINDERS}},
         },
         # Every entry is an interval and the database holds what is due, so beat needs no
         # schedule file: several beats (or a restarted one) never fight over one.

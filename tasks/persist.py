@@ -21,7 +21,7 @@ from storage.models import Alert, Article, Delivery, Source, utcnow
 from storage.models import Claim as ClaimRow
 from storage.models import Stance as StanceRow
 from storage.models import Statistic as StatisticRow
-from tasks import alerting
+from tasks import alerting, measures
 from tasks.runtime import Runtime
 from worker.errors import RemonError
 from worker.types import Analysis, Page, ParsedFeed
@@ -191,6 +191,7 @@ def article_analysed(session: Session, rt: Runtime, *, article_id: int, page: Pa
                              text=claim.text, sentence=claim.sentence, published_at=published))
     session.flush()
     alert_ids = alerting.detect_and_record(session, rt, article=article, analysis=analysis)
+    alert_ids += measures.record(session, rt, article=article, analysis=analysis)
     article.status = "analysed"
     session.add(article)
     return alert_ids

@@ -319,6 +319,10 @@ def test_the_readme_describes_what_the_demo_shows(demo_env: dict[str, str]) -> N
     assert "87%" in demo and "F-35 · import dependence · rare-earth magnets: 87% (new)" in titles
     assert "from tightening to easing" in demo and "China · stance: tightening controls → easing controls" in titles
     assert "from countering to negotiating" in demo and "United States · stance: countering → negotiating" in titles
+    assert "`new_measure`" in demo and "New measure · MOFCOM · rare earths, rare-earth magnets: expanded (2026-09-01)" \
+        in titles
+    assert "suspension in November" in demo and \
+        "Measure changed · MOFCOM · rare earths, rare-earth magnets: suspended (2026-11-03)" in titles
     assert f"{len(titles)} alerts" in demo
 
 

@@ -27,12 +27,13 @@ ARROWS: dict[str, set[str]] = {
     "types": set(),
     "common": {"errors"},
     "extract": {"common", "errors", "types"},
-    "config": {"common", "errors", "extract"},
+    "config": {"common", "errors", "extract", "measures"},
+    "measures": {"extract", "types"},
     "detect": {"config", "types"},
     "fetch": {"config", "errors", "types"},
     "scrape": {"common", "errors", "types"},
     "sources": {"common", "config", "errors", "types"},
-    "alert": {"common", "config", "detect", "extract", "types"},
+    "alert": {"common", "config", "detect", "extract", "measures", "types"},
 }
 
 

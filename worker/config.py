@@ -76,10 +76,25 @@ class Settings(BaseSettings):
     min_free_mb: int = Field(
         200, ge=0, description="Free space (MB) in the data folder under which the worker warns and the disk "
         "health check fails.")
+    measure_reminder_days: str = Field(
+        "30,7,1", description="Days before a measure takes effect or a suspension ends that a reminder is sent.")
     alert_min_confidence: float = Field(
         0.8, ge=0.0, le=1.0, description="Alerts below this confidence wait for a second source (0: no gate).")
     log_level: str = Field("INFO", description="Python log level.")
     log_json: bool = Field(False, description="Emit structured JSON logs.")
+
+    @field_validator("measure_reminder_days")
+    @classmethod
+    def _reminder_days(cls, value: str) -> str:
+        from worker.measures.reminders import parse_offsets
+
+        return ",".join(str(v) for v in parse_offsets(value))  # ValueError names the expected form
+
+    @property
+    def measure_reminder_offsets(self) -> tuple[int, ...]:
+        from worker.measures.reminders import parse_offsets
+
+        return parse_offsets(self.measure_reminder_days)
 
     @field_validator("log_level")
     @classmethod

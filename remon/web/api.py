@@ -22,7 +22,7 @@ from storage.db import session_scope
 from storage.models import Alert
 from storage.read import article_detail
 
-EXPORT_NAME = re.compile(r"^(articles|statistics|stances|claims)\.(csv|json)$")
+EXPORT_NAME = re.compile(r"^(articles|statistics|stances|claims|measures)\.(csv|json)$")
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
 

@@ -47,7 +47,8 @@ class Web:
         self.templates.env.filters["by_source"] = conflict_summary
         self.templates.env.globals["nav"] = [
             ("/", "Dashboard"), ("/articles", "Articles"), ("/numbers", "Numbers"), ("/actors", "Actors"),
-            ("/claims", "Claims"), ("/alerts", "Alerts"), ("/sources", "Sources"), ("/api/docs", "API")]
+            ("/claims", "Claims"), ("/measures", "Measures"), ("/alerts", "Alerts"), ("/sources", "Sources"),
+            ("/api/docs", "API")]
 
     @cached_property
     def thresholds(self) -> Thresholds:
@@ -67,7 +68,7 @@ class Web:
 
 
 def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
-    from remon.web import api, corrections, docs, pages
+    from remon.web import api, corrections, docs, measures, pages
 
     web = Web(db_url, settings)
     app = FastAPI(title="remon", description="Review what remon found: articles, numbers, stances, claims, alerts.",
@@ -114,6 +115,7 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
         app.include_router(ops_router(settings))
     app.include_router(docs.router(web))
     app.include_router(api.router(web))
+    app.include_router(measures.router(web))
     # pages first: their fixed paths ("/alerts/unconfirmed") win over the correction forms' "/alerts/{id}"
     app.include_router(pages.router(web))
     corrections.install(app, web)

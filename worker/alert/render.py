@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from worker.measures.render import MEASURE_KINDS, measure_lines, measure_title
 from worker.types import Change, Claim, Stance, Statistic
 
 Format = Literal["text", "markdown", "html"]
@@ -159,6 +160,8 @@ def _shorten(text: str, n: int) -> str:
 def title_for(view: AlertView, lang: str = "en") -> str:
     """The one line that names the change: "China · refining share · rare earths: 92% → 90%";
     in Chinese, subject · material · measure: "中国 · 稀土 · 全球冶炼份额：92% → 90%"."""
+    if view.kind in MEASURE_KINDS:
+        return _clean(measure_title(view.kind, view.details, lambda group, key: label(group, key, lang)))
     sep = phrase("sep", lang)
     if view.statistic is not None:
         s = view.statistic
@@ -192,6 +195,8 @@ Line = list[Part]
 
 def _lines(view: AlertView, lang: str = "en") -> list[Line]:
     out: list[Line] = []
+    if view.kind in MEASURE_KINDS:
+        out.extend([_clean(line)] for line in measure_lines(view.details))
     sentence = view.sentence or (view.claim.sentence if view.claim else "") or (
         view.claim.text if view.claim else "")
     if sentence:  # the evidence, exactly as published, in every language

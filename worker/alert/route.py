@@ -60,7 +60,8 @@ def tags_for(change: Change, routing: Routing) -> list[str]:
     for rule in routing.rules:
         if rule.kinds and kind not in rule.kinds:
             continue
-        if rule.materials and material not in rule.materials:
+        if rule.materials and material not in rule.materials and not set(rule.materials) & set(
+                change.details.get("materials") or ()):  # a measure covers several materials
             continue
         if rule.actors and actor not in rule.actors:
             continue
