@@ -122,14 +122,15 @@ def demo_settings(directory: Path, *, database_url: str | None = None,
                   base_url: str = "http://127.0.0.1:8080") -> Settings:
     """Settings of a self-contained demo under ``directory``: its own SQLite (unless ``database_url``),
     no notification channel, only 127.0.0.1 open to the fetcher; ``base_url`` is where the review
-    app will answer (the "Review:" link of every alert)."""
+    app will answer (the "Review:" link of every alert). The confidence gate is off: the invented
+    articles have one source each, and the demo shows every kind of alert (docs/alerts.md)."""
     directory.mkdir(parents=True, exist_ok=True)
     watch = directory / "watch.yaml"
     watch.write_text("allow_hosts: ['127.0.0.1']\n", encoding="utf-8")
     db = directory / "remon.db"
     return Settings(data_dir=directory, database_url=database_url or f"sqlite:///{db}",
                     broker_url=f"sqla+sqlite:///{directory / 'broker.db'}", notify_urls="", config=watch,
-                    web_token=None, base_url=base_url)
+                    web_token=None, base_url=base_url, alert_min_confidence=0.0)
 
 
 def seed(settings: Settings, timeline: dict[str, Any] | None = None,

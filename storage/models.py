@@ -126,6 +126,7 @@ class Statistic(SQLModel, table=True):
     end: int = 0
     published_at: datetime | None = None
     alerted: bool = False
+    confidence: float | None = None  # the extractor's calibrated confidence (None before 0005)
 
 
 class Stance(SQLModel, table=True):
@@ -220,3 +221,65 @@ class TaskMetric(SQLModel, table=True):
     failures: int = 0
     total_seconds: float = 0.0
     last_at: datetime | None = None
+
+
+class Unconfirmed(SQLModel, table=True):
+    """A change the confidence gate held: it waits for a second, independent source (issue 15).
+
+    ``dedup_key`` is the change's key, so a rerun of the same article holds it once; the row is
+    written in the analysis transaction and marked ``confirmed`` in the transaction of the alert
+    that confirms it, so a restart loses nothing and the confirmation is written once.
+    """
+
+    __tablename__ = "unconfirmed"
+    __table_args__ = (Index("ix_unconfirmed_match_status", "match_key", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    dedup_key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    match_key: str
+    publisher: str = ""
+    article_id: int | None = Field(default=None, foreign_key="articles.id", index=True)
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    approx: bool = False
+    position: str | None = None
+    confidence: float = 0.0
+    threshold: float = 0.8
+    status: str = Field(default="waiting", index=True)  # waiting | confirmed
+    alert_id: int | None = Field(default=None, foreign_key="alerts.id")  # the alert that confirmed it
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    confirmed_at: datetime | None = None
+
+
+class Correction(SQLModel, table=True):
+    """A person's verdict on an alert, statistic or stance: ``wrong``, or a ``fix`` of some fields.
+
+    Never overwrites the extracted row (both are kept); reads apply the latest correction of a
+    target (``storage.corrections``). ``silence_key`` is the dedup key of the alert the target
+    caused, which is then not alerted again; ``metric_key`` is a fixed statistic's metric.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_target", "target_kind", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    who: str = "web"
+    target_kind: str  # alert | statistic | stance
+    target_id: int
+    action: str  # wrong | fix
+    article_id: int | None = Field(default=None, foreign_key="articles.id", index=True)
+    subject: str | None = None
+    material: str | None = None
+    measure: str | None = None
+    value: float | None = None
+    actor: str | None = None
+    position: str | None = None
+    metric_key: str | None = Field(default=None, index=True)
+    silence_key: str | None = Field(default=None, sa_column=Column(Text, index=True))
+    note: str | None = Field(default=None, sa_column=Column(Text))

@@ -29,6 +29,9 @@ def alert_json(alert: Alert, deliveries: list[Delivery]) -> dict[str, Any]:
         "stance": payload.get("stance"),
         "previous_position": payload.get("previous_position"),
         "claim": payload.get("claim"),
+        "confidence": payload.get("confidence"),
+        "gate": payload.get("gate"),
+        "confirmed_by": (payload.get("details") or {}).get("confirmed_by") or [],
         "deliveries": [
             {"channel": d.channel, "mode": d.mode, "status": d.status, "attempts": d.attempts,
              "last_error": d.last_error, "sent_at": iso(d.sent_at)}

@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import queries
+from storage import corrections, queries, unconfirmed
 from storage.db import session_scope
 from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
 from storage.models import Claim as ClaimRow
 from storage.models import Stance as StanceRow
 from storage.models import Statistic as StatisticRow
+from tasks import alert_gate
 from tasks.runtime import Runtime
 from worker.alert.render import AlertView, render, render_digest, view_from_change
 from worker.alert.route import debounce_key, route, should_debounce
@@ -45,7 +46,7 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
             select(StatisticRow, Article).join(Article, col(Article.id) == StatisticRow.article_id)
             .where(col(StatisticRow.metric_key).in_(keys), StatisticRow.article_id != article.id)
             .order_by(col(StatisticRow.published_at), col(StatisticRow.id))).all()
-        for stat, art in rows:
+        for stat, art in corrections.corrected_history(session, rows):
             metrics.setdefault(stat.metric_key or "", []).append(MetricPoint(
                 value=stat.value, value_high=stat.value_high, unit=stat.unit, approx=stat.approx,
                 published=stat.published_at or art.order_at, article_id=art.id or 0, article_url=art.url,
@@ -56,7 +57,11 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
                                                      StanceRow.article_id != article.id)
                              .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
         net: dict[tuple[str, int], StanceRow] = {}
-        for st in rows2:  # one net position per actor and article: the most confident
+        held = unconfirmed.waiting_stance_articles(session, actors=actors)
+        # one net position per actor and article: the most confident (as corrected)
+        for st in corrections.corrected_positions(session, rows2):
+            if (st.actor, st.article_id) in held:  # held unconfirmed: no known position yet
+                continue
             key = (st.actor, st.article_id)
             if key not in net or st.confidence > net[key].confidence:
                 net[key] = st
@@ -77,17 +82,32 @@ def detect_and_record(session: Session, rt: Runtime, *, article: Article, analys
     context = ArticleContext(article_id=article.id or 0, url=article.url, source=source,
                              published=article.order_at, is_duplicate=False)
     decision = detect(state, analysis, context, rt.watch.thresholds)
-    alerted_indexes = {i for i, flag in enumerate(decision.alerted_statistics) if flag}
+    verdicts = alert_gate.judge(session, rt, article=article, changes=list(decision.changes))
+    held_indexes: set[int] = set()
+    ids: list[int] = []
+    for change, verdict in zip(decision.changes, verdicts, strict=True):
+        if verdict.action == "hold":  # below the gate: stored unconfirmed, no alert, no current value
+            title, body, payload = _message(session, rt, change=change, article=article, source=source)
+            payload.update(confidence=verdict.confidence, gate="hold")
+            alert_gate.hold(session, change=change, verdict=verdict, article=article, title=title, body=body,
+                            payload=payload)
+            if change.statistic is not None and change.details.get("index") is not None:
+                held_indexes.add(int(change.details["index"]))
+            continue
+        if verdict.action == "confirm":
+            change = alert_gate.confirmed_change(change, verdict)
+        alert_id = record_change(session, rt, change=change, article=article, source=source,
+                                 gate={"gate": verdict.action, "confidence": verdict.confidence})
+        if alert_id is not None:
+            ids.append(alert_id)
+            if verdict.action == "confirm":
+                unconfirmed.confirm(session, ids=[h.id for h in verdict.confirms], alert_id=alert_id)
+    alerted_indexes = {i for i, flag in enumerate(decision.alerted_statistics) if flag} - held_indexes
     if alerted_indexes:
         for row in session.exec(select(StatisticRow).where(StatisticRow.article_id == article.id)).all():
             if row.idx in alerted_indexes:
                 row.alerted = True
                 session.add(row)
-    ids: list[int] = []
-    for change in decision.changes:
-        alert_id = record_change(session, rt, change=change, article=article, source=source)
-        if alert_id is not None:
-            ids.append(alert_id)
     return ids
 
 
@@ -127,16 +147,34 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def record_change(session: Session, rt: Runtime, *, change: Change, article: Article | None,
-                  source: str | None, source_id: int | None = None) -> int | None:
-    """Write one alert (unless its dedup key exists) and its delivery rows, routed by tag."""
+def _message(session: Session, rt: Runtime, *, change: Change, article: Article | None,
+             source: str | None) -> tuple[str, str, dict[str, Any]]:
+    """The text title and body of a change, and its payload with every format and language."""
     count = queries.appearance_count(session, article_id=article.id) if article and article.id else 0
-    view = _view(rt, change, article=article, source=source, sources_count=max(count, 1))
+    sources = max(count, 1)
+    if change.details.get("confirmed_by"):  # the publishers that agree, whatever copies they had
+        sources = max(sources, int(change.details.get("sources_count") or 1))
+    view = _view(rt, change, article=article, source=source, sources_count=sources)
     title, body = render(view, "text")
     payload = _payload(change, article, source)
     # each target gets the format it renders best (apprise's notify_format): keep all three
     payload["formats"] = {fmt: dict(zip(("title", "body"), render(view, fmt), strict=True))
                           for fmt in ("markdown", "html")}
+    # the other languages a channel may ask for (a tag's ``lang``): every format of each
+    payload["i18n"] = {lang: {fmt: dict(zip(("title", "body"), render(view, fmt, lang), strict=True))
+                              for fmt in ("text", "markdown", "html")} for lang in ("zh",)}
+    return title, body, payload
+
+
+def record_change(session: Session, rt: Runtime, *, change: Change, article: Article | None,
+                  source: str | None, source_id: int | None = None,
+                  gate: dict[str, Any] | None = None) -> int | None:
+    """Write one alert (unless its dedup key exists or a correction silenced it) and its delivery rows,
+    routed by tag."""
+    if corrections.silenced(session, change.key):
+        return None
+    title, body, payload = _message(session, rt, change=change, article=article, source=source)
+    payload.update(gate or {})
     key = debounce_key(change)
     now = utcnow()
     window = timedelta(minutes=rt.watch.routing.debounce_minutes)
@@ -159,6 +197,20 @@ def record_change(session: Session, rt: Runtime, *, change: Change, article: Art
     return alert.id
 
 
+def localised(title: str, body: str, payload: dict[str, Any] | None, lang: str, fmt: str) -> tuple[str, str]:
+    """An alert's (title, body) in a channel's language and format, as stored in its payload."""
+    payload = payload or {}
+    if lang != "en":
+        rendered = (payload.get("i18n") or {}).get(lang, {}).get(fmt)
+        if rendered:
+            return rendered["title"], rendered["body"]
+    if fmt != "text":
+        rendered = (payload.get("formats") or {}).get(fmt)
+        if rendered:
+            return rendered["title"], rendered["body"]
+    return title, body
+
+
 def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: str) -> list[int]:
     """``source_failing`` / ``source_recovered``: once per episode (the flag on the source)."""
     episode = source.last_success_at.isoformat() if source.last_success_at else "never"
@@ -174,7 +226,7 @@ def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: 
 def send_due_digests(rt: Runtime, *, now: datetime) -> int:
     """One message per digest channel whose period is over, listing every waiting alert."""
     from worker.alert.notify import send
-    from worker.alert.route import next_digest_due, tag_mode_for
+    from worker.alert.route import channel_lang, next_digest_due, tag_mode_for
 
     sent = 0
     for channel in rt.channels:
@@ -189,10 +241,16 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             rows = session.exec(select(Delivery, Alert).join(Alert, col(Alert.id) == Delivery.alert_id).where(
                 Delivery.channel_key == channel.key, Delivery.status == "digest")
                 .order_by(col(Delivery.id))).all()
-            if not rows:
+            # items held below the confidence gate since the last digest: a section of their own
+            held = [(u["title"], u["body"]) for u in reversed(unconfirmed.listing(
+                session, status="waiting", since=last.at if last else None))]
+            if not rows and not held:
                 queries.beat(session, name=marker)
                 continue
-            title, body = render_digest([(a.title, a.body) for _, a in rows], "text")
+            rows = sorted(rows, key=lambda r: r[1].kind.startswith("source_"))  # source health last
+            lang = channel_lang(channel, rt.watch.routing)
+            title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
+                                        "text", held=held)
         result = send(channel, title, body)
         with session_scope(rt.db_url) as session:
             for delivery, _ in rows:

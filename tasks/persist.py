@@ -182,7 +182,7 @@ def article_analysed(session: Session, rt: Runtime, *, article_id: int, page: Pa
                                  unit=stat.unit, approx=stat.approx, subject=stat.subject,
                                  material=stat.material, measure=stat.measure, metric_key=stat.metric_key,
                                  period=stat.period, sentence=stat.sentence, start=stat.start, end=stat.end,
-                                 published_at=published))
+                                 published_at=published, confidence=stat.confidence))
     for i, stance in enumerate(analysis.stances):
         session.add(StanceRow(article_id=article_id, idx=i, actor=stance.actor, position=stance.position,
                               confidence=stance.confidence, sentence=stance.sentence, published_at=published))
@@ -215,12 +215,15 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
     if channel is None:
         outcome, error = "failed", "channel no longer configured"
     else:
+        from worker.alert.route import channel_lang
+
         fmt = channel_format(channel)
-        rendered = (alert.payload or {}).get("formats", {}).get(fmt)
-        if rendered:
-            title, body = rendered["title"], rendered["body"]
-        else:
+        lang = channel_lang(channel, rt.watch.routing)
+        payload = alert.payload or {}
+        if not ((payload.get("i18n") or {}).get(lang, {}).get(fmt) if lang != "en"
+                else fmt == "text" or (payload.get("formats") or {}).get(fmt)):
             fmt = "text"
+        title, body = alerting.localised(alert.title, alert.body, payload, lang, fmt)
         result = send(channel, title, body, body_format=fmt)
         outcome = "sent" if result.ok else ("failed" if attempts >= rt.settings.retry_attempts else "retry")
         error = result.error

@@ -32,7 +32,7 @@ ARROWS: dict[str, set[str]] = {
     "fetch": {"config", "errors", "types"},
     "scrape": {"common", "errors", "types"},
     "sources": {"common", "config", "errors", "types"},
-    "alert": {"common", "config", "extract", "types"},
+    "alert": {"common", "config", "detect", "extract", "types"},
 }
 
 

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     min_free_mb: int = Field(
         200, ge=0, description="Free space (MB) in the data folder under which the worker warns and the disk "
         "health check fails.")
+    alert_min_confidence: float = Field(
+        0.8, ge=0.0, le=1.0, description="Alerts below this confidence wait for a second source (0: no gate).")
     log_level: str = Field("INFO", description="Python log level.")
     log_json: bool = Field(False, description="Emit structured JSON logs.")
 
@@ -218,12 +220,14 @@ class RouteRule(_Strict):
     materials: list[str] = []
     actors: list[str] = []
     tags: list[str]
+    min_confidence: float | None = Field(None, ge=0.0, le=1.0)  # the gate for matching alerts
 
 
 class TagMode(_Strict):
     mode: Literal["immediate", "digest"] = "immediate"
     every: Literal["hourly", "daily"] = "daily"
     at: str = "08:00"
+    lang: Literal["en", "zh"] | None = None  # the language of titles for channels with this tag
 
 
 class Routing(_Strict):

@@ -127,6 +127,14 @@ def router(web: Any) -> APIRouter:
                       prev_url=f"/alerts?{urlencode({**base, 'page': page - 1})}" if page > 1 else None,
                       next_url=f"/alerts?{urlencode({**base, 'page': page + 1})}" if more else None)
 
+    @r.get("/alerts/unconfirmed", response_class=HTMLResponse)
+    def unconfirmed_items(request: Request, db: Db, status: str = "waiting") -> HTMLResponse:
+        """Items held below the confidence gate (issue 15): read-only, newest first."""
+        from storage import unconfirmed
+
+        status = status if status in ("waiting", "confirmed") else "waiting"
+        return render(request, "unconfirmed.html", items=unconfirmed.listing(db, status=status), status=status)
+
     @r.get("/sources", response_class=HTMLResponse)
     def sources(request: Request, db: Db) -> HTMLResponse:
         return render(request, "sources.html", sources=review.sources_overview(db))

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from worker.common.cjk import has_han
 from worker.types import Change, Claim, Stance, Statistic
 
 Format = Literal["text", "markdown", "html"]
@@ -64,18 +65,46 @@ def view_from_change(change: Change, *, article_url: str | None = None, article_
                      details=dict(change.details))
 
 
+Lang = Literal["en", "zh"]
+LABEL_FILES = {"en": "labels.yaml", "zh": "labels_zh.yaml"}
+
+
 @functools.cache
-def labels() -> dict[str, dict[str, str]]:
-    """The label file (``labels.yaml``): vocabulary keys → English words for titles."""
-    data = yaml.safe_load((Path(__file__).parent / "labels.yaml").read_text(encoding="utf-8"))
+def labels(lang: str = "en") -> dict[str, dict[str, str]]:
+    """The label file of a language (``labels.yaml``, ``labels_zh.yaml``): vocabulary keys → words."""
+    name = LABEL_FILES.get(lang, LABEL_FILES["en"])
+    data = yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))
     return {k: dict(v) for k, v in data.items()}
 
 
-def label(group: str, key: str | None) -> str:
-    """The human label of a key; unknown keys read as words (``mp_materials`` → ``mp materials``)."""
+@functools.cache
+def _alias_label(group: str, key: str, lang: str) -> str | None:
+    """An actor's or material's first alias in the language's script (worker/extract/data)."""
+    from worker.extract.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    aliases = (vocab.actors if group == "actors" else vocab.materials if group == "materials" else {}).get(key)
+    if not aliases:
+        return None
+    fits = [a for a in aliases if (has_han(a) if lang == "zh" else a.isascii())]
+    return fits[0] if fits else None
+
+
+def label(group: str, key: str | None, lang: str = "en") -> str:
+    """The human label of a key in ``lang``: the label file, else the vocabulary's first alias in that
+    language; a key nobody named (a watch file's own actor) reads as words (``acme_corp`` → ``acme corp``)."""
     if not key:
         return "?"
-    return labels().get(group, {}).get(key, key.replace("_", " "))
+    known = labels(lang).get(group, {}).get(key)
+    if known is not None:
+        return known
+    return _alias_label(group, key, lang) or labels().get(group, {}).get(key) or key.replace("_", " ")
+
+
+def phrase(key: str, lang: str = "en", **values: Any) -> str:
+    """A fixed phrase of the structured part in ``lang`` (the ``phrases`` group of the label files)."""
+    text = labels(lang).get("phrases", {}).get(key) or labels().get("phrases", {}).get(key, key)
+    return text.format(**values) if values else text
 
 
 def speaker_label(speaker: str | None) -> str | None:
@@ -102,18 +131,19 @@ def _num(v: float) -> str:
     return f"{v:,.3f}".rstrip("0").rstrip(".")
 
 
-def format_value(value: float, unit: str, value_high: float | None = None, approx: bool = False) -> str:
+def format_value(value: float, unit: str, value_high: float | None = None, approx: bool = False,
+                 lang: str = "en") -> str:
     """``92%``, ``~70–90%``, ``92,000 t``, ``×3``: a value as a reader expects it."""
-    suffix = labels().get("units", {}).get(unit, f" {unit}")
+    suffix = labels(lang).get("units", {}).get(unit, labels().get("units", {}).get(unit, f" {unit}"))
     core = _num(value) + (f"–{_num(value_high)}" if value_high is not None else "")
     text = f"×{core}" if unit == "times" else core + suffix
     return ("~" if approx else "") + text
 
 
-def _date(value: Any) -> str:
+def _date(value: Any, lang: str = "en") -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
-    return str(value)[:10] if value else "date unknown"
+    return str(value)[:10] if value else phrase("date_unknown", lang)
 
 
 def _clean(text: str | None) -> str:
@@ -126,29 +156,33 @@ def _shorten(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def title_for(view: AlertView) -> str:
-    """The one line that names the change: "China · refining share · rare earths: 92% → 90%"."""
+def title_for(view: AlertView, lang: str = "en") -> str:
+    """The one line that names the change: "China · refining share · rare earths: 92% → 90%";
+    in Chinese, subject · material · measure: "中国 · 稀土 · 全球冶炼份额：92% → 90%"."""
+    sep = phrase("sep", lang)
     if view.statistic is not None:
         s = view.statistic
-        head = " · ".join((label("actors", s.subject), label("measures", s.measure),
-                           label("materials", s.material)))
-        new = format_value(s.value, s.unit, s.value_high)
+        who, what, which = (label("actors", s.subject, lang), label("measures", s.measure, lang),
+                            label("materials", s.material, lang))
+        head = " · ".join((who, which, what) if lang == "zh" else (who, what, which))
+        new = format_value(s.value, s.unit, s.value_high, lang=lang)
         if view.previous and view.previous.get("value") is not None:
             p = view.previous
-            old = format_value(float(p["value"]), str(p.get("unit") or s.unit), p.get("value_high"))
-            return f"{head}: {old} → {new}"
-        return f"{head}: {new} (new)"
+            old = format_value(float(p["value"]), str(p.get("unit") or s.unit), p.get("value_high"), lang=lang)
+            return f"{head}{sep}{old} → {new}"
+        return f"{head}{sep}{new}{phrase('new', lang)}"
     if view.stance is not None:
-        actor = label("actors", view.stance.actor)
-        now = label("positions", view.stance.position)
+        actor = label("actors", view.stance.actor, lang)
+        now = label("positions", view.stance.position, lang)
+        stance = phrase("stance", lang)
         if view.previous_position:
-            return f"{actor} · stance: {label('positions', view.previous_position)} → {now}"
-        return f"{actor} · stance: {now}"
+            return f"{actor} · {stance}{sep}{label('positions', view.previous_position, lang)} → {now}"
+        return f"{actor} · {stance}{sep}{now}"
     if view.claim is not None:
-        who = label("actors", view.claim.speaker) if view.claim.speaker else "Unattributed"
-        return f"{who} · new claim: {_shorten(view.claim.text, 80)}"
+        who = label("actors", view.claim.speaker, lang) if view.claim.speaker else phrase("unattributed", lang)
+        return f"{who} · {phrase('claim_new', lang)}{sep}{_shorten(view.claim.text, 80)}"
     name = _clean(str(view.details.get("source") or view.source or "source"))
-    return f"{label('kinds', view.kind)}: {name}"
+    return f"{label('kinds', view.kind, lang)}{sep}{name}"
 
 
 # A body is a list of lines; each line is a list of parts: plain text or (text, url) links.
@@ -156,45 +190,55 @@ Part = str | tuple[str, str]
 Line = list[Part]
 
 
-def _lines(view: AlertView) -> list[Line]:
+def _lines(view: AlertView, lang: str = "en") -> list[Line]:
     out: list[Line] = []
     sentence = view.sentence or (view.claim.sentence if view.claim else "") or (
         view.claim.text if view.claim else "")
-    if sentence:
+    if sentence:  # the evidence, exactly as published, in every language
         out.append([f"“{_clean(sentence)}”"])
     if view.claim is not None and view.claim.text and _clean(view.claim.text) not in _clean(sentence):
-        out.append([f"Claim: {_clean(view.claim.text)}"])
+        out.append([f"{phrase('claim', lang)}{_clean(view.claim.text)}"])
     if view.statistic is not None and view.statistic.approx:
         s = view.statistic
-        out.append([f"The figure is hedged (about {format_value(s.value, s.unit, s.value_high)})."])
+        out.append([phrase("hedged", lang, value=format_value(s.value, s.unit, s.value_high, lang=lang))])
     if view.article_url or view.source:
-        line: Line = [f"Source: {_clean(view.source) or 'unknown source'} — "]
+        line: Line = [f"{phrase('source', lang)}{_clean(view.source) or phrase('unknown_source', lang)} — "]
         title = _clean(view.article_title) or _clean(view.article_url)
         line.append((title, view.article_url) if view.article_url else title)
-        line.append(f" (published {_date(view.published)})")
+        line.append(phrase("published", lang, date=_date(view.published, lang)))
         out.append(line)
         if view.article_url:
             out.append([(_clean(view.article_url), view.article_url)])
     if view.previous and view.previous.get("value") is not None:
         p = view.previous
         prev = format_value(float(p["value"]), str(p.get("unit") or ""), p.get("value_high"),
-                            bool(p.get("approx")))
-        prev_source = _clean(str(p.get("source") or "unknown source"))
-        line = [f"Previous: {prev} — {prev_source}, {_date(p.get('published'))}"]
+                            bool(p.get("approx")), lang=lang)
+        prev_source = _clean(str(p.get("source") or phrase("unknown_source", lang)))
+        line = [phrase("previous", lang, value=prev, source=prev_source, date=_date(p.get("published"), lang))]
         if p.get("article_url"):
             line += [" ", (_clean(str(p["article_url"])), str(p["article_url"]))]
         out.append(line)
     if view.previous_position:
-        out.append([f"Previous position: {label('positions', view.previous_position)}"])
+        out.append([phrase("previous_position", lang, position=label("positions", view.previous_position, lang))])
     elif view.kind == "stance_shift":
-        out.append(["First position seen for this actor."])
-    if view.kind in ARTICLE_KINDS:
+        out.append([phrase("first_position", lang)])
+    confirmed = list(view.details.get("confirmed_by") or [])
+    if confirmed:  # held below the confidence gate until an independent source said the same
+        n = max(view.sources_count, 1 + len(confirmed))
+        line = [phrase("confirmed", lang, n=n)]
+        for i, other in enumerate([{"source": view.source, "article_url": view.article_url}, *confirmed]):
+            name = _clean(str(other.get("source") or other.get("article_url") or phrase("unknown_source", lang)))
+            url = other.get("article_url")
+            line += ([phrase("and", lang)] if i else []) + ([name, " ", (_clean(str(url)), str(url))] if url
+                                                               else [name])
+        out.append([*line, "." if lang == "en" else "。"])
+    elif view.kind in ARTICLE_KINDS:
         n = max(view.sources_count, 1)
-        out.append([f"Carried by {n} source{'s' if n != 1 else ''}."])
+        out.append([phrase("carried", lang, n=n, s="s" if n != 1 else "")])
     if view.kind in ("source_failing", "source_recovered"):
         out.extend(_source_lines(view.details))
     if view.review_url:
-        out.append(["Review: ", (_clean(view.review_url), view.review_url)])
+        out.append([phrase("review", lang), (_clean(view.review_url), view.review_url)])
     return out
 
 
@@ -252,21 +296,38 @@ def _join(lines: list[Line], fmt: Format) -> str:
     return ("\n\n" if fmt == "markdown" else "\n").join(rendered)
 
 
-def render(view: AlertView, fmt: Format = "text") -> tuple[str, str]:
-    """The (title, body) of one alert in ``fmt``. The title is plain text in every format."""
-    title = title_for(view)
-    body = _join(_lines(view) or [[title]], fmt)
+def render(view: AlertView, fmt: Format = "text", lang: str = "en") -> tuple[str, str]:
+    """The (title, body) of one alert in ``fmt`` and ``lang`` (en, zh). The title is plain text in
+    every format; the evidence is quoted as published whatever the language."""
+    title = title_for(view, lang)
+    body = _join(_lines(view, lang) or [[title]], fmt)
     return title, body if body.strip() else title
 
 
-def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "text") -> tuple[str, str]:
-    """One message listing several alerts, oldest first: each alert's title then its body.
+def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "text",
+                  held: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
+    """One message listing several alerts, oldest first: each alert's title then its body; then, in a
+    section of their own, the items held unconfirmed (below the confidence gate, issue 15).
 
-    Items are views, or (title, body) pairs already rendered as text (what storage keeps).
+    Items are views, or (title, body) pairs already rendered as text (what storage keeps). The
+    caller puts source-health alerts last.
     """
     title = f"remon digest: {len(items)} alert{'s' if len(items) != 1 else ''}"
-    if not items:
+    if held:
+        title += f", {len(held)} unconfirmed"
+    if not items and not held:
         return title, "No alerts in this period."
+    parts = _digest_parts(items, fmt)
+    if held:
+        head = "Unconfirmed (waiting for a second source)"
+        section = (f"<h2>{html.escape(head)}</h2>" if fmt == "html" else f"## {md_escape(head)}" if fmt == "markdown"
+                   else f"--- {head} ---")
+        parts.append(section + ("" if fmt == "html" else "\n\n") + ("<hr>" if fmt == "html" else "\n\n").join(
+            _digest_parts(list(held), fmt)))
+    return title, ("<hr>" if fmt == "html" else "\n\n").join(parts)
+
+
+def _digest_parts(items: Sequence[AlertView | tuple[str, str]], fmt: Format) -> list[str]:
     parts: list[str] = []
     for i, item in enumerate(items, 1):
         if isinstance(item, AlertView):
@@ -281,4 +342,4 @@ def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "t
             parts.append(f"### {i}\\. {md_escape(t)}\n\n{b}")
         else:
             parts.append(f"{i}. {t}\n{b}")
-    return title, ("<hr>" if fmt == "html" else "\n\n").join(parts)
+    return parts

@@ -104,6 +104,16 @@ def route(change: Change, routing: Routing, channels: list[Channel]) -> list[Tar
     return targets
 
 
+def channel_lang(channel: Channel, routing: Routing) -> str:
+    """The language of a channel's messages: the ``lang`` of its first tag that sets one, else ``en``
+    (an untagged channel reads the reserved tag ``default``)."""
+    for tag in list(channel.tags) or [DEFAULT_TAG]:
+        mode = routing.tags.get(tag)
+        if mode is not None and mode.lang:
+            return mode.lang
+    return "en"
+
+
 def debounce_key(change: Change) -> str:
     """What counts as "the same thing" flapping: a metric, an actor's stance, a claim, a source."""
     if change.statistic is not None:
