@@ -16,13 +16,11 @@ from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import yaml
-
+from worker.common.data import read_mapping
 from worker.config import Settings
 
 log = logging.getLogger("remon.demo")
@@ -30,9 +28,7 @@ log = logging.getLogger("remon.demo")
 
 def load_timeline() -> dict[str, Any]:
     """The bundled sample timeline: ``sources`` and ``steps`` (lists of items to publish)."""
-    raw = resources.files("remon").joinpath("demo_data/timeline.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(raw)
-    return data
+    return read_mapping("remon", "demo_data/timeline.yaml")
 
 
 def page_html(item: dict[str, Any]) -> bytes:

@@ -51,8 +51,8 @@ def check_broker(settings: Settings) -> Check:
                                      "`remon run` creates it")
     from kombu.connection import Connection
 
-    from tasks.app import QUEUES
     from tasks.broker import install
+    from tasks.queues import QUEUES
 
     install()  # the embedded broker through remon's transport (tasks.broker), as the worker uses it
     try:

@@ -29,7 +29,7 @@ class MaskSecrets(logging.Filter):
         self.tokens = [t for t in tokens or [] if t]
 
     def mask(self, message: str) -> str:
-        from worker.alert.mask import mask_text
+        from worker.common.mask import mask_text
 
         if self.urls:
             message = mask_text(message, self.urls)

@@ -9,9 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from tasks.queues import QUEUES
 from worker.config import Settings
-
-QUEUES = ("poll", "fetch", "analyze", "notify")
 
 
 def ops_router(settings: Settings) -> APIRouter:

@@ -94,7 +94,7 @@ def describe(fault: Fault, where: str) -> str:
 
 def where_of(url: str) -> str:
     """Where a database URL's data lives, for messages: a SQLite file's folder, else the masked URL."""
-    from worker.alert.mask import mask_url
+    from worker.common.mask import mask_url
 
     for prefix in ("sqla+sqlite:///", "sqlalchemy+sqlite:///", "sqlite:///"):
         if url.startswith(prefix):

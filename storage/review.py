@@ -18,11 +18,14 @@ from sqlalchemy import func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage import corrections
 from storage.models import Alert, Appearance, Article, Claim, Delivery, Source, Stance, Statistic
 from storage.read import claim_json, stance_json, statistic_json
 from storage.search import match_clause
 from storage.views import alert_json, article_json, iso, source_json
 from worker.alert.render import speaker_label
+from worker.config import Thresholds
+from worker.detect.tolerance import values_differ
 
 EXPORTS = ("articles", "statistics", "stances", "claims")
 
@@ -181,7 +184,13 @@ def list_statistics(session: Session, *, metric: str | None = None, since: date 
         stmt = stmt.where(col(Statistic.published_at) < _end(until))
     stmt = stmt.order_by(col(Statistic.published_at).desc(), col(Statistic.id).desc())
     rows = list(session.exec(stmt.offset(offset).limit(limit + 1)).all())
-    return [statistic_json(r) for r in rows[:limit]], len(rows) > limit
+    items = [statistic_json(r) for r in rows[:limit]]
+    if metric:
+        items = corrections.correct_points(session, items, metric=metric, moved_in=offset == 0, newest_first=True,
+                                           since=_start(since), until=_end(until))
+    else:
+        items = corrections.correct_statistics(session, items)
+    return items, len(rows) > limit
 
 
 def metric_keys(session: Session) -> list[dict[str, Any]]:
@@ -208,10 +217,11 @@ def _period(stat: Statistic) -> str:
     return when.strftime("%Y-%m") if when else "undated"
 
 
-def _differ(a: float, b: float, unit: str) -> bool:
-    if unit == "%":
-        return abs(a - b) >= 1.0
-    return abs(a - b) > 0.02 * max(abs(a), abs(b), 1e-9)
+def _conflict(p: dict[str, Any], q: dict[str, Any], th: Thresholds) -> bool:
+    """Two values conflict when the detector would call either a change of the other (the one
+    tolerance rule, ``worker.detect.tolerance``): a value it treats as a repeat is no conflict."""
+    return (values_differ(p["value"], p["unit"], p["approx"], q["value"], q["unit"], q["approx"], th)
+            and values_differ(q["value"], q["unit"], q["approx"], p["value"], p["unit"], p["approx"], th))
 
 
 def _metric_filter(stmt: Any, metric: str, since: date | None, until: date | None) -> Any:
@@ -223,10 +233,11 @@ def _metric_filter(stmt: Any, metric: str, since: date | None, until: date | Non
     return stmt
 
 
-def _mark_conflicts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _mark_conflicts(points: list[dict[str, Any]], th: Thresholds | None) -> list[dict[str, Any]]:
     """Flag (``conflict``) the values that different sources give differently for the same period, and
     list those periods. Two values conflict when different sources give different values for the
     same period (the statistic's own period, else its month of publication)."""
+    th = th or Thresholds()
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for point in points:
         groups[point["period_key"]].append(point)
@@ -234,7 +245,7 @@ def _mark_conflicts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for period, group in groups.items():
         if len(group) < 2 or len({p["source_id"] for p in group}) < 2:
             continue
-        clash = any(p["source_id"] != q["source_id"] and _differ(p["value"], q["value"], p["unit"])
+        clash = any(p["source_id"] != q["source_id"] and _conflict(p, q, th)
                     for p in group for q in group)
         if clash:
             for p in group:
@@ -246,8 +257,10 @@ def _mark_conflicts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def metric_series(session: Session, *, metric: str, since: date | None = None,
-                  until: date | None = None, limit: int = 5000) -> dict[str, Any]:
-    """A metric's values in time order, each with its article, and the conflicts among them."""
+                  until: date | None = None, limit: int = 5000,
+                  thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """A metric's values in time order, each with its article, and the conflicts among them
+    (under the watch file's ``thresholds``, the defaults when None)."""
     stmt = _metric_filter(select(Statistic, Article).join(Article, col(Article.id) == Statistic.article_id),
                           metric, since, until)
     rows = session.exec(stmt.order_by(col(Statistic.published_at), col(Statistic.id)).limit(limit)).all()
@@ -259,26 +272,29 @@ def metric_series(session: Session, *, metric: str, since: date | None = None,
                      source_id=article.source_id, source=names.get(article.source_id or 0),
                      period_key=_period(stat), conflict=False)
         points.append(point)
-    return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
+    points = corrections.correct_points(session, points, metric=metric, since=_start(since), until=_end(until))
+    return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points, thresholds)}
 
 
 def metric_overview(session: Session, *, metric: str, since: date | None = None,
-                    until: date | None = None) -> dict[str, Any]:
+                    until: date | None = None, thresholds: Thresholds | None = None) -> dict[str, Any]:
     """Every value of a metric in time order, light (no sentence, no title), for its chart, and the
     conflicts among all of them: 100,000 values load in well under a second."""
     stmt = _metric_filter(sa_select(col(Statistic.id), col(Statistic.value), col(Statistic.unit),
-                                    col(Statistic.published_at), col(Statistic.period), col(Statistic.article_id),
-                                    col(Article.source_id))
+                                    col(Statistic.approx), col(Statistic.published_at), col(Statistic.period),
+                                    col(Statistic.article_id), col(Article.source_id))
                           .join(Article, col(Article.id) == Statistic.article_id), metric, since, until)
     rows = session.execute(stmt.order_by(col(Statistic.published_at), col(Statistic.id))).all()
-    names = _source_names(session, {r[6] for r in rows})
+    names = _source_names(session, {r[7] for r in rows})
     points = []
-    for sid, value, unit, published, period, article_id, source_id in rows:
+    for sid, value, unit, approx, published, period, article_id, source_id in rows:
         when = _aware(published)
-        points.append({"id": sid, "value": value, "unit": unit, "published": iso(when), "article_id": article_id,
+        points.append({"id": sid, "value": value, "unit": unit, "approx": bool(approx), "published": iso(when),
+                       "article_id": article_id,
                        "source_id": source_id, "source": names.get(source_id or 0),
                        "period_key": period or (when.strftime("%Y-%m") if when else "undated"), "conflict": False})
-    return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points)}
+    points = corrections.correct_points(session, points, metric=metric, since=_start(since), until=_end(until))
+    return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points, thresholds)}
 
 
 def metric_rows(session: Session, *, metric: str, since: date | None = None, until: date | None = None,
@@ -295,6 +311,8 @@ def metric_rows(session: Session, *, metric: str, since: date | None = None, unt
         row.update(article_title=article.title, article_url=article.url, source_id=article.source_id,
                    source=names.get(article.source_id or 0), period_key=_period(stat))
         out.append(row)
+    out = corrections.correct_points(session, out, metric=metric, moved_in=offset == 0, newest_first=True,
+                                     since=_start(since), until=_end(until))
     return out, len(rows) > limit
 
 
@@ -316,7 +334,8 @@ def list_stances(session: Session, *, actor: str | None = None, since: date | No
         stmt = stmt.where(col(Stance.published_at) >= _start(since))
     stmt = stmt.order_by(col(Stance.published_at).desc(), col(Stance.id).desc())
     rows = list(session.exec(stmt.offset(offset).limit(limit + 1)).all())
-    return [stance_json(r) for r in rows[:limit]], len(rows) > limit
+    items = corrections.correct_stances(session, [stance_json(r) for r in rows[:limit]])
+    return [r for r in items if not actor or r["actor"] == actor], len(rows) > limit
 
 
 def actor_timeline(session: Session, *, actor: str, limit: int = 2000) -> list[dict[str, Any]]:
@@ -329,14 +348,20 @@ def actor_timeline(session: Session, *, actor: str, limit: int = 2000) -> list[d
     before: set[str] = set()  # positions of the previous article that had this actor
     current: set[str] = set()
     current_article: int | None = None
+    fixes = corrections.latest(session, "stance", (s.id for s, _ in rows if s.id is not None))
     for stance, article in rows:
+        fix = fixes.get(stance.id or 0)
+        if fix is not None and (fix.action == "wrong" or (fix.actor or actor) != actor):
+            continue  # marked wrong, or fixed to another actor
         if stance.article_id != current_article:
             before, current, current_article = (current or before), set(), stance.article_id
         row = stance_json(stance)
-        moved = bool(before) and stance.position not in before
+        if fix is not None:
+            row = corrections.correct_stances(session, [row])[0]
+        moved = bool(before) and row["position"] not in before
         row.update(article_title=article.title, article_url=article.url, source=names.get(article.source_id or 0),
                    shift_from=", ".join(sorted(before)) if moved else None)
-        current.add(stance.position)
+        current.add(row["position"])
         out.append(row)
     return out
 

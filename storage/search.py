@@ -24,10 +24,11 @@ from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
+from worker.common.cjk import HAN_CLASS
 from worker.extract.vocab import prepare
 
 _WORD = re.compile(r"[^\W_]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK = re.compile(f"[{HAN_CLASS}]+")
 MAX_QUERY_TOKENS = 16
 
 

@@ -18,7 +18,6 @@ from celery.signals import worker_process_init
 from tasks import broker as embedded_broker
 from tasks.runtime import get_runtime
 
-QUEUES = ("poll", "fetch", "analyze", "notify")
 SQL_BROKER_POLL = embedded_broker.POLL_INTERVAL  # seconds between polls of an empty queue (kombu: 1.0)
 SWEEP_EVERY = 15.0  # seconds between sweeps: claims of dead local processes, lost messages
 

@@ -25,6 +25,7 @@ from tasks import persist
 from tasks.claims import current_owner, decider, gone
 from tasks.lease import renewed
 from tasks.runtime import Runtime
+from worker.common.clean import visible, visible_or_none
 from worker.errors import FetchError, RemonError, ScrapeError
 from worker.extract.analyze import analyze
 from worker.extract.vocab import load_vocabulary
@@ -32,7 +33,6 @@ from worker.fetch.client import fetch
 from worker.fetch.decode import decode_html
 from worker.scrape.article import extract_page
 from worker.scrape.canonical import canonical_url
-from worker.scrape.clean import visible, visible_or_none
 from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, earliest_similar, signature
 from worker.sources.feeds import parse_feed
 from worker.types import FeedEntry, Page, ParsedFeed

@@ -54,3 +54,35 @@ def seed(db_url: str, tmp: Path) -> dict[str, Any]:
                        attempts=3, last_error='<script>window.__xss=14</script> HTTP 500'))
         hostile_id, alert_id = art.id, alert.id
     return {"totals": totals, "hostile_id": hostile_id, "hostile_alert": alert_id}
+
+
+
+DISPUTED = "china/rare_earths/disputed_share"
+
+
+def add_disputed_metric(db_url: str) -> str:
+    """A metric whose two sources really disagree under the detector's own tolerance (the demo's 90%
+    and "about 92%" agree, issue 17): the wire's 90% and the Chinese daily's 95% in September, then
+    the wire's 94% twice, each in its own article of the demo's sources. Returns the metric key."""
+    from sqlmodel import select
+
+    from storage.db import session_scope
+    from storage.models import Article, Source, Statistic
+
+    values = [("Demo Wire (EN)", "2026-09-01", 90.0), ("演示日报 (ZH)", "2026-09-08", 95.0),
+              ("Demo Wire (EN)", "2026-10-02", 94.0), ("Demo Wire (EN)", "2026-11-03", 94.0)]
+    with session_scope(db_url) as s:
+        sources = {src.name: src.id for src in s.exec(select(Source)).all()}
+        for i, (name, day, value) in enumerate(values):
+            when = datetime.fromisoformat(f"{day}T12:00:00+00:00")
+            sentence = f"The disputed share is {value:g}%."
+            art = Article(url=f"http://127.0.0.1:9/disputed/{i}", source_id=sources[name], title=f"Disputed share {i}",
+                          text=sentence, language="en", published_at=when, status="analysed", relevant=True)
+            s.add(art)
+            s.flush()
+            assert art.id is not None
+            start = sentence.index(f"{value:g}%")
+            s.add(Statistic(article_id=art.id, idx=0, value=value, unit="percent", subject="china",
+                            material="rare_earths", measure="disputed_share", metric_key=DISPUTED,
+                            sentence=sentence, start=start, end=start + len(f"{value:g}%"), published_at=when))
+    return DISPUTED

@@ -365,3 +365,28 @@ def test_analysis_carries_measures() -> None:
 def test_empty_and_unrelated_text() -> None:
     assert extract_measures("") == []
     assert extract_measures("The weather was fine and the market closed higher.") == []
+
+
+ISSUED_BATCH_CASES = [
+    # the batch is reported issued with its date, then each announcement is named by number
+    ("2025年10月9日，中国商务部连续发布六项公告，进一步完善出口管制。其中，第61号公告决定对境外相关稀土物项"
+     "实施出口管制。第62号公告决定对稀土相关技术实施出口管制。", "2025-10-20",
+     {"mofcom-2025-61": "2025-10-09", "mofcom-2025-62": "2025-10-09"}),
+    ("這兩項公告於9日上午在商務部官網發布，分別是商務部公告2025年第61號（對境外相關稀土物項實施出口管制的決定）"
+     "和商務部公告2025年第62號（對稀土相關技術實施出口管制的決定）。", "2025-10-10",
+     {"mofcom-2025-61": "2025-10-09", "mofcom-2025-62": "2025-10-09"}),
+    ("On October 9 the commerce ministry issued six announcements. Announcement No. 61 of 2025 imposes export "
+     "controls on rare earths made abroad with Chinese content.", "2025-10-20", {"mofcom-2025-61": "2025-10-09"}),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "want"), ISSUED_BATCH_CASES)
+def test_announcements_take_the_date_their_batch_was_issued(text: str, published: str, want: dict[str, str]) -> None:
+    got = {e.identifier: e.announced for e in extract_measures(text, published=published) if e.identifier}
+    assert got == want
+
+
+def test_a_start_date_is_not_the_issuing_date() -> None:
+    text = "商务部发布公告，自12月1日起对稀土相关技术实施出口管制。第62号公告同时公布。"
+    events = extract_measures(text, published="2025-10-09")
+    assert all(e.announced != "2025-12-01" for e in events), events

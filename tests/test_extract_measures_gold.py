@@ -17,10 +17,11 @@ from worker.extract.evaluate import EvalReport, attach_events, evaluate, format_
 GOLD = Path(__file__).parent / "golden" / "measure_events.jsonl"
 
 # measured on all folds: action+materials F1 en 0.905 / zh 0.933 (0.929 after merging the stance and
-# number work), identifiers 1.000 / 1.000, dates 0.922 / 0.873
+# number work), identifiers 1.000 / 1.000, dates 0.922 / 0.873; dates 0.932 / 0.903 after the
+# batch-issued rule (docs/measure_events.md)
 FLOORS: dict[str, dict[str, float]] = {
     "en": {"action": 0.90, "identifier": 1.0, "date": 0.92},
-    "zh": {"action": 0.92, "identifier": 1.0, "date": 0.87},
+    "zh": {"action": 0.92, "identifier": 1.0, "date": 0.90},
 }
 
 

@@ -163,6 +163,32 @@ ROLES: list[Case] = [
 ]
 
 
+# a sentence naming no mineral may speak of the one named just before (round 6: e061, e080, e085, and
+# the same pattern in Chinese reporting): a definite supply noun, a pronoun or definite subject going
+# on with the sentence before, or an organisation named again; a state named again is no continuation
+REFERRING = [
+    ("the-facility", "Neo Performance Materials opened a rare earth magnet plant in Estonia. Backed by EU "
+     "funding, the facility will make 2,000 tonnes a year.", {("european_union", "counter")}, set()),
+    ("facility-alone", "The EU funded the facility.", set(), {("european_union", "counter")}),
+    ("it-includes", "Washington passed a package that gives more money for critical minerals. It includes a "
+     "Pentagon loan program offering financing to private projects.", {("pentagon", "counter")}, set()),
+    ("organisation-again", "Vulcan Elements will build a rare earth magnet plant. To finance Vulcan Elements' "
+     "growth, the company will draw on a $620 million loan from the Pentagon.", {("pentagon", "counter")}, set()),
+    ("state-again", "The United States imports most of its rare earths. The United States restricted exports "
+     "of chips to China.", set(), {("united_states", "tighten")}),
+    ("zh-the-plant", "莱纳斯公司计划在马来西亚建设稀土分离厂。该工厂获得日本政府的资金支持。",
+     {("japan", "counter")}, set()),
+    ("zh-the-project", "莱纳斯公司计划在马来西亚建设稀土分离厂。日本政府为该项目提供贷款。",
+     {("japan", "counter")}, set()),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "absent"), REFERRING, ids=[c[0] for c in REFERRING])
+def test_a_sentence_refers_to_the_mineral_before(name: str, text: str, expected: set[tuple[str, str]],
+                                                 absent: set[tuple[str, str]]) -> None:
+    _check(name, text, expected, absent)
+
+
 @pytest.mark.parametrize(("name", "text", "expected", "absent"), ROLES, ids=[c[0] for c in ROLES])
 def test_roles(name: str, text: str, expected: set[tuple[str, str]], absent: set[tuple[str, str]]) -> None:
     _check(name, text, expected, absent)

@@ -487,35 +487,3 @@ def test_odd_statuses_are_errors_with_the_status(http_server: TestServer) -> Non
         with pytest.raises(FetchStatusError) as info:
             fetch(url, options=LOOP)
         assert (info.value.code, info.value.status) == ("fetch.http_status", status)
-
-
-def test_host_limiter_caps_concurrent_fetches_per_host() -> None:
-    import threading
-
-    from worker.fetch.hosts import HostLimiter
-
-    limiter = HostLimiter(per_host=2)
-    running: list[int] = []
-    peak: list[int] = [0]
-    lock = threading.Lock()
-
-    def work(url: str) -> None:
-        with limiter.slot(url):
-            with lock:
-                running.append(1)
-                peak[0] = max(peak[0], len(running))
-            time.sleep(0.05)
-            with lock:
-                running.pop()
-
-    threads = [threading.Thread(target=work, args=(f"https://GOV.example/{i}",)) for i in range(8)]
-    threads.append(threading.Thread(target=work, args=("https://other.example/",)))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert peak[0] <= 3  # two on gov.example, one on other.example
-    with limiter.slot("https://a.example/1"), limiter.slot("https://a.example/2"):
-        with pytest.raises(FetchError) as info, limiter.slot("https://a.example/3", timeout=0.05):
-            pass
-        assert info.value.code == "fetch.timeout"

@@ -13,8 +13,8 @@ import pytest
 from pydantic import SecretStr
 
 from tests.servers import JsonReceiver, SmtpServer, free_port
-from worker.alert.mask import mask_text, mask_url
 from worker.alert.notify import MAX_ATTEMPTS, channel_format, retry_delay, send
+from worker.common.mask import mask_text, mask_url
 from worker.config import Channel
 
 pytestmark = pytest.mark.slow

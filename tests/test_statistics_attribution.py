@@ -360,7 +360,8 @@ ROUND_FOUR: list[tuple[str, list[Row]]] = [
     ("The Narva plant can make 2,000 tonnes of rare earth magnets per year.",
      [(2000, "tonnes", False, None, "rare_earth_magnets", "production_volume")]),
     # "strategic raw materials", "战略原料": critical minerals
-    ("欧盟要求战略原料在境内加工的比例至少达到40%。", [(40, "percent", True, "european_union", "critical_minerals", "other")]),
+    ("欧盟要求战略原料在境内加工的比例至少达到40%。",
+     [(40, "percent", True, "european_union", "critical_minerals", "other")]),
     # a share of an increase is a share, not a change; a rise by a fraction is a change
     ("China accounts for two-thirds of the increase in global rare earth refining capacity since 2020.",
      [(66.67, "percent", True, "china", "rare_earths", "other")]),

@@ -105,8 +105,9 @@ def test_article_to_metric_chart_to_source_article(app_url: Any, page: Any) -> N
     assert page.locator("h1").inner_text() == SHARE
     points = page.locator("svg a.point")
     assert points.count() == 4
-    assert page.locator("svg circle.conflict").count() == 2
-    assert "2026-09" in page.locator(".conflicts").inner_text()
+    # the wire's 90% and the daily's "about 92%" are one value to the detector: no conflict (issue 17)
+    assert page.locator("svg circle.conflict").count() == 0
+    assert page.locator(".conflicts").count() == 0
     shot(page, "flow_2_metric_chart")
     first = points.first
     article_id = first.get_attribute("data-article")

@@ -32,6 +32,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     tmp = tmp_path_factory.mktemp("first-hour")
     url = f"sqlite:///{tmp}/review.db"
     info = reviewdata.seed(url, tmp)
+    reviewdata.add_disputed_metric(url)
     port = free_port()
     env = remon_env(tmp, REMON_DATABASE_URL=url)
     with background(remon_cmd("web", "--port", str(port)), env, tmp / "web.log"):
@@ -163,21 +164,21 @@ def test_chart_ticks_are_round_with_the_unit_and_conflicts_stand_apart(app_url: 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     try:
-        page.goto(f"{base}/numbers/{SHARE}")
+        page.goto(f"{base}/numbers/{reviewdata.DISPUTED}")
         y_ticks = page.locator("svg text.y-tick").all_text_contents()
-        assert {"90%", "92%", "94%"} <= set(y_ticks), y_ticks
+        assert {"90%", "94%"} <= set(y_ticks), y_ticks
         assert all(t.endswith("%") and float(t[:-1]) == round(float(t[:-1])) for t in y_ticks)
         x_ticks = page.locator("svg text.x-tick").all_text_contents()
         assert x_ticks and all(len(t) in (7, 10) and t[:4] == "2026" for t in x_ticks), x_ticks  # 2026-10 / days
-        # September: Demo Wire said 90% (on the line), 演示日报 92% (drawn apart, hollow, labelled)
+        # September: Demo Wire said 90% (on the line), 演示日报 95% (drawn apart, hollow, labelled)
         apart = page.locator("svg a.point.apart")
         assert apart.count() == 1
         cx, cy = (float(apart.locator("circle").get_attribute(k) or "nan") for k in ("cx", "cy"))
         path = page.locator("svg path.line").get_attribute("d") or ""
         vertices = [tuple(map(float, v[1:].split(","))) for v in path.split()]
-        assert len(vertices) == 3 and (cx, cy) not in vertices  # 90 → 94 → 94: no zig-zag through 92
+        assert len(vertices) == 3 and (cx, cy) not in vertices  # 90 → 94 → 94: no zig-zag through 95
         label = page.locator("svg text.conflict-label").text_content() or ""
-        assert "92%" in label and "演示日报 (ZH)" in label
+        assert "95%" in label and "演示日报 (ZH)" in label
         assert page.locator("svg circle.conflict").count() == 2
         # larger: the chart takes the width of the page's column
         assert page.locator("figure.chart svg").bounding_box()["width"] >= 950

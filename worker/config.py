@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from worker.common.mask import mask_url
 from worker.errors import ConfigError
 
 SECRET_FIELDS = ("database_url", "database_password", "broker_url", "notify_urls", "web_token")
@@ -150,8 +151,6 @@ class Channel(BaseModel):
     @property
     def label(self) -> str:
         """The URL with every secret masked: safe for logs, pages and the API."""
-        from worker.alert.mask import mask_url
-
         return mask_url(self.url.get_secret_value())
 
 

@@ -47,14 +47,3 @@ class ScrapeError(RemonError):
 
     code = "scrape.error"
 
-
-class ExtractError(RemonError):
-    """The analysis of an article failed."""
-
-    code = "extract.error"
-
-
-class AlertError(RemonError):
-    """A notification could not be rendered or delivered."""
-
-    code = "alert.error"

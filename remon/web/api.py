@@ -79,7 +79,7 @@ def router(web: Any) -> APIRouter:
     @r.get("/metrics/{metric:path}")
     def metric(db: Db, metric: str, since: date | None = None, until: date | None = None) -> dict[str, Any]:
         """A metric's values over time with their articles, and conflicting values flagged."""
-        series = review.metric_series(db, metric=metric, since=since, until=until)
+        series = review.metric_series(db, metric=metric, since=since, until=until, thresholds=web.thresholds)
         if not series["points"] and since is None and until is None:
             raise HTTPException(404, f"no metric {metric}")
         return series

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from functools import cached_property
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from remon.ops import ops_router
 from remon.web.charts import conflict_summary, format_number, unit_label
 from storage.db import session_scope
-from worker.config import Settings
+from worker.config import Settings, Thresholds
 
 HERE = Path(__file__).parent
 log = logging.getLogger("remon.web")
@@ -48,6 +49,11 @@ class Web:
             ("/", "Dashboard"), ("/articles", "Articles"), ("/numbers", "Numbers"), ("/actors", "Actors"),
             ("/claims", "Claims"), ("/alerts", "Alerts"), ("/sources", "Sources"), ("/api/docs", "API")]
 
+    @cached_property
+    def thresholds(self) -> Thresholds:
+        """The watch file's tolerances, so the pages flag as conflicts only what the detector calls a change."""
+        return self.settings.watch().thresholds if self.settings is not None else Thresholds()
+
     def session(self) -> Iterator[Session]:
         with session_scope(self.db_url) as session:
             yield session
@@ -61,7 +67,7 @@ class Web:
 
 
 def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
-    from remon.web import api, docs, pages
+    from remon.web import api, corrections, docs, pages
 
     web = Web(db_url, settings)
     app = FastAPI(title="remon", description="Review what remon found: articles, numbers, stances, claims, alerts.",
@@ -74,7 +80,9 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
         response.headers["Content-Security-Policy"] = docs.docs_csp(request) if request.url.path == "/api/docs" else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" on our own form
+        # POSTs, and the CSRF check (remon.web.auth) needs the real Origin; other sites still get nothing
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -106,5 +114,7 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
         app.include_router(ops_router(settings))
     app.include_router(docs.router(web))
     app.include_router(api.router(web))
+    # pages first: their fixed paths ("/alerts/unconfirmed") win over the correction forms' "/alerts/{id}"
     app.include_router(pages.router(web))
+    corrections.install(app, web)
     return app

@@ -79,7 +79,7 @@ def router(web: Any) -> APIRouter:
     def metric(request: Request, db: Db, metric: str, since: str | None = None, until: str | None = None,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
         first, last = _opt_date(since), _opt_date(until)
-        series = review.metric_overview(db, metric=metric, since=first, until=last)
+        series = review.metric_overview(db, metric=metric, since=first, until=last, thresholds=web.thresholds)
         if not series["points"] and not since and not until:
             raise HTTPException(404, f"no metric {metric}")
         rows, more = review.metric_rows(db, metric=metric, since=first, until=last, limit=SERIES_PAGE,

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import apprise
 
-from worker.alert.mask import mask_text
+from worker.common.mask import mask_text
 from worker.config import Channel
 
 log = logging.getLogger("remon.notify")

@@ -43,43 +43,22 @@ from worker.detect.state import (
     aware,
     net_position,
 )
+from worker.detect.tolerance import values_differ
 from worker.types import Analysis, Change, Claim, Statistic
 
 SameClaim = Callable[[str, str], bool]
 
-# Units that convert into each other, to a common base (factor into the first unit of the pair).
-_CONVERT: dict[str, tuple[str, float]] = {
-    "kg": ("tonnes", 0.001),
-    "usd_per_kg": ("usd_per_tonne", 1000.0),
-    "cny_per_kg": ("cny_per_tonne", 1000.0),
-}
 _EMPTY_FP = "0" * 16
 
 
-def _base(value: float, unit: str) -> tuple[float, str]:
-    target, factor = _CONVERT.get(unit, (unit, 1.0))
-    return value * factor, target
-
-
 def differs(new_value: float, new_unit: str, new_approx: bool, current: MetricPoint, th: Thresholds) -> bool:
-    """True when a value is a change, not a repeat, of the metric's current value.
+    """True when a value is a change, not a repeat, of the metric's current value (``tolerance``).
 
     Hedged values get the widest tolerance whatever the unit ("about 90%" and "92%" agree);
     units that convert (kg/tonnes) are compared converted; values in units that cannot be
     compared (tonnes vs usd) differ, since the metric now reports something else.
     """
-    a, unit_a = _base(new_value, new_unit)
-    b, unit_b = _base(current.value, current.unit)
-    if unit_a != unit_b:
-        return True
-    delta = abs(a - b)
-    relative = delta / abs(b) if b else (0.0 if delta == 0 else float("inf"))
-    eps = 1e-9
-    if new_approx or current.approx:
-        return relative + eps >= th.hedged_relative
-    if unit_a == "percent":
-        return delta + eps >= th.percent_points
-    return relative + eps >= th.relative
+    return values_differ(new_value, new_unit, new_approx, current.value, current.unit, current.approx, th)
 
 
 def _differs_stat(stat: Statistic, current: MetricPoint, th: Thresholds) -> bool:

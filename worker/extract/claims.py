@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from worker.common.cjk import HAN, has_han
 from worker.extract.resources import read_data
 from worker.extract.stances import DocumentActors
 from worker.extract.text import Prefilter, split_sentences
@@ -49,7 +50,6 @@ _STOPWORDS_TEXT = """a an the of to in on for and or but with by from at as is a
     some according added adds"""
 _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 _WORD = re.compile(r"[a-z0-9][a-z0-9'.%-]*[a-z0-9%]|[a-z0-9]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _LEAD = re.compile(r"^[\s,，:：;；\"'“”‘’「」『』]*(?:that\s+)?", re.I)
 _TRAIL = re.compile(r"[\s,，:：;；\"'“”‘’「」『』.。!！?？]*$")
 _NAME = re.compile(r"\b(?:[A-Z][\w'’.-]+(?:\s+(?:of|for|de|the|and)\s+|\s+)){0,4}[A-Z][\w'’.-]+")
@@ -123,7 +123,7 @@ def _features(text: str) -> set[str]:
     words = [_stem(w) for w in _WORD.findall(prepared) if w not in _STOPWORDS]
     feats = set(words)
     feats.update(f"{a} {b}" for a, b in itertools.pairwise(words))
-    han = "".join(_CJK.findall(prepared))
+    han = "".join(HAN.findall(prepared))
     feats.update(han[i:i + 2] for i in range(len(han) - 1))
     if len(han) == 1:
         feats.add(han)
@@ -219,7 +219,7 @@ def _split(sent: str, model: _Model) -> tuple[int, int, int, int, bool] | None:
                 return start, m.start(), m_end, len(sent), False
             start = max(before.replace("，", ",").rfind(","), before.rfind("。")) + 1
             tail = _ZH_SPEAKER_TAIL.search(before)
-            s_start = start if start > 0 else (tail.start() if tail and _CJK.search(before) else 0)
+            s_start = start if start > 0 else (tail.start() if tail and has_han(before) else 0)
             return s_start, m.start(), m.end(), len(sent), False
     return None
 

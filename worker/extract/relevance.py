@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from worker.common.cjk import has_han
 from worker.extract.resources import read_data
 from worker.extract.text import normalize, to_simplified
 
@@ -58,15 +59,11 @@ class _Model:
     coverage_gain: float
 
 
-def _has_cjk(pattern: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in pattern)
-
-
 def _compile(spec: dict[str, Any]) -> re.Pattern[str]:
     """English terms get word boundaries (so "REE" does not fire inside "free"); Chinese do not."""
     pattern = str(spec["pattern"])
     flags = 0 if spec.get("case") else re.IGNORECASE
-    if not _has_cjk(pattern):
+    if not has_han(pattern):
         pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
     return re.compile(pattern, flags)
 

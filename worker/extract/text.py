@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from worker.extract.language import is_chinese, reading_language
-from worker.extract.resources import read_text
+from worker.common.cjk import has_han, is_han
+from worker.extract.language import is_chinese, reading_language, t2s_table
 
 __all__ = [
     "Sentence",
@@ -77,17 +77,6 @@ def _normalize_char(m: re.Match[str]) -> str:
     return _NORMALIZE_TABLE[ord(m.group())]
 
 
-@lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
-    """Traditional→Simplified one-to-one character table (data/t2s.txt, derived from OpenCC)."""
-    table: dict[int, str] = {}
-    raw = read_text("t2s.txt")
-    for line in raw.splitlines():
-        if len(line) == 2 and not line.startswith("#"):
-            table[ord(line[0])] = line[1]
-    return table
-
-
 def to_simplified(text: str) -> str:
     """Map Traditional characters to Simplified ones, character by character (length-stable).
 
@@ -102,7 +91,7 @@ def to_simplified(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _t2s_regex() -> tuple[re.Pattern[str], dict[int, str]]:
-    table = _t2s_table()
+    table = t2s_table()
     return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]"), table
 
 
@@ -123,12 +112,6 @@ def detect_language(text: str) -> str:
 
 
 
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
-
-
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 # ----------------------------------------------------------------------------- sentences
@@ -155,7 +138,7 @@ def _ends_sentence_at_period(norm: str, i: int) -> bool:
     if nxt and nxt not in " \n\r" and nxt not in _CLOSERS:
         # a half-width period inside Chinese text ends it ("管制.下一句"); decimals ("8.63"),
         # "U.S." and "example.com" do not
-        return _is_cjk(nxt)
+        return is_han(nxt)
     m = _WORD_BEFORE_DOT.search(norm, max(0, i - 12), i)
     if m:
         word = m.group(1)
@@ -210,7 +193,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _semicolon_in_chinese(norm: str, i: int) -> bool:
     before = norm[i - 1] if i > 0 else ""
     after = norm[i + 1] if i + 1 < len(norm) else ""
-    return bool(before and _is_cjk(before)) or bool(after and _is_cjk(after))
+    return is_han(before) or is_han(after)
 
 
 # ----------------------------------------------------------------------------- regex prefilter
@@ -365,13 +348,13 @@ class Prefilter:
     def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
         self.needs: tuple[tuple[frozenset[str], ...], ...] = tuple(required_literals(r) for r in regexes)
         literals = {lit for need in self.needs for group in need for lit in group}
-        self.latin = sorted(lit for lit in literals if not _CJK_RE.search(lit))
-        self.cjk = sorted(lit for lit in literals if _CJK_RE.search(lit))
+        self.latin = sorted(lit for lit in literals if not has_han(lit))
+        self.cjk = sorted(lit for lit in literals if has_han(lit))
 
     def scope(self, document: str) -> PrefilterScope:
         low = fold(document)
         present = _presence(low)
-        for lit in self.latin if _CJK_RE.search(low) is None else self.latin + self.cjk:
+        for lit in self.latin if not has_han(low) else self.latin + self.cjk:
             if lit not in present:
                 present[lit] = lit in low
         live: list[tuple[int, tuple[tuple[str, ...], ...]]] = []

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from worker.common.cjk import HAN_CLASS, has_han
 from worker.errors import ConfigError
 from worker.extract.numbers import hedge_words
 from worker.extract.resources import read_data
@@ -50,15 +51,11 @@ def prepare(text: str) -> str:
     return to_simplified(normalize(text))
 
 
-def _has_cjk(s: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in s)
-
-
 def _case_sensitive(alias: str) -> bool:
     return any(ch.isupper() for ch in alias[1:])
 
 
-_TOKEN_RE = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9\-\u3400-\u9fff]")
+_TOKEN_RE = re.compile(rf"[A-Za-z0-9]+|[^\sA-Za-z0-9\-{HAN_CLASS}]")
 _GAP_OK = frozenset(" \t\r\n-")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
@@ -94,7 +91,7 @@ class _Scanner:
             alias = prepare(str(raw_alias).strip())
             if not alias:
                 continue
-            if _has_cjk(alias):
+            if has_han(alias):
                 bucket = self._cjk.setdefault(alias[0], [])
                 bucket[:] = [e for e in bucket if not (e[0] == alias and e[1] == channel)]
                 bucket.append((alias, channel, key, weak))

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import brotli
 import certifi
@@ -36,9 +36,6 @@ from worker.config import DEFAULT_USER_AGENT
 from worker.errors import FetchError
 from worker.fetch.ssrf import Resolver, check_addresses, resolve
 from worker.types import FetchResult
-
-if TYPE_CHECKING:
-    from worker.config import Settings
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Feeds arrive as every XML/JSON flavour and, from sloppy servers, text/plain or
@@ -94,20 +91,6 @@ class FetchOptions:
     allow_hosts: tuple[str, ...] = ()
     accept_types: tuple[str, ...] | None = DEFAULT_ACCEPT_TYPES
     resolver: Resolver | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, *, allow_hosts: Sequence[str] = ()) -> FetchOptions:
-        """Options from the one settings object (and the watch file's allowlist)."""
-        total = settings.fetch_timeout
-        return cls(
-            user_agent=settings.user_agent,
-            connect_timeout=min(10.0, total),
-            read_timeout=min(15.0, total),
-            total_timeout=total,
-            max_bytes=settings.max_body_bytes,
-            allow_private=settings.allow_private_networks,
-            allow_hosts=tuple(allow_hosts),
-        )
 
 
 class FetchStatusError(FetchError):

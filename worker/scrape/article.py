@@ -28,16 +28,14 @@ from lxml import html as lxml_html
 from lxml.etree import ParserError
 from trafilatura.utils import load_html
 
+from worker.common.cjk import HANGUL, KANA, WIDE
+from worker.common.dates import parse_date
 from worker.errors import ScrapeError
-from worker.sources.dates import parse_date
 from worker.types import FeedEntry, Page
 
 # Below this many "units" (words, or two CJK characters) a text is too little to be the article.
 MIN_UNITS = 50
 _WORD = re.compile(r"[^\W\d_]+|\d+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
 _DATE_META = (
     "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
     "pubdate", "publishdate", "publish_date", "publication_date", "dc.date", "dc.date.issued",
@@ -53,8 +51,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def units(text: str) -> int:
     """How much text there is, comparable across scripts (a CJK character ≈ half a word)."""
-    cjk = len(_CJK.findall(text))
-    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+    cjk = len(WIDE.findall(text))
+    return len(_WORD.findall(WIDE.sub(" ", text))) + cjk // 2
 
 
 def html_to_text(fragment: str) -> str:
@@ -146,11 +144,11 @@ def guess_language(text: str, declared: str | None) -> str | None:
     if declared:
         return declared.strip().replace("_", "-").split(";")[0] or None
     sample = text[:5000]
-    cjk = len(_CJK.findall(sample))
+    cjk = len(WIDE.findall(sample))
     if cjk >= max(20, len(sample) // 10):
-        if _KANA.search(sample):
+        if KANA.search(sample):
             return "ja"
-        if len(_HANGUL.findall(sample)) > cjk // 2:
+        if len(HANGUL.findall(sample)) > cjk // 2:
             return "ko"
         return "zh"
     return None

@@ -29,12 +29,13 @@ from collections.abc import Sequence
 import numpy as np
 from datasketch import MinHash
 
+from worker.common.cjk import WIDE
+
 NUM_PERM = 128
 SHINGLE = 3
 SEED = 1
 NEAR_DUP_THRESHOLD = 0.4
 _TOKEN = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _DTYPE = np.dtype("<u8")
 
 
@@ -52,10 +53,10 @@ def tokens(text: str) -> list[str]:
     """Words, with CJK runs split into characters (CJK text has no spaces between words)."""
     out: list[str] = []
     for word in normalize_for_hash(text).split():
-        if _CJK.search(word):
+        if WIDE.search(word):
             buffer = ""
             for ch in word:
-                if _CJK.match(ch):
+                if WIDE.match(ch):
                     if buffer:
                         out.append(buffer)
                         buffer = ""

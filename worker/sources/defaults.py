@@ -6,16 +6,11 @@ entries into their own watch file; validated by ``worker.config.SourceSpec`` whe
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
-import yaml
+from worker.common.data import read_list
 
 
 def load_default_sources() -> list[dict[str, Any]]:
     """The default sources as plain dicts (one ``SourceSpec`` each)."""
-    text = resources.files("worker.sources").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or []
-    if not isinstance(data, list):
-        raise ValueError("worker/sources/defaults.yaml must be a list of sources")
-    return [dict(item) for item in data]
+    return [dict(item) for item in read_list("worker.sources", "defaults.yaml")]

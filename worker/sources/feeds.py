@@ -17,9 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from worker.common.clean import visible_or_none
+from worker.common.dates import from_struct, parse_date
 from worker.errors import SourceError
-from worker.scrape.clean import visible_or_none
-from worker.sources.dates import from_struct, parse_date
 from worker.types import FeedEntry, ParsedFeed
 
 # Entries read from one document. Real feeds list tens of items; a feed of 100,000 would

@@ -14,10 +14,10 @@ import soupsieve
 from bs4 import BeautifulSoup, Tag
 from soupsieve import SelectorSyntaxError
 
+from worker.common.clean import visible_or_none
+from worker.common.dates import parse_date
 from worker.config import Selectors
 from worker.errors import SourceError
-from worker.scrape.clean import visible_or_none
-from worker.sources.dates import parse_date
 from worker.sources.feeds import absolute_http_url, capped
 from worker.types import FeedEntry, ParsedFeed
 

@@ -21,23 +21,23 @@ and every pattern is compiled once (``lexicon``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import date, datetime
 
+from worker.common.cjk import has_han
 from worker.extract.measures.dates import Published, find_dates, parse_published, resolve
 from worker.extract.measures.draft import Draft
 from worker.extract.measures.events import Context, sentence_events
 from worker.extract.measures.lexicon import ACTIONS, Lexicon, lexicon
 from worker.extract.measures.merge import complete_years, merge_statements
-from worker.extract.text import is_chinese, split_sentences
+from worker.extract.text import Sentence, is_chinese, split_sentences
 from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
 from worker.types import MeasureEvent
 
 __all__ = ["ACTIONS", "extract_measures"]
 
 _LOOKBACK = 2  # sentences: where a sentence naming no material takes its materials from
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_ISSUED_REACH = 2  # sentences after a batch of announcements is reported issued that may name them
 
 
 def extract_measures(
@@ -87,11 +87,59 @@ def extract_measures(
                                   chinese=is_chinese(sent), order=i)
     if not drafts:
         return []
+    _date_issued(drafts, _issued_dates(all_sentences, prepared, lex, pub))
     events = merge_statements(drafts, country=lex.issuer_country, rank=lex.issuer_rank, families=lex.families)
     unknown = any("-?-" in (d.identifier or "") + (d.refers_to or "") for d in events)
     years = _passage_years(prepared, pub) if unknown else []
     complete_years(events, published_year=pub[0] if pub else None, passage_years=years)
     return [d.freeze() for d in events]
+
+
+def _issued_dates(sentences: list[Sentence], prepared: str, lex: Lexicon, pub: Published | None) -> dict[int, str]:
+    """Sentence index → the date of the announcements it reports issued ("2025年10月9日，商务部连续
+    发布六项公告"; "这两项公告于9日…发布"; "On October 9 MOFCOM issued six announcements"): the
+    date nearest the issuing verb that is no start or end date."""
+    out: dict[int, str] = {}
+    for i, s in enumerate(sentences):
+        sent = prepared[s.start : s.end]
+        chinese = has_han(sent)
+        lang = "zh" if chinese else "en"
+        verb = lex.issuing[lang].search(sent)
+        if verb is None:
+            continue
+        plain = [d for d in find_dates(sent, chinese=chinese) if not _start_or_end(sent, d.start, d.end, lex, lang)]
+        if chinese:
+            plain = [d for d in plain if d.end <= verb.end()]
+        if not plain:
+            continue
+        nearest = min(plain, key=lambda d: abs(d.start - verb.start()))
+        resolved = resolve(nearest, pub, past=True)
+        if resolved is not None:
+            out[i] = resolved[0]
+    return out
+
+
+def _start_or_end(sent: str, start: int, end: int, lex: Lexicon, lang: str) -> bool:
+    """A start or end date ("from October 9", "至11月10日", "12月1日起"); Chinese 于 before a date
+    ("于9日发布") marks when, not a start, so only 起/开始/生效 after it make a start there."""
+    before = sent[max(0, start - 30) : start]
+    if lang == "zh":
+        return bool(lex.until_before["zh"].search(before) or lex.effective_after.match(sent, end))
+    return bool(lex.until_before["en"].search(before) or lex.effective_before["en"].search(before))
+
+
+def _date_issued(drafts: list[Draft], issued: dict[int, str]) -> None:
+    """An announcement named by number without a date of its own was issued on the date its batch
+    was reported issued, in its own sentence or up to two sentences before."""
+    if not issued:
+        return
+    for d in drafts:
+        if d.identifier is None or d.announced is not None or d.in_title:
+            continue
+        for o in range(d.order, d.order - _ISSUED_REACH - 1, -1):
+            if o in issued:
+                d.announced = issued[o]
+                break
 
 
 def _usable(m: Match) -> bool:
@@ -101,7 +149,7 @@ def _usable(m: Match) -> bool:
 
 def _gated(sent: str, lex: Lexicon) -> bool:
     """The cheap test a sentence passes before any cue is tried: a control word of its script."""
-    return bool(lex.gate["zh" if _CJK.search(sent) else "en"].search(sent))
+    return bool(lex.gate["zh" if has_han(sent) else "en"].search(sent))
 
 
 def _topic(found: list[Match]) -> list[str]:

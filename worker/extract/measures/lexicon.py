@@ -78,6 +78,7 @@ class Lexicon:
     until_before: Mapping[str, re.Pattern[str]]
     until_after_extend: re.Pattern[str]
     immediate: Mapping[str, re.Pattern[str]]
+    issuing: Mapping[str, re.Pattern[str]]
 
 
 def _expand(pattern: str, macros: Mapping[str, str]) -> str:
@@ -173,4 +174,5 @@ def lexicon() -> Lexicon:
         until_before=_by_lang({"en": dates["until_before"]["en"], "zh": dates["until_before"]["zh"]}),
         until_after_extend=_compile([dates["until_before"]["en_after_extend"]]),
         immediate=_by_lang(dates["immediate"]),
+        issuing=_by_lang(dates["issuing"]),
     )

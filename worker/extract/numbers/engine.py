@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Callable
 
+from worker.common.cjk import has_han
 from worker.extract.numbers.carry import carry_units
 from worker.extract.numbers.forms import chinese_forms, english_forms
 from worker.extract.numbers.hedges import mark_hedges
@@ -35,7 +36,6 @@ from worker.extract.numbers.units import attach
 
 __all__ = ["find_quantities"]
 
-_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
 _HAS_LATIN = re.compile(r"[a-z]")
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
@@ -61,7 +61,7 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     low = _lower(text)
     candidates: list[Mention] = []
-    chinese = _HAS_CJK.search(text) is not None
+    chinese = has_han(text)
     for m in digit_mentions(text, low):
         attach(text, low, m, chinese=chinese)
         candidates.append(m)

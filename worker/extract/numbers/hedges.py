@@ -23,13 +23,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from worker.common.cjk import has_han
 from worker.extract.numbers.lexicon import Lexicon, alternation, key, lexicon, reversed_alternation
 from worker.extract.numbers.model import Mention
 
 __all__ = ["hedge_words", "mark_hedges"]
-
-_CJK = "\u3400-\u9fff"
-
 
 class _Patterns:
     def __init__(self, lex: Lexicon) -> None:
@@ -83,7 +81,7 @@ def _before(low: str, m: Mention, p: _Patterns, lex: Lexicon, prev_end: int) -> 
     w_end = s - hit.start("w")
     if _inside_word(low, w_start, w_end, p):
         return None
-    cjk = bool(re.search(f"[{_CJK}]", word))
+    cjk = has_han(word)
     if gap.strip():
         if not cjk:
             return None  # English hedges bind only what follows them directly

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from worker.common.cjk import is_han
 from worker.errors import ConfigError
 from worker.extract.resources import read_data
 
@@ -37,10 +38,6 @@ def key(s: str) -> str:
     return _SPACES.sub(" ", s) if (" " in s or "-" in s or "\t" in s) else s
 
 
-def _is_cjk(s: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in s)
-
-
 _END = ""
 
 
@@ -52,7 +49,7 @@ def _tokens(w: str) -> list[str]:
         if i:
             out.append(r"[\s\-]+")
         for j, ch in enumerate(word):
-            out.append(("[ ]*" if j and _is_cjk(ch) else "") + re.escape(ch))
+            out.append(("[ ]*" if j and is_han(ch) else "") + re.escape(ch))
     return out
 
 

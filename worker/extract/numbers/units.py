@@ -25,6 +25,7 @@ import re
 from copy import copy
 from functools import lru_cache
 
+from worker.common.cjk import HAN_CLASS
 from worker.extract.numbers.lexicon import Lexicon, alternation, key, lexicon, reversed_alternation
 from worker.extract.numbers.model import Mention
 
@@ -55,7 +56,7 @@ class _Patterns:
             rf"|(?P<times>{alternation(lex.times_words)})"
             rf"|(?P<mcur>{re.escape(lex.million_prefix)}(?:{alternation(codes)}))"
             rf"|(?P<cur>(?:{alternation(lex.currency_words)})|(?:{alternation(symbols_after)})(?![ \t]*\d)"
-            rf"|(?:{alternation(lex.clause_end_currency)})(?![\u3400-\u9fff]))"
+            rf"|(?:{alternation(lex.clause_end_currency)})(?![{HAN_CLASS}]))"
             rf"|(?P<mass>(?P<br>[(\[{{<])?(?:{alternation(lex.masses)})(?(br)[)\]}}>]))"
             rf"|(?P<meas>{alternation(lex.measurements)}))?"
             rf"(?P<per>[ \t]*/[ \t]*(?:{per_all})|[ \t]*(?:{alternation(lex.per_words)})[ \t]+(?:{per_words})"

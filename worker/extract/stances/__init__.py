@@ -24,7 +24,8 @@ extends its tables); a call is a few regex scans per sentence, narrowed by a lit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ from worker.extract.stances.clauses import clause_text
 from worker.extract.stances.cues import Hit, find_hits
 from worker.extract.stances.model import StanceModel, stance_model
 from worker.extract.stances.polarity import SentenceFacts, judge
-from worker.extract.text import detect_language, split_sentences
+from worker.extract.text import Sentence, detect_language, split_sentences
 from worker.extract.vocab import Match, Vocabulary, load_vocabulary, prepare
 from worker.types import Stance
 
@@ -205,6 +206,32 @@ def _document_controller(reading: _Reading, controllers: frozenset[str], fallbac
     return fallback
 
 
+_REFER_BACK = 6  # sentences a definite supply noun ("the facility") may refer back over
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Vulcan Elements", "Office Of …"
+
+
+def _refers_to_mineral(model: StanceModel, vocab: Vocabulary, prepared: str, sentences: Sequence[Sentence], n: int,
+                       sent: str) -> bool:
+    """A sentence that names no mineral may still speak of one named just before: through a definite
+    supply noun ("Backed by EU funding, the facility …" after sentences on a magnet plant, up to six
+    back), a pronoun or definite subject going on with the sentence before ("It includes billions for
+    stockpiling"), or the organisation a sentence with a mineral named up to two sentences before
+    ("Vulcan Elements will build a magnet plant. To finance Vulcan Elements' growth, …")."""
+    if n == 0:
+        return False
+
+    def mineral_in(lo: int) -> list[Sentence]:
+        return [s for s in sentences[max(0, lo):n] if model.topic_mineral.search(prepared, s.start, s.end)]
+
+    if model.topic_referring.search(sent) and mineral_in(n - _REFER_BACK):
+        return True
+    if model.topic_continuing.search(sent) and mineral_in(n - 1):
+        return True
+    # organisations only: a state named again ("the United States … chips") is no continuation
+    names = [m.group(0) for m in _NAME.finditer(sentences[n].text) if not vocab.find_actors(m.group(0))]
+    return bool(names) and any(name in s.text for s in mineral_in(n - 2) for name in names)
+
+
 def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | None, model: StanceModel,
                        trace: Trace | None) -> list[Stance]:
     """``extract_stances`` with an optional ``trace`` of (position, cue text, outcome, sentence)."""
@@ -252,7 +279,8 @@ def extract_with_trace(text: str, *, language: str | None, vocab: Vocabulary | N
         mentions = sentence_mentions(sent, matches, roles, both or (), live, model.first_pair, refer)
         facts = SentenceFacts(
             sent=sent, zh=zh, mention_starts=[m.start for m in mentions], hits=hits,
-            has_mineral=_MINERAL in live and bool(model.topic_mineral.search(sent)),
+            has_mineral=(_MINERAL in live and bool(model.topic_mineral.search(sent)))
+            or _refers_to_mineral(model, vocab, prepared, sentences, n, sent),
             has_control=_CONTROL in live and bool(model.topic_control.search(sent)),
             mineral=model.topic_mineral,
         )

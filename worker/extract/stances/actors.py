@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from worker.common.cjk import is_han
 from worker.extract.stances.clauses import clause_end, clause_start
 from worker.extract.stances.cues import Hit
 from worker.extract.stances.polarity import by_lang, union
@@ -34,7 +35,6 @@ from worker.extract.vocab import Match, Vocabulary, prepare
 __all__ = ["DocumentActors", "Mention", "Resolved", "Roles", "build_roles", "coordinated", "parties", "permitted",
            "sentence_mentions", "top_two", "with_controller"]
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[\w'’.-]+")
 
 
@@ -234,7 +234,7 @@ def _modifies_non_agent(sent: str, end: int, roles: Roles) -> bool:
     """"Japanese carmakers", "China's dominance", "日本企业", "中国的稀土垄断": a modifier of a
     company or a thing, unless an agent head follows ("South Korea's industry ministry")."""
     rest = sent[end:end + 40]
-    if _CJK.match(rest[:1] or " "):
+    if is_han(rest[:1]):
         if rest.startswith("的"):
             near = rest[1:8]
             hit = roles.heads_zh.search(near) or roles.possessed_zh.search(near)

@@ -29,13 +29,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from worker.common.cjk import has_han
 from worker.extract.stances.actors import Mention, Resolved, Roles, coordinated, permitted
 from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, in_parens
 from worker.extract.stances.cues import Hit
 
 __all__ = ["RESOLVERS", "resolve"]
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = ("tighten", "maintain", "ease")
 _DASHES = ("—", "–", "-")
 _TO_INFINITIVE = re.compile(r"^\s+to\s+$", re.I)
@@ -146,7 +146,7 @@ def _candidates(q: _Ask) -> list[Mention]:
     before = [m for m in q.outside if m.end <= hit.start]
     start = clause_start(sent, hit.start)
     in_clause = [m for m in before if m.start >= start]
-    cjk = bool(_CJK.search(sent[:hit.start]))
+    cjk = has_han(sent[:hit.start])
     if cjk:  # the subject of "在…之后" frames the framed event, not the main clause
         frames = [f.span() for f in q.roles.frame_zh.finditer(sent, 0, hit.start)]
         before = [m for m in before if not any(s <= m.start and m.end <= e for s, e in frames)]

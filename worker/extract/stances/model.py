@@ -44,6 +44,8 @@ class StanceModel:
     confidence: Confidence
     topic_mineral: re.Pattern[str]
     topic_control: re.Pattern[str]
+    topic_referring: re.Pattern[str]  # "the facility": a supply noun whose mineral is named before
+    topic_continuing: re.Pattern[str]  # "It includes…": a sentence going on with the one before
     # per-sentence regexes other than cues, in this order: topic mineral, topic control,
     # pairs…, both sides, implicit actors…, definite descriptions…
     sentence_filter: Prefilter
@@ -92,6 +94,8 @@ def _build(extra: Mapping[str, Any] | None) -> StanceModel:
     topic = shared.get("topic") or {}
     mineral = _expand(by_lang(topic.get("mineral")), macros)
     control = _expand(by_lang(topic.get("control")), macros)
+    referring = _expand(by_lang(topic.get("referring")), macros)
+    continuing = _expand(by_lang(topic.get("continuing")), macros)
     filters = [mineral, control, *(r for _, r in roles.pairs), roles.both_sides, *(r for _, r in roles.implicit),
                *(r for _, r in roles.anaphora)]
     return StanceModel(
@@ -101,6 +105,8 @@ def _build(extra: Mapping[str, Any] | None) -> StanceModel:
         confidence=build_confidence(tables["stances/confidence.yaml"]),
         topic_mineral=mineral,
         topic_control=control,
+        topic_referring=referring,
+        topic_continuing=continuing,
         sentence_filter=Prefilter(filters),
         first_pair=2,
     )

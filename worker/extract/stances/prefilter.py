@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from worker.common.cjk import has_han
 from worker.extract.text import Prefilter, PrefilterScope
 
 __all__ = ["StemPrefilter"]
 
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _SMALL_GROUP = 16
 
 
@@ -37,7 +37,7 @@ class StemPrefilter(Prefilter):
         for need in self.needs:
             groups = []
             for group in need:
-                cut = {lit if _CJK_CHAR.search(lit) else lit[:stem] for lit in group}
+                cut = {lit if has_han(lit) else lit[:stem] for lit in group}
                 groups.append(frozenset(x for x in cut if not any(y != x and y in x for y in cut)))
             groups.sort(key=len)
             # a large group (a whole verb family) filters little and costs much: only the
@@ -46,8 +46,8 @@ class StemPrefilter(Prefilter):
         self.full = tuple(full)
         self.needs = tuple(need[:1] for need in full)
         literals = {lit for need in self.needs for group in need for lit in group}
-        self.latin = sorted(lit for lit in literals if not _CJK_CHAR.search(lit))
-        self.cjk = sorted(lit for lit in literals if _CJK_CHAR.search(lit))
+        self.latin = sorted(lit for lit in literals if not has_han(lit))
+        self.cjk = sorted(lit for lit in literals if has_han(lit))
 
     def scope(self, document: str) -> PrefilterScope:
         base = super().scope(document)

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     GENERIC_MATERIALS,
@@ -30,7 +31,6 @@ from worker.extract.statistics.document import (
     has_measure_cue,
     has_role,
     in_span,
-    is_cjk_text,
 )
 from worker.extract.vocab import Match
 
@@ -152,7 +152,7 @@ def _actor_roles(doc: Document, a: Match) -> list[str]:
         roles.append("possessive")
         if re.search(r"\bof\s+(?:the\s+)?$", doc.prep[max(0, a.start - 8) : a.start]):
             roles.append("owner_of_whole")
-    if is_cjk_text(a.alias) and doc.prep[a.end : a.end + 1] == "的":
+    if has_han(a.alias) and doc.prep[a.end : a.end + 1] == "的":
         roles.append("possessive")
     return roles or ["no_role"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     PRICES,
@@ -18,7 +19,6 @@ from worker.extract.statistics.document import (
     cues_in,
     has_measure_cue,
     in_span,
-    is_cjk_text,
     level_pattern,
 )
 from worker.extract.text import Sentence
@@ -110,7 +110,7 @@ def changed_noun(ctx: Document, clause: Span, q: Quantity, verb: Match) -> str |
     if verb.end > q.start:
         return None
     span = (verb.end, q.start)
-    if is_cjk_text(ctx.prep[verb.start : verb.end]) and not is_cjk_text(ctx.prep[span[0] : span[1]].strip() or "a"):
+    if has_han(ctx.prep[verb.start : verb.end]) and not has_han(ctx.prep[span[0] : span[1]].strip() or "a"):
         # Chinese puts what changed before the verb: "中国稀土产量每年平均增长9.12%"
         span = (max(clause.start, verb.start - 10), verb.start)
     if has_measure_cue(ctx, "price", *span):

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from worker.common.cjk import has_han
 from worker.extract.names import Name, NameFinder, NameWords
 from worker.extract.numbers import Quantity
 from worker.extract.text import Sentence
@@ -145,10 +146,6 @@ def strong_actors(ctx: Document, start: int, end: int) -> list[Match]:
     return [a for a in in_span(ctx.actors, start, end) if not a.weak]
 
 
-def is_cjk_text(s: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in s)
-
-
 def context_of(ctx: Document, si: int) -> tuple[Sentence, list[Match]]:
     """The span whose cues count for a number, and the materials in reach.
 
@@ -184,7 +181,7 @@ def level_pattern(vocab: Vocabulary) -> re.Pattern[str]:
     pat = ROLE_PATTERNS.get(key)
     if pat is None:
         words = sorted((prepare(w) for w in vocab.cues.get("level_marker", [])), key=len, reverse=True)
-        alts = [re.escape(w) if is_cjk_text(w) else r"\b" + re.escape(w) for w in words]
+        alts = [re.escape(w) if has_han(w) else r"\b" + re.escape(w) for w in words]
         hedges = sorted((prepare(w) for w in vocab.cues.get("hedge_before", [])), key=len, reverse=True)
         pat = re.compile(
             r"(?:"
@@ -204,7 +201,7 @@ def role_pattern(vocab: Vocabulary, marker_list: str) -> re.Pattern[str]:
     pat = ROLE_PATTERNS.get(key)
     if pat is None:
         words = sorted((prepare(w) for w in vocab.cues.get(marker_list, [])), key=len, reverse=True)
-        alts = [re.escape(w) if is_cjk_text(w) else r"(?<![A-Za-z])" + re.escape(w) for w in words]
+        alts = [re.escape(w) if has_han(w) else r"(?<![A-Za-z])" + re.escape(w) for w in words]
         # a marker right before the actor, allowing "the"/"its" in between ("imports from the US")
         pat = re.compile(
             r"(?:" + "|".join(alts or ["(?!)"]) + r")\s*(?:(?:the|its|their)\s+)?$", re.IGNORECASE
@@ -222,7 +219,7 @@ def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
         return True
     # Chinese abbreviations carry their marker: "对美出口" (to the US), "对华关税" (on China)
     marker = role_pattern(ctx.vocab, marker_list)
-    return is_cjk_text(actor.alias) and marker.search(actor.alias[:1]) is not None
+    return has_han(actor.alias) and marker.search(actor.alias[:1]) is not None
 
 
 # A clause that opens with a predicate ("，为18.38亿元", "，达5000吨", ", estimated at over 90%") has no

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.amounts import buys_goods, names_in, times_measure, value_measure, volume_measure
 from worker.extract.statistics.changes import change_measure, changed_noun, nearest_direction, rate_noun_sign
@@ -28,7 +29,6 @@ from worker.extract.statistics.document import (
     has_cue,
     has_measure_cue,
     in_span,
-    is_cjk_text,
     level_pattern,
     strong_actors,
     topic_nearby,
@@ -230,7 +230,7 @@ def _share_frame(c: PercentCase) -> tuple[str | None, float] | None:
             and any(has_measure_cue(ctx, m, cs, ce) for m in SHARE_MEASURES[:4]))):
         return None
     sub = share_subtype(ctx, sent, c.clause, c.q)
-    if sub in SHARE_MEASURES and is_cjk_text(ctx.prep[cs:ce]) and not has_cue(
+    if sub in SHARE_MEASURES and has_han(ctx.prep[cs:ce]) and not has_cue(
             ctx, "global_marker", sent.start, sent.end):
         sub = "other"  # "占出口总量的26%": a share of China's own exports, not of the world's
     if sub in SHARE_MEASURES and whole_of_one_owner(ctx, c.clause, c.q):

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
-from worker.extract.statistics.document import Document, Span, is_cjk_text
+from worker.extract.statistics.document import Document, Span
 
 __all__ = ["governing_phrase", "parenthesised"]
 
@@ -67,7 +68,7 @@ def governing_phrase(doc: Document, clause: Span, q: Quantity) -> Span | None:
     inside = parenthesised(doc, clause, q)
     if inside is not None:
         return inside
-    if is_cjk_text(doc.prep[max(clause.start, q.start - 4) : q.start] or doc.prep[q.end : q.end + 2]):
+    if has_han(doc.prep[max(clause.start, q.start - 4) : q.start] or doc.prep[q.end : q.end + 2]):
         return _zh_phrase(doc, clause, q)
     after = _OF.match(doc.prep, q.end, clause.end)
     if after:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
-from worker.extract.statistics.document import Document, Span, cues_in, has_cue, has_measure_cue, in_span, is_cjk_text
+from worker.extract.statistics.document import Document, Span, cues_in, has_cue, has_measure_cue, in_span
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match, prepare
 
@@ -148,7 +149,7 @@ def counted_item(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> Ma
     if cues_in(ctx, "not_counted", q.end, min(after_end, first.end + 6)):
         return None  # "六项公告": a count of announcements, not of controlled items
     gap = ctx.prep[q.end : first.start]
-    if is_cjk_text(first.alias):
+    if has_han(first.alias):
         if gap.strip():
             return None
     else:
@@ -168,7 +169,7 @@ def licence_items(ctx: Document, clause: Span, q: Quantity) -> bool:
     gap = ctx.prep[q.end : hits[0].start]
     # "approved 25 of the 100 licence applications": both numbers count licences
     gap = re.sub(r"^\s+of\s+(?:the\s+)?[\d,]+(?=\s)", "", gap)
-    if is_cjk_text(hits[0].alias):
+    if has_han(hits[0].alias):
         return len(gap.strip()) <= 2
     return len(gap.split()) <= 2 and not re.search(r"[.,;:\d]", gap)
 

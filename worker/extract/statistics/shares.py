@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from itertools import pairwise
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.changes import nearest_direction
 from worker.extract.statistics.document import (
@@ -21,7 +22,6 @@ from worker.extract.statistics.document import (
     has_cue,
     has_measure_cue,
     has_role,
-    is_cjk_text,
     match_start,
     measure_cues_in,
     strong_actors,
@@ -131,7 +131,7 @@ def whole_is_own(ctx: Document, sent: Sentence | Span, clause: Span, q: Quantity
     shares of the world's activity (the activity named before 占, or the world named after it).
     """
     phrase = governing_phrase(ctx, clause, q)
-    if phrase is None or not is_cjk_text(phrase.text) or has_cue(ctx, "global_marker", sent.start, sent.end):
+    if phrase is None or not has_han(phrase.text) or has_cue(ctx, "global_marker", sent.start, sent.end):
         return False
     at = phrase.text.find("占")
     return at >= 0 and any(has_measure_cue(ctx, m, phrase.start + at, phrase.end) for m in PHRASE_SHARES)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from worker.common.cjk import has_han
 from worker.extract.numbers import Quantity
 from worker.extract.statistics.document import (
     MONEY,
@@ -27,7 +28,6 @@ from worker.extract.statistics.document import (
     has_measure_cue,
     has_role,
     in_span,
-    is_cjk_text,
     measure_cues_in,
     role_pattern,
     strong_actors,
@@ -244,7 +244,7 @@ def _price_market(c: SubjectCase) -> Held | None:
     if c.measure != "price_change":
         return None
     market = price_market(c.ctx, c.clause, c.q, c.sent)
-    if market is None and not is_cjk_text(c.clause.text) and _quoted_in_yuan(c):
+    if market is None and not has_han(c.clause.text) and _quoted_in_yuan(c):
         return Held(default_subject(c.ctx))
     return Held(market)
 
@@ -274,7 +274,7 @@ def _tariff_imposer(c: SubjectCase) -> Held | None:
     before = [a for a in c.strong if c.clause.start <= a.start and a.end <= c.q.start]
     if before:
         return Held(before[-1].key)
-    if is_cjk_text(c.clause.text):
+    if has_han(c.clause.text):
         # a Chinese clause without a subject continues the clause before it ("美国大表不满，并扬言以加征100%关税反制")
         earlier = [a for a in c.strong if a.end <= c.q.start]
         if earlier:
@@ -336,10 +336,10 @@ def _price_quoter(c: SubjectCase) -> Held | None:
     Chinese the yuan is just the currency of the text)."""
     if c.measure != "price":
         return None
-    in_yuan = not is_cjk_text(c.clause.text) and (c.unit.startswith("cny") or any(
+    in_yuan = not has_han(c.clause.text) and (c.unit.startswith("cny") or any(
         x.unit and x.unit.startswith("cny") for x in c.ctx.quantities if c.clause.start <= x.start < c.clause.end))
     market = price_market(c.ctx, c.clause, c.q, c.sent)
-    if market is None and is_cjk_text(c.clause.text):
+    if market is None and has_han(c.clause.text):
         return Held(None)  # a Chinese price names its market next to it or not at all
     return Held(market or c.nearest() or c.title_actor or (default_subject(c.ctx) if in_yuan else None))
 
@@ -555,7 +555,7 @@ def nearest_actor(
         relative = re.match(r"\s*(?:which|that|who|whose|where|a|an)\b", clause.text)
         if relative:
             return before[-1].key  # a relative clause hangs on the actor just before it
-        if is_cjk_text(clause.text):
+        if has_han(clause.text):
             # a Chinese clause without a subject of its own continues the topic of the clause before
             # it: that clause's first actor ("特朗普也想打破中国的稀土垄断，与澳大利亚签下85亿美元的协议")
             cut = [m.end() + offset for m in _ZH_CLAUSE.finditer(sentence_text, 0, max(0, clause.start - offset - 1))]
