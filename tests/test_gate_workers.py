@@ -57,7 +57,7 @@ def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_pa
     wire.start()
     request.addfinalizer(daily.stop)
     request.addfinalizer(wire.stop)
-    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1"}
+    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1", "REMON_ALERT_MIN_CONFIDENCE": "0.8"}
     if stack == "redis-postgres":
         redis = RedisServer(port=free_port(), workdir=tmp_path)
         redis.start()
