@@ -242,13 +242,13 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
                 Delivery.channel_key == channel.key, Delivery.status == "digest")
                 .order_by(col(Delivery.id))).all()
             # items held below the confidence gate since the last digest: a section of their own
-            held = [(u["title"], u["body"]) for u in reversed(unconfirmed.listing(
-                session, status="waiting", since=last.at if last else None))]
+            lang = channel_lang(channel, rt.watch.routing)
+            held = [localised(u["title"], u["body"], u["payload"], lang, "text") for u in reversed(
+                unconfirmed.listing(session, status="waiting", since=last.at if last else None))]
             if not rows and not held:
                 queries.beat(session, name=marker)
                 continue
             rows = sorted(rows, key=lambda r: r[1].kind.startswith("source_"))  # source health last
-            lang = channel_lang(channel, rt.watch.routing)
             title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
                                         "text", held=held)
         result = send(channel, title, body)

@@ -337,7 +337,10 @@ def remon_env(tmp: Path, **extra: str) -> dict[str, str]:
     """Environment for a remon subprocess: its own data dir, private networks allowed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REMON_")}
     env.update({"REMON_DATA_DIR": str(tmp / "data"), "REMON_ALLOW_PRIVATE_NETWORKS": "true",
-                "REMON_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"})
+                "REMON_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
+                # the confidence gate is off unless a test is about it (tests/test_replays.py,
+                # tests/test_gate_workers.py set it): the pipeline tests assert every alert
+                "REMON_ALERT_MIN_CONFIDENCE": "0"})
     env.update(extra)
     return env
 

@@ -13,12 +13,11 @@ from worker.extract.vocab import load_vocabulary
 from worker.types import Stance, Statistic
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-SCHEMA_MEASURES = [
-    "share_of_global_production", "share_of_global_refining", "share_of_global_reserves",
-    "share_of_magnet_production", "share_of_global_exports", "import_dependence", "export_volume",
-    "export_value", "export_change", "import_volume", "import_value", "price", "price_change",
-    "production_volume", "production_quota", "reserves_volume", "licence_count", "tariff_rate"
-]
+SCHEMA_MEASURES = ("share_of_global_production", "share_of_global_refining", "share_of_global_reserves",
+                   "share_of_magnet_production", "share_of_global_exports", "import_dependence",
+                   "export_volume", "export_value", "export_change", "import_volume", "import_value",
+                   "price", "price_change", "production_volume", "production_quota", "reserves_volume",
+                   "licence_count", "tariff_rate")
 POSITIONS = ("tighten", "maintain", "ease", "press", "counter", "negotiate")
 
 
@@ -31,9 +30,12 @@ def _keys() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_vocabulary_key_has_a_label_in_both_languages(lang: str) -> None:
-    raw = [(g, k) for g, k in _keys() if g != "units" and ("_" in label(g, k, lang) or (label(g, k, lang) == k
-                                                             and not k.isalpha()))]
-    assert raw == []
+    def raw(g: str, k: str) -> bool:
+        text = label(g, k, lang)
+        return "_" in text or (text == k and not k.isalpha())
+
+    raw_keys = [(g, k) for g, k in _keys() if g != "units" and raw(g, k)]
+    assert raw_keys == []
     if lang == "zh":  # Chinese words, except names written in Latin letters on purpose (MP Materials, F-35)
         explicit = labels("zh")["actors"]
         latin = [(g, k) for g, k in _keys() if g not in ("units",) and not CJK.search(label(g, k, "zh"))

@@ -59,6 +59,7 @@ EXACT = [
 ]
 
 
+@pytest.mark.timeout(900)  # ~20 remon processes; the shared 2-core machine can be busy
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_gate_replay_gives_exact_alerts_once(backend: str, shared: Path, json_receiver: JsonReceiver,
                                              tmp_path: Path, request: pytest.FixtureRequest) -> None:

@@ -1,0 +1,99 @@
+"""Issue 15, acceptance 1 and 3 with worker processes: a held stance waits across a worker restart,
+a second publisher confirms it, and the confirmation is delivered once — on the embedded default
+(SQLite + SQLite broker) and on Redis + PostgreSQL, with the JSON receiver as the channel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests import replay_harness as h
+from tests.servers import (
+    JsonReceiver,
+    RedisServer,
+    Site,
+    background,
+    free_port,
+    remon_cmd,
+    remon_env,
+    rss,
+    run_remon,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.slow]
+
+SPEC = {"feeds": ["daily", "wire"], "steps": [
+    {"publish": [{"feed": "daily", "passage": "e016", "published": "2025-10-17T08:00:00Z"}]},
+    {"publish": [{"feed": "wire", "passage": "e017", "published": "2025-10-18T08:00:00Z"}]}]}
+
+
+def _publish(site: Site, feed: str, timeline: Path, step: dict) -> None:
+    items = []
+    for pub in step["publish"]:
+        path = f"/{feed}/{Path(pub['file']).name}"
+        site.pages[path] = ("text/html; charset=utf-8", (timeline / pub["file"]).read_bytes())
+        items.append({"title": pub["title"], "link": site.base + path, "published": pub["published"]})
+    site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss(items, feed))
+
+
+def _held(env: dict[str, str]) -> list[dict]:
+    return json.loads(run_remon(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("stack", ["embedded", "redis-postgres"])
+def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_path: Path, shared: Path,
+                                                              json_receiver: JsonReceiver,
+                                                              request: pytest.FixtureRequest) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    timeline = h.build(spec, shared / "eval" / "dev2.jsonl", tmp_path / "replay")
+    steps = json.loads((timeline / "timeline.json").read_text(encoding="utf-8"))["steps"]
+    daily, wire = Site(port=free_port()), Site(port=free_port())
+    daily.start()
+    wire.start()
+    request.addfinalizer(daily.stop)
+    request.addfinalizer(wire.stop)
+    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1", "REMON_ALERT_MIN_CONFIDENCE": "0.8"}
+    if stack == "redis-postgres":
+        redis = RedisServer(port=free_port(), workdir=tmp_path)
+        redis.start()
+        request.addfinalizer(redis.stop)
+        extra.update(REMON_BROKER_URL=redis.url, REMON_DATABASE_URL=request.getfixturevalue("pg_url"))
+    env = remon_env(tmp_path, **extra)
+    run_remon(env, "init")
+    _publish(daily, "daily", timeline, steps[0])
+    run_remon(env, "sources", "add", f"{daily.base}/daily.xml", "--name", "daily", "--interval", "3600")
+    log = tmp_path / "worker.log"
+    with background(remon_cmd("run", "--concurrency", "1"), env, log):
+        wait_for(lambda: _held(env), timeout=180, what="the headline-only EU stance held")
+    held = _held(env)
+    assert [(r["kind"], r["status"], r["payload"]["stance"]["actor"]) for r in held] == \
+        [("stance_shift", "waiting", "european_union")]
+    assert json_receiver.received == []  # held: nothing sent
+    # the worker is stopped; the second publisher's article appears; a new worker starts
+    _publish(wire, "wire", timeline, steps[1])
+    run_remon(env, "sources", "add", f"{wire.base}/wire.xml", "--name", "wire", "--interval", "3600")
+    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker2.log"):
+        wait_for(lambda: any("Confirmed by 2 sources" in m.get("message", "") for m in json_receiver.received),
+                 timeout=180, what="the confirmation alert")
+        wait_for(lambda: all(a["deliveries"] and all(d["status"] == "sent" for d in a["deliveries"])
+                             for a in json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)),
+                 timeout=120, what="every delivery sent")
+    # a third worker run: nothing is sent again
+    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker3.log"):
+        wait_for(lambda: "ready" in (tmp_path / "worker3.log").read_text(errors="replace").lower()
+                 or "celery@" in (tmp_path / "worker3.log").read_text(errors="replace"), timeout=120,
+                 what="the third worker up")
+        sent_before = len(json_receiver.received)
+        wait_for(lambda: len(json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)) > 0,
+                 timeout=30)
+    confirmations = [m for m in json_receiver.received if "Confirmed by 2 sources" in m.get("message", "")]
+    assert len(confirmations) == 1 and confirmations[0]["title"] == "EU · stance: countering"
+    assert daily.base in confirmations[0]["message"] and wire.base in confirmations[0]["message"]
+    titles = [m["title"] for m in json_receiver.received]
+    assert len(titles) == len(set(titles)) == sent_before
+    assert [r["status"] for r in _held(env) if r["payload"]["stance"]] == ["confirmed"]
