@@ -28,6 +28,7 @@ stats_app = typer.Typer(help="Numbers found in articles.", no_args_is_help=True)
 stances_app = typer.Typer(help="Positions of actors on export controls.", no_args_is_help=True)
 claims_app = typer.Typer(help="Attributed claims.", no_args_is_help=True)
 measures_app = typer.Typer(help="Export-control measures and their status.", no_args_is_help=True)
+corrections_app = typer.Typer(help="What people marked wrong or fixed in the review app.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
 app.add_typer(alerts_app, name="alerts")
@@ -36,6 +37,7 @@ app.add_typer(stats_app, name="stats")
 app.add_typer(stances_app, name="stances")
 app.add_typer(claims_app, name="claims")
 app.add_typer(measures_app, name="measures")
+app.add_typer(corrections_app, name="corrections")
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 log = logging.getLogger("remon")
@@ -648,26 +650,53 @@ def measures_list(fmt: Format = "table",
     emit(items, fmt, COLUMNS, width=60)
 
 
+@corrections_app.command("list")
+def corrections_list(fmt: Format = "table",
+                     target: Annotated[str | None, typer.Option("--target", help="alert, statistic or stance")] = None,
+                     limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
+    """Corrections newest first: who, when, the item, wrong or fixed, and the fixed fields."""
+    from remon.commands.corrections import COLUMNS, list_rows
+    from remon.output import emit
+    from storage.corrections import TARGETS
+
+    if target is not None and target not in TARGETS:
+        typer.echo(f"remon: --target must be one of {', '.join(TARGETS)}", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    _migrate(settings.database_url_value)
+    items, rows = list_rows(settings.database_url_value, target_kind=target, limit=limit)
+    emit(items if fmt == "json" else rows, fmt, COLUMNS, width=60)
+
+
 @app.command()
 def export(
-    what: Annotated[str, typer.Option("--what", help="articles, statistics, stances, claims or measures")] =
-        "statistics",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json")] = "csv",
+    what: Annotated[str, typer.Option(
+        "--what", help="articles, statistics, stances, claims, measures or corrections")] = "statistics",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or json; jsonl for corrections")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
 ) -> None:
-    """Export a whole table as CSV or JSON (the same files the web app serves under /api/export)."""
+    """Export a whole table as CSV or JSON (the same files the web app serves under /api/export), or the
+    corrections as gold-set JSONL (SCHEMA.md: one line per corrected article, as corrected)."""
     from remon.web.api import export_csv, export_json
     from storage.review import EXPORTS
 
-    if what not in EXPORTS:
-        typer.echo(f"remon: --what must be one of {', '.join(EXPORTS)}", err=True)
+    if what not in (*EXPORTS, "corrections"):
+        typer.echo(f"remon: --what must be one of {', '.join(EXPORTS)}, corrections", err=True)
         raise typer.Exit(2)
-    if fmt not in ("csv", "json"):
+    if what == "corrections" and fmt != "jsonl":
+        typer.echo("remon: --what corrections is written as --format jsonl (the gold-set format)", err=True)
+        raise typer.Exit(2)
+    if what != "corrections" and fmt not in ("csv", "json"):
         typer.echo("remon: --format must be csv or json", err=True)
         raise typer.Exit(2)
     settings = _settings()
     _migrate(settings.database_url_value)
-    chunks = (export_csv if fmt == "csv" else export_json)(settings.database_url_value, what)
+    if what == "corrections":
+        from remon.commands.corrections import gold_jsonl
+
+        chunks = gold_jsonl(settings.database_url_value)
+    else:
+        chunks = (export_csv if fmt == "csv" else export_json)(settings.database_url_value, what)
     if output is None:
         for chunk in chunks:
             sys.stdout.write(chunk)

@@ -254,3 +254,32 @@ class Unconfirmed(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, index=True)
     confirmed_at: datetime | None = None
+
+
+class Correction(SQLModel, table=True):
+    """A person's verdict on an alert, statistic or stance: ``wrong``, or a ``fix`` of some fields.
+
+    Never overwrites the extracted row (both are kept); reads apply the latest correction of a
+    target (``storage.corrections``). ``silence_key`` is the dedup key of the alert the target
+    caused, which is then not alerted again; ``metric_key`` is a fixed statistic's metric.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_target", "target_kind", "target_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    who: str = "web"
+    target_kind: str  # alert | statistic | stance
+    target_id: int
+    action: str  # wrong | fix
+    article_id: int | None = Field(default=None, foreign_key="articles.id", index=True)
+    subject: str | None = None
+    material: str | None = None
+    measure: str | None = None
+    value: float | None = None
+    actor: str | None = None
+    position: str | None = None
+    metric_key: str | None = Field(default=None, index=True)
+    silence_key: str | None = Field(default=None, sa_column=Column(Text, index=True))
+    note: str | None = Field(default=None, sa_column=Column(Text))

@@ -41,6 +41,10 @@ def article_detail(session: Session, *, article_id: int) -> dict[str, Any] | Non
         select(Statistic).where(Statistic.article_id == article_id).order_by(col(Statistic.idx))).all()]
     out["stances"] = [stance_json(r) for r in session.exec(
         select(Stance).where(Stance.article_id == article_id).order_by(col(Stance.idx))).all()]
+    from storage.corrections import annotate  # (storage.corrections reads through this module)
+
+    out["statistics"] = annotate(session, "statistic", out["statistics"])
+    out["stances"] = annotate(session, "stance", out["stances"])
     out["claims"] = [claim_json(r) for r in session.exec(
         select(Claim).where(Claim.article_id == article_id).order_by(col(Claim.idx))).all()]
     appearances = session.exec(select(Appearance, Source).join(Source, isouter=True).where(

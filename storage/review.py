@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage import corrections
 from storage.models import Alert, Appearance, Article, Claim, Delivery, Source, Stance, Statistic, utcnow
 from storage.read import claim_json, stance_json, statistic_json
 from storage.search import match_clause
@@ -183,7 +184,13 @@ def list_statistics(session: Session, *, metric: str | None = None, since: date 
         stmt = stmt.where(col(Statistic.published_at) < _end(until))
     stmt = stmt.order_by(col(Statistic.published_at).desc(), col(Statistic.id).desc())
     rows = list(session.exec(stmt.offset(offset).limit(limit + 1)).all())
-    return [statistic_json(r) for r in rows[:limit]], len(rows) > limit
+    items = [statistic_json(r) for r in rows[:limit]]
+    if metric:
+        items = corrections.correct_points(session, items, metric=metric, moved_in=offset == 0, newest_first=True,
+                                           since=_start(since), until=_end(until))
+    else:
+        items = corrections.correct_statistics(session, items)
+    return items, len(rows) > limit
 
 
 def metric_keys(session: Session) -> list[dict[str, Any]]:
@@ -265,6 +272,7 @@ def metric_series(session: Session, *, metric: str, since: date | None = None,
                      source_id=article.source_id, source=names.get(article.source_id or 0),
                      period_key=_period(stat), conflict=False)
         points.append(point)
+    points = corrections.correct_points(session, points, metric=metric, since=_start(since), until=_end(until))
     return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points, thresholds)}
 
 
@@ -285,6 +293,7 @@ def metric_overview(session: Session, *, metric: str, since: date | None = None,
                        "article_id": article_id,
                        "source_id": source_id, "source": names.get(source_id or 0),
                        "period_key": period or (when.strftime("%Y-%m") if when else "undated"), "conflict": False})
+    points = corrections.correct_points(session, points, metric=metric, since=_start(since), until=_end(until))
     return {"metric_key": metric, "points": points, "conflicts": _mark_conflicts(points, thresholds)}
 
 
@@ -302,6 +311,8 @@ def metric_rows(session: Session, *, metric: str, since: date | None = None, unt
         row.update(article_title=article.title, article_url=article.url, source_id=article.source_id,
                    source=names.get(article.source_id or 0), period_key=_period(stat))
         out.append(row)
+    out = corrections.correct_points(session, out, metric=metric, moved_in=offset == 0, newest_first=True,
+                                     since=_start(since), until=_end(until))
     return out, len(rows) > limit
 
 
@@ -323,7 +334,8 @@ def list_stances(session: Session, *, actor: str | None = None, since: date | No
         stmt = stmt.where(col(Stance.published_at) >= _start(since))
     stmt = stmt.order_by(col(Stance.published_at).desc(), col(Stance.id).desc())
     rows = list(session.exec(stmt.offset(offset).limit(limit + 1)).all())
-    return [stance_json(r) for r in rows[:limit]], len(rows) > limit
+    items = corrections.correct_stances(session, [stance_json(r) for r in rows[:limit]])
+    return [r for r in items if not actor or r["actor"] == actor], len(rows) > limit
 
 
 def actor_timeline(session: Session, *, actor: str, limit: int = 2000) -> list[dict[str, Any]]:
@@ -336,14 +348,20 @@ def actor_timeline(session: Session, *, actor: str, limit: int = 2000) -> list[d
     before: set[str] = set()  # positions of the previous article that had this actor
     current: set[str] = set()
     current_article: int | None = None
+    fixes = corrections.latest(session, "stance", (s.id for s, _ in rows if s.id is not None))
     for stance, article in rows:
+        fix = fixes.get(stance.id or 0)
+        if fix is not None and (fix.action == "wrong" or (fix.actor or actor) != actor):
+            continue  # marked wrong, or fixed to another actor
         if stance.article_id != current_article:
             before, current, current_article = (current or before), set(), stance.article_id
         row = stance_json(stance)
-        moved = bool(before) and stance.position not in before
+        if fix is not None:
+            row = corrections.correct_stances(session, [row])[0]
+        moved = bool(before) and row["position"] not in before
         row.update(article_title=article.title, article_url=article.url, source=names.get(article.source_id or 0),
                    shift_from=", ".join(sorted(before)) if moved else None)
-        current.add(stance.position)
+        current.add(row["position"])
         out.append(row)
     return out
 

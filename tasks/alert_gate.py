@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage import unconfirmed
+from storage import corrections, unconfirmed
 from storage.models import Article, Unconfirmed
 from tasks.runtime import Runtime
 from worker.alert.gate import Held, Verdict, decide, match_key, publisher_of, threshold_for
@@ -25,6 +25,8 @@ def held_for(session: Session, changes: list[Change]) -> list[Held]:
     keys = [k for k in (match_key(c) for c in changes) if k]
     out: list[Held] = []
     for row, art in unconfirmed.waiting(session, match_keys=keys):
+        if corrections.silenced(session, row.dedup_key):
+            continue  # a person marked it wrong (or fixed it) while it waited: it confirms nothing
         out.append(Held(id=row.id or 0, match_key=row.match_key, publisher=row.publisher,
                         article_id=row.article_id or 0, confidence=row.confidence, value=row.value,
                         value_high=row.value_high, unit=row.unit, approx=row.approx, position=row.position,

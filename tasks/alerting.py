@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import queries, unconfirmed
+from storage import corrections, queries, unconfirmed
 from storage.db import session_scope
 from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
 from storage.models import Claim as ClaimRow
@@ -46,7 +46,7 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
             select(StatisticRow, Article).join(Article, col(Article.id) == StatisticRow.article_id)
             .where(col(StatisticRow.metric_key).in_(keys), StatisticRow.article_id != article.id)
             .order_by(col(StatisticRow.published_at), col(StatisticRow.id))).all()
-        for stat, art in rows:
+        for stat, art in corrections.corrected_history(session, rows):
             metrics.setdefault(stat.metric_key or "", []).append(MetricPoint(
                 value=stat.value, value_high=stat.value_high, unit=stat.unit, approx=stat.approx,
                 published=stat.published_at or art.order_at, article_id=art.id or 0, article_url=art.url,
@@ -58,7 +58,8 @@ def load_state(session: Session, *, article: Article, analysis: Analysis) -> Det
                              .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
         net: dict[tuple[str, int], StanceRow] = {}
         held = unconfirmed.waiting_stance_articles(session, actors=actors)
-        for st in rows2:  # one net position per actor and article: the most confident
+        # one net position per actor and article: the most confident (as corrected)
+        for st in corrections.corrected_positions(session, rows2):
             if (st.actor, st.article_id) in held:  # held unconfirmed: no known position yet
                 continue
             key = (st.actor, st.article_id)
@@ -168,7 +169,10 @@ def _message(session: Session, rt: Runtime, *, change: Change, article: Article 
 def record_change(session: Session, rt: Runtime, *, change: Change, article: Article | None,
                   source: str | None, source_id: int | None = None,
                   gate: dict[str, Any] | None = None) -> int | None:
-    """Write one alert (unless its dedup key exists) and its delivery rows, routed by tag."""
+    """Write one alert (unless its dedup key exists or a correction silenced it) and its delivery rows,
+    routed by tag."""
+    if corrections.silenced(session, change.key):
+        return None
     title, body, payload = _message(session, rt, change=change, article=article, source=source)
     payload.update(gate or {})
     key = debounce_key(change)

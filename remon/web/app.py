@@ -68,7 +68,7 @@ class Web:
 
 
 def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
-    from remon.web import api, docs, measures, pages
+    from remon.web import api, corrections, docs, measures, pages
 
     web = Web(db_url, settings)
     app = FastAPI(title="remon", description="Review what remon found: articles, numbers, stances, claims, alerts.",
@@ -81,7 +81,9 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
         response.headers["Content-Security-Policy"] = docs.docs_csp(request) if request.url.path == "/api/docs" else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" on our own form
+        # POSTs, and the CSRF check (remon.web.auth) needs the real Origin; other sites still get nothing
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -114,5 +116,7 @@ def create_app(db_url: str, *, settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router(web))
     app.include_router(api.router(web))
     app.include_router(measures.router(web))
+    # pages first: their fixed paths ("/alerts/unconfirmed") win over the correction forms' "/alerts/{id}"
     app.include_router(pages.router(web))
+    corrections.install(app, web)
     return app

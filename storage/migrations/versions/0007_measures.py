@@ -1,7 +1,7 @@
 """measures and their events (issue 18)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 
 ``measure_events``: every export-control event an article reported (``worker.types.MeasureEvent``:
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
