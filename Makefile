@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install services services-stop lint typecheck bench clean
+.PHONY: run test test-fast install services services-stop lint typecheck bench clean
 
 $(BIN)/remon: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,8 +24,17 @@ services:
 services-stop:
 	bash scripts/test-services.sh stop
 
+# Everything, on every core (pytest-xdist; every test takes its own ports, databases and folders).
+# `make test PYTEST_WORKERS=0` runs it serially.
+PYTEST_WORKERS ?= auto
+
 test: install services
-	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The unit tier: everything but the system tests (remon binary, worker processes, servers, Chromium),
+# on every core. Under two minutes on a 2-core machine; `make test` still runs everything.
+test-fast: install services
+	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider -m "not system" -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check worker storage tasks remon tests bench

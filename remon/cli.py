@@ -27,8 +27,8 @@ notify_app = typer.Typer(help="Check notification channels.", no_args_is_help=Tr
 stats_app = typer.Typer(help="Numbers found in articles.", no_args_is_help=True)
 stances_app = typer.Typer(help="Positions of actors on export controls.", no_args_is_help=True)
 claims_app = typer.Typer(help="Attributed claims.", no_args_is_help=True)
-measures_app = typer.Typer(help="Export-control measures and their status.", no_args_is_help=True)
 corrections_app = typer.Typer(help="What people marked wrong or fixed in the review app.", no_args_is_help=True)
+measures_app = typer.Typer(help="Export-control measures and their status.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
 app.add_typer(alerts_app, name="alerts")
@@ -36,8 +36,8 @@ app.add_typer(notify_app, name="notify")
 app.add_typer(stats_app, name="stats")
 app.add_typer(stances_app, name="stances")
 app.add_typer(claims_app, name="claims")
-app.add_typer(measures_app, name="measures")
 app.add_typer(corrections_app, name="corrections")
+app.add_typer(measures_app, name="measures")
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 log = logging.getLogger("remon")
@@ -630,6 +630,24 @@ def claims_list(fmt: Format = "table", limit: Annotated[int, typer.Option("--lim
     emit(rows, fmt, ["first_seen", "speaker", "articles", "sources", "text"], width=80)
 
 
+@corrections_app.command("list")
+def corrections_list(fmt: Format = "table",
+                     target: Annotated[str | None, typer.Option("--target", help="alert, statistic or stance")] = None,
+                     limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
+    """Corrections newest first: who, when, the item, wrong or fixed, and the fixed fields."""
+    from remon.commands.corrections import COLUMNS, list_rows
+    from remon.output import emit
+    from storage.corrections import TARGETS
+
+    if target is not None and target not in TARGETS:
+        typer.echo(f"remon: --target must be one of {', '.join(TARGETS)}", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    _migrate(settings.database_url_value)
+    items, rows = list_rows(settings.database_url_value, target_kind=target, limit=limit)
+    emit(items if fmt == "json" else rows, fmt, COLUMNS, width=60)
+
+
 @measures_app.command("list")
 def measures_list(fmt: Format = "table",
                   material: Annotated[str | None, typer.Option("--material", help="e.g. gallium")] = None,
@@ -648,24 +666,6 @@ def measures_list(fmt: Format = "table",
     with _review_session() as session:
         items = rows(session, material=material, in_force_on=day, fmt=fmt)
     emit(items, fmt, COLUMNS, width=60)
-
-
-@corrections_app.command("list")
-def corrections_list(fmt: Format = "table",
-                     target: Annotated[str | None, typer.Option("--target", help="alert, statistic or stance")] = None,
-                     limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
-    """Corrections newest first: who, when, the item, wrong or fixed, and the fixed fields."""
-    from remon.commands.corrections import COLUMNS, list_rows
-    from remon.output import emit
-    from storage.corrections import TARGETS
-
-    if target is not None and target not in TARGETS:
-        typer.echo(f"remon: --target must be one of {', '.join(TARGETS)}", err=True)
-        raise typer.Exit(2)
-    settings = _settings()
-    _migrate(settings.database_url_value)
-    items, rows = list_rows(settings.database_url_value, target_kind=target, limit=limit)
-    emit(items if fmt == "json" else rows, fmt, COLUMNS, width=60)
 
 
 @app.command()

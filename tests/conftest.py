@@ -12,6 +12,16 @@ from tests.servers import SHARED, JsonReceiver, RedisServer, Site, SmtpServer, f
 
 pytest_plugins = ["tests.reliability_report"]  # the `record` fixture: rows of docs/reliability.md
 
+# Markers that make a test a system test (it starts real servers, worker processes or Chromium):
+# `make test-fast` runs `-m "not system"`. `slow` and `browser` predate `system` and imply it.
+_SYSTEM_IMPLIED_BY = ("slow", "browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in _SYSTEM_IMPLIED_BY) and not item.get_closest_marker("system"):
+            item.add_marker(pytest.mark.system)
+
 
 @pytest.fixture(scope="session")
 def shared() -> Path:

@@ -67,6 +67,7 @@ def test_a_claim_records_its_owner_and_a_retry_takes_it_over(db_url: str) -> Non
     assert not _claim(db_url, article_id, owners.token("task-1", 1))
 
 
+@pytest.mark.system
 def test_claims_of_a_gone_process_are_released_at_once(db_url: str, tmp_path: Path) -> None:
     """A real process claims an article, a delivery and a source, and dies without finishing."""
     article_id = _article("http://x.example/gone", db_url)

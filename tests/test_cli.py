@@ -10,6 +10,8 @@ import pytest
 
 from tests.servers import Site, free_port, remon_env, rss, run_remon
 
+pytestmark = [pytest.mark.system]  # runs the remon binary or other processes (make test-fast skips it)
+
 
 def test_extract_seed_text_prints_the_four_percentages(shared: Path, tmp_path: Path) -> None:
     """Issue 2, acceptance 3: 61, 92, 99 and 87 percent from the seed text."""

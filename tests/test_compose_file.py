@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.servers import REPO
@@ -98,6 +99,7 @@ def test_remon_reads_the_password_from_the_secret_file(tmp_path: Path, monkeypat
     assert load_settings().database_url_value == "postgresql://other:own@db.example:5432/x"
 
 
+@pytest.mark.system
 def test_the_password_from_the_secret_never_shows(tmp_path: Path) -> None:
     from tests.servers import free_port, remon_env, run_remon
 

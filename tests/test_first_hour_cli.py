@@ -39,6 +39,7 @@ def one_line_error(proc: object, code: int) -> str:
 # ----------------------------------------------------------------------------- the database
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(("url", "says"), [
     ("foo", "is not a database URL"),
     ("mysql://remon:Hunter2pw@db.example.org/remon", "SQLite or PostgreSQL"),
@@ -53,6 +54,7 @@ def test_a_bad_database_url_is_named_explained_and_exits_2(tmp_path: Path, url: 
     assert "Hunter2pw" not in proc.stdout + proc.stderr and "//***" not in err
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("command", [
     ["sources", "list"], ["sources", "add", "https://example.org/feed.xml"], ["sources", "remove", "1"],
     ["articles", "list"], ["alerts", "list"], ["stats", "list"], ["claims", "list"], ["poll", "--once"],
@@ -67,6 +69,7 @@ def test_only_init_and_run_create_a_database(tmp_path: Path, command: list[str])
     assert not (tmp_path / "typo").exists()  # nothing was created on the way
 
 
+@pytest.mark.system
 def test_init_creates_the_database_and_says_where(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     where = tmp_path / "data" / "remon.db"
@@ -94,6 +97,7 @@ def test_run_on_a_fresh_machine_creates_the_database_and_says_how_to_add_a_sourc
         assert "running as root: remon needs no privileges" in text
 
 
+@pytest.mark.system
 def test_sources_add_defaults_lists_what_it_added(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     run_remon(env, "init")
@@ -111,6 +115,7 @@ def test_sources_add_defaults_lists_what_it_added(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- notifications
 
 
+@pytest.mark.system
 def test_an_unknown_apprise_scheme_is_bad_configuration(tmp_path: Path) -> None:
     env = remon_env(tmp_path, REMON_NOTIFY_URLS="bogus://hooks.example.org/tok3nValue")
     run_remon(remon_env(tmp_path), "init")
@@ -125,6 +130,7 @@ def test_an_unknown_apprise_scheme_is_bad_configuration(tmp_path: Path) -> None:
     assert "False" in row and "bogus" in row and "tok3nValue" not in health.stdout
 
 
+@pytest.mark.system
 def test_notify_test_prints_apprises_reason_on_the_outcome_line(tmp_path: Path, json_receiver: JsonReceiver) -> None:
     bad_from = "mailto://me:Pa55word9@127.0.0.1:25?from=not-an-address&to=me@example.org"
     json_receiver.status = 500
@@ -158,6 +164,7 @@ def test_poll_once_exits_1_when_every_source_failed_with_a_summary(tmp_path: Pat
     assert ok.stdout.strip() == "polled 3 sources: 0 new articles, 0 alerts; 2 failed (fetch.connect ×2)"
 
 
+@pytest.mark.system
 def test_poll_once_with_no_source_says_how_to_add_one(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     run_remon(env, "init")
@@ -166,6 +173,7 @@ def test_poll_once_with_no_source_says_how_to_add_one(tmp_path: Path) -> None:
     assert "remon sources add --defaults" in proc.stderr
 
 
+@pytest.mark.system
 def test_adding_a_private_address_warns_at_once_naming_the_setting(tmp_path: Path) -> None:
     env = remon_env(tmp_path, REMON_ALLOW_PRIVATE_NETWORKS="false")
     run_remon(env, "init")
@@ -184,6 +192,7 @@ def test_adding_a_private_address_warns_at_once_naming_the_setting(tmp_path: Pat
 # ----------------------------------------------------------------------------- remon web
 
 
+@pytest.mark.system
 def test_web_on_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     run_remon(env, "init")
@@ -202,6 +211,7 @@ OFF_TOPIC = ("Gallium is a soft, silvery metal that melts in the hand. "
              "Soybean exports fell 12% in May, the ministry said.")
 
 
+@pytest.mark.system
 def test_extract_says_why_a_text_is_off_topic_and_all_extracts_anyway(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     proc = run_remon(env, "extract", "--text", "-", stdin=OFF_TOPIC.encode())
@@ -220,6 +230,7 @@ def test_extract_says_why_a_text_is_off_topic_and_all_extracts_anyway(tmp_path: 
     assert json.loads(quiet.stdout)["relevant"] is True and quiet.stderr == ""
 
 
+@pytest.mark.system
 def test_extract_matched_terms_are_words_of_the_text(tmp_path: Path) -> None:
     texts = [OFF_TOPIC, "China's REE output and the new curbs on cerium exports worried buyers.",
              "稀土出口管制：中國對鎵和鍺實施出口許可。"]
@@ -230,6 +241,7 @@ def test_extract_matched_terms_are_words_of_the_text(tmp_path: Path) -> None:
         assert missing == [], (text, doc["matched_terms"])
 
 
+@pytest.mark.system
 def test_extract_help_points_to_the_output_doc_in_the_repo(tmp_path: Path) -> None:
     out = run_remon(remon_env(tmp_path), "extract", "--help").stdout
     assert "SCHEMA.md" not in out and "docs/extract-output.md" in out and "--all" in out
@@ -253,6 +265,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return remon_env(tmp, REMON_DATABASE_URL=f"sqlite:///{tmp}/demo/remon.db")
 
 
+@pytest.mark.system
 def test_claim_speakers_are_one_form_the_label(demo_env: dict[str, str]) -> None:
     rows = json.loads(run_remon(demo_env, "claims", "list", "-f", "json").stdout)
     speakers = {r["speaker"] for r in rows}
@@ -271,6 +284,7 @@ def _starts(line: str) -> list[int]:
     return [wcswidth(line[:m.start()]) for m in re.finditer(r"\S+(?: \S+)*", line)]
 
 
+@pytest.mark.system
 def test_cli_tables_align_chinese_by_display_width(demo_env: dict[str, str]) -> None:
     lines = run_remon(demo_env, "sources", "list").stdout.splitlines()
     assert any("演示日报" in line for line in lines)
@@ -303,6 +317,7 @@ def test_demo_links_use_the_served_port_and_lead_to_the_stored_article(tmp_path:
         assert article["title"] in page.text
 
 
+@pytest.mark.system
 def test_the_readme_describes_what_the_demo_shows(demo_env: dict[str, str]) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     demo = readme[readme.index("New here? `remon demo`"):]

@@ -37,6 +37,7 @@ def _health(env: dict[str, str]) -> tuple[int, dict[str, dict[str, object]]]:
     return done.returncode, {row["check"]: row for row in json.loads(done.stdout)}
 
 
+@pytest.mark.system
 def test_health_reports_the_broker_backlog_and_free_space(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     run_remon(env, "init")
@@ -52,6 +53,7 @@ def test_health_reports_the_broker_backlog_and_free_space(tmp_path: Path) -> Non
     assert "below REMON_MIN_FREE_MB=1000000000000" in str(checks["disk"]["detail"])
 
 
+@pytest.mark.system
 @pytest.mark.redis
 def test_health_reports_the_backlog_on_redis_too(tmp_path: Path, redis_server: RedisServer) -> None:
     env = remon_env(tmp_path, REMON_BROKER_URL=redis_server.url)

@@ -13,6 +13,8 @@ from tests.servers import RedisServer
 from worker.config import load_settings
 from worker.errors import FetchError
 
+pytestmark = [pytest.mark.system]  # runs the remon binary or other processes (make test-fast skips it)
+
 
 def _hold(settings_kwargs: dict, url: str, seconds: float, started: multiprocessing.Event) -> None:  # type: ignore[type-arg]
     gate = HostGate(load_settings(**settings_kwargs))

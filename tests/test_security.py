@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -258,7 +257,12 @@ def test_secrets_never_in_output_logs_or_database(tmp_path: Path, site: Site, sm
         log = tmp_path / "worker.log"  # remon run migrates the database and adds the watch file's source
         with background(remon_cmd("run", "-c", "1"), env, log):
             wait_for(lambda: json_receiver.received and smtp_server.messages, timeout=120, what="alerts delivered")
-            time.sleep(3)  # the failing channels retry (and log) meanwhile
+
+            def retried() -> bool:  # the failing channels failed, were retried and failed again (all logged)
+                text = log.read_text(errors="replace")
+                return text.count("error=500") >= 2 and "Connection" in text
+
+            wait_for(retried, timeout=60, what="the failing channels retried")
         run("poll", "--once", check=False, REMON_LOG_JSON="true")  # JSON logs; the failing channels retried
         calls: list[tuple[tuple[str, ...], dict[str, str]]] = [
             (args, {}) for args in (("alerts", "list"), ("alerts", "list", "--format", "json"),

@@ -18,6 +18,8 @@ import pytest
 
 from tests.servers import REPO, background, remon_cmd, remon_env, run_remon, wait_for
 
+pytestmark = [pytest.mark.system]  # starts supervisors, worker stand-ins and remon (make test-fast skips it)
+
 # a worker stand-in: fails (exit 1) the first three times it is started, then runs until told to stop
 CHILD = """
 import pathlib, signal, sys, time

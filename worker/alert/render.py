@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from worker.common.cjk import has_han
 from worker.measures.render import MEASURE_KINDS, measure_lines, measure_title
 from worker.types import Change, Claim, Stance, Statistic
 
@@ -67,7 +68,6 @@ def view_from_change(change: Change, *, article_url: str | None = None, article_
 
 Lang = Literal["en", "zh"]
 LABEL_FILES = {"en": "labels.yaml", "zh": "labels_zh.yaml"}
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @functools.cache
@@ -87,7 +87,7 @@ def _alias_label(group: str, key: str, lang: str) -> str | None:
     aliases = (vocab.actors if group == "actors" else vocab.materials if group == "materials" else {}).get(key)
     if not aliases:
         return None
-    fits = [a for a in aliases if (bool(_CJK.search(a)) if lang == "zh" else a.isascii())]
+    fits = [a for a in aliases if (has_han(a) if lang == "zh" else a.isascii())]
     return fits[0] if fits else None
 
 
