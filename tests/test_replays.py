@@ -12,11 +12,13 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests import replay_harness as h
 from tests.servers import JsonReceiver, Site, free_port, run_remon, wait_for
+from worker.measures.render import MEASURE_KINDS
 
 pytestmark = [pytest.mark.slow]
 
@@ -83,21 +85,28 @@ def test_gate_replay_gives_exact_alerts_once(backend: str, shared: Path, json_re
             site.stop()
 
 
+def _not_measures(receiver: JsonReceiver) -> list[dict[str, Any]]:
+    """What a receiver got, less the measure alerts (their titles: worker.measures.render)."""
+    return [m for m in receiver.received if not m["title"].startswith(("New measure", "Measure changed", "Reminder"))]
+
+
 def _replay_and_check(timeline: Path, sites: dict[str, Site], tmp_path: Path, json_receiver: JsonReceiver,
                       zh: JsonReceiver, extra: dict[str, str]) -> None:
     report = h.replay(timeline, sites, tmp_path, **extra)
     steps, final = report[:-1], report[-1]
+    for s in steps:  # the passages' export-control measures raise their own alerts (issue 18): not this replay's
+        s["alerts"] = [a for a in s["alerts"] if a["kind"] not in MEASURE_KINDS]
     got = [([h.brief(a) for a in s["alerts"]], [h.brief(x) for x in s["held"]]) for s in steps]
     assert got == EXACT, json.dumps(got, ensure_ascii=False, indent=1)
     # every alert delivered once to the JSON receiver (a flapping metric is debounced: recorded,
     # not sent), the confirmations with both sources linked
     alerts = [a for s in steps for a in s["alerts"] if a["deliveries"]]
     assert len(alerts) == sum(len(a) for a, _ in EXACT) - 4  # the four China neodymium price flips: debounced
-    wait_for(lambda: len(json_receiver.received) >= len(alerts), timeout=60)
+    wait_for(lambda: len(_not_measures(json_receiver)) >= len(alerts), timeout=60)
     env = final["env"]
     for _ in range(2):  # later polls (new processes: a restart each) send nothing again
         run_remon(env, "poll", "--once")
-    titles = [m["title"] for m in json_receiver.received]
+    titles = [m["title"] for m in _not_measures(json_receiver)]
     assert sorted(titles) == sorted(a["title"] for a in alerts)
     confirmed = [a for a in alerts if a["confirmed_by"]]
     assert len(confirmed) == 2
@@ -107,8 +116,8 @@ def _replay_and_check(timeline: Path, sites: dict[str, Site], tmp_path: Path, js
         assert a["article_url"] in body and a["confirmed_by"][0]["article_url"] in body
         assert a["article_url"].split("/")[2] != a["confirmed_by"][0]["article_url"].split("/")[2]
     # the Chinese channel: the same alerts, titles and structure in Chinese, evidence as published
-    wait_for(lambda: len(zh.received) >= len(alerts), timeout=60)
-    zh_titles = [m["title"] for m in zh.received]
+    wait_for(lambda: len(_not_measures(zh)) >= len(alerts), timeout=60)
+    zh_titles = [m["title"] for m in _not_measures(zh)]
     assert len(zh_titles) == len(alerts)
     assert "中国 · 稀土 · 全球冶炼份额：90%（新）" in zh_titles and "中国 · 立场：收紧管制" in zh_titles
     assert not any(re.search(r"[a-z]+_[a-z_]+", t) for t in zh_titles)  # no raw key
