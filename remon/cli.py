@@ -601,7 +601,15 @@ def stats_list(fmt: Format = "table",
     day = _since(since)
     with _review_session() as session:
         rows, _ = review.list_statistics(session, metric=metric, since=day, limit=limit)
-    emit(rows, fmt, ["id", "published", "value", "unit", "metric_key", "article_id", "sentence"], width=70)
+    if fmt == "json":  # machine-readable: the keys
+        emit(rows, fmt, width=70)
+        return
+    from worker.alert.render import format_value, metric_label
+
+    shown = [{**r, "value": format_value(float(r["value"]), str(r.get("unit") or ""), r.get("value_high"),
+                                         bool(r.get("approx"))),
+              "metric": metric_label(r.get("metric_key")) if r.get("metric_key") else "(no metric)"} for r in rows]
+    emit(shown, fmt, ["id", "published", "value", "metric", "article_id", "sentence"], width=70)
 
 
 @stances_app.command("list")
@@ -616,7 +624,14 @@ def stances_list(fmt: Format = "table",
     day = _since(since)
     with _review_session() as session:
         rows, _ = review.list_stances(session, actor=actor, since=day, limit=limit)
-    emit(rows, fmt, ["id", "published", "actor", "position", "confidence", "article_id", "sentence"], width=70)
+    if fmt == "json":  # machine-readable: the keys
+        emit(rows, fmt, width=70)
+        return
+    from worker.alert.render import label
+
+    shown = [{**r, "actor": label("actors", r.get("actor")), "position": label("positions", r.get("position"))}
+             for r in rows]
+    emit(shown, fmt, ["id", "published", "actor", "position", "confidence", "article_id", "sentence"], width=70)
 
 
 @claims_app.command("list")

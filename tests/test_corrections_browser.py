@@ -107,7 +107,8 @@ def test_log_in_correct_values_and_see_the_metric_page_change(app: Any, page: An
     page.wait_for_url(f"**/stances/{ids['stance2']}")
     assert "fixed: position keeping controls by Li" in page.locator("dd.current").inner_text()
     page.goto(f"{base}/actors/china")
-    assert "maintain" in page.locator("ol.timeline li").last.inner_text()
+    last = page.locator("ol.timeline li").last.inner_text()
+    assert "keeping controls" in last and "corrected; extracted easing controls" in last  # labels, not keys
     shot(page, "corrections_3_stance_fixed")
     assert_clean(page)
 

@@ -35,7 +35,9 @@ def test_stats_list_by_metric(demo_env: dict[str, str]) -> None:
                                  "-f", "json").stdout)
     assert [r["value"] for r in since] == [94.0, 94.0]
     table = run_remon(demo_env, "stats", "list").stdout
-    assert SHARE in table and "f35/rare_earth_magnets/import_dependence" in table
+    # a table shows labels, never raw keys (issue 15); the JSON keeps the keys for scripts
+    assert "China · rare earths · refining share" in table and "F-35 · rare-earth magnets · import dependence" in table
+    assert SHARE not in table and "import_dependence" not in table and "94%" in table
     bad = run_remon(demo_env, "stats", "list", "--since", "last week", check=False)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
 
@@ -44,6 +46,9 @@ def test_stances_list_by_actor(demo_env: dict[str, str]) -> None:
     rows = json.loads(run_remon(demo_env, "stances", "list", "--actor", "china", "-f", "json").stdout)
     assert rows and {r["actor"] for r in rows} == {"china"}
     assert rows[0]["position"] in ("ease", "negotiate") and rows[-1]["position"] == "tighten"
+    table = run_remon(demo_env, "stances", "list").stdout
+    assert "China" in table and "tightening controls" in table and "united_states" not in table
+    assert not any(f"  {p}  " in table for p in ("tighten", "ease", "negotiate", "press", "counter", "maintain"))
 
 
 def test_claims_list(demo_env: dict[str, str]) -> None:

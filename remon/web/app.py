@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from remon.ops import ops_router
 from remon.web.charts import conflict_summary, format_number, unit_label
 from storage.db import session_scope
+from worker.alert.render import label, metric_label
 from worker.config import Settings, Thresholds
 
 HERE = Path(__file__).parent
@@ -43,6 +44,10 @@ class Web:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.autoescape = True
         self.templates.env.filters["unit"] = unit_label
+        # keys never show raw: a metric, an actor and a position by their labels (labels.yaml)
+        self.templates.env.filters["metric_label"] = metric_label
+        self.templates.env.filters["actor_label"] = lambda key: label("actors", key)
+        self.templates.env.filters["position_label"] = lambda key: label("positions", key)
         self.templates.env.filters["number"] = format_number
         self.templates.env.filters["by_source"] = conflict_summary
         self.templates.env.globals["nav"] = [

@@ -102,6 +102,19 @@ def label(group: str, key: str | None, lang: str = "en") -> str:
     return _alias_label(group, key, lang) or labels().get(group, {}).get(key) or key.replace("_", " ")
 
 
+def metric_label(key: str | None, lang: str = "en") -> str:
+    """A metric key as a reader names it: ``china/rare_earths/share_of_global_refining`` → "China ·
+    rare earths · refining share" (the order of alert titles); a key of another shape reads as words."""
+    if not key:
+        return "?"
+    parts = key.split("/")
+    if len(parts) != 3:
+        return key.replace("_", " ")
+    subject, material, measure = parts
+    return " · ".join((label("actors", subject, lang), label("materials", material, lang),
+                       label("measures", measure, lang)))
+
+
 def phrase(key: str, lang: str = "en", **values: Any) -> str:
     """A fixed phrase of the structured part in ``lang`` (the ``phrases`` group of the label files)."""
     text = labels(lang).get("phrases", {}).get(key) or labels().get("phrases", {}).get(key, key)
