@@ -259,7 +259,9 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             lang = channel_lang(channel, rt.watch.routing)
             held = [localised(u["title"], u["body"], u["payload"], lang, "text") for u in reversed(
                 unconfirmed.listing(session, status="waiting", since=last.at if last else None))]
-            if not rows and not held:
+            expired = [localised(u["title"], u["body"], u["payload"], lang, "text") for u in reversed(
+                unconfirmed.listing(session, status="expired", expired_since=last.at if last else None))]
+            if not rows and not held and not expired:
                 queries.beat(session, name=marker)
                 continue
             # email (HTML) gets a chart per changed metric, drawn now from the stored values
@@ -267,7 +269,7 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             charts = digest_charts(session, [a.payload for _, a in rows], lang) if fmt == "html" else []
             texts = [(a.kind.startswith("source_"), localised(a.title, a.body, a.payload, lang, "text"))
                      for _, a in rows]  # source health last, after the unconfirmed section
-            title, body = render_digest([t for health, t in texts if not health], fmt, held=held,
+            title, body = render_digest([t for health, t in texts if not health], fmt, held=held, expired=expired,
                                         health=[t for health, t in texts if health], lead=charts_html(charts, lang))
         result = send(channel, title, body, body_format=fmt,
                       attachments=tuple(Attachment(c.name, c.png()) for c in charts))
