@@ -236,12 +236,17 @@ def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
 _ZH_PREDICATE_START = re.compile(
     r"\s*(?:为|达到|达|是|约为|约|共计|合计|计|至|占"
     r"|(?:estimated|put|seen|pegged|valued|reckoned|forecast)\s+at\b|(?:up|down)\s+from\b|at\s+(?:over|about|around|"
-    r"nearly|almost|some|roughly|more than|less than|\d))", re.IGNORECASE)
+    r"nearly|almost|some|roughly|more than|less than|\d))"
+    # English continuations of a change or a total: ", to 1,200 kilograms", ", or 40% of the total",
+    # ", reaching 3,000 tonnes", ", worth $2 billion"
+    r"|\s*(?:to|or)\s+(?:about|around|nearly|almost|some|roughly|just|over|under|more than|less than)?\s*[\d$€¥£]"
+    r"|\s*(?:reaching|totall?ing|worth|valued at|amounting to)\b", re.IGNORECASE)
 
 
 def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:
     """``clause``, extended back over the clause before it when it is a comment without a topic of its
-    own (Chinese "，为18.38亿元"; English ", estimated at over 90%", ", up from $137 million")."""
+    own (Chinese "，为18.38亿元"; English ", estimated at over 90%", ", up from $137 million", ", to 1,200
+    kilograms", ", or 40% of the total")."""
     if clause.start <= sent.start or not _ZH_PREDICATE_START.match(clause.text):
         return clause
     start = sent.start

@@ -1,4 +1,4 @@
-"""Statistical tables in running text (issue 14, round 7): a row's label governs its values.
+"""Statistics of round 7 (issue 14): a table row's label governs its values; frequencies after an object.
 
 Statistical summaries (USGS Mineral Commodity Summaries, customs and industry-association tables,
 their Chinese counterparts) print a table as lines of "label: value in year, value in year …" under
@@ -91,3 +91,39 @@ def test_a_sentence_with_a_colon_is_not_a_row() -> None:
     text = "China's grip is tight: it refines 90% of the world's rare earths, and exports fell 20% in 2023."
     rows = _rows(text)
     assert (90.0, "percent", "china", "rare_earths", "share_of_global_refining") in rows
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency"),
+    [
+        # a frequency after the verb's object, at the clause end or before a time adverbial
+        ("China has extended the rare earth export ban twice since 2023.", True),
+        ("Beijing delayed the gallium licensing rules three times last year.", True),
+        # a multiplier stays: a comparison follows, or a rise or fall is in reach
+        ("Dysprosium oxide prices are now twice as high as in 2022.", False),
+        ("China tripled its rare earth mining quota in 2024.", False),
+    ],
+)
+def test_a_frequency_after_the_object_is_out_of_scope(text: str, frequency: bool) -> None:
+    """SCHEMA: frequencies ("extended twice") are out of scope; multipliers are statistics."""
+    times = [s for s in extract_statistics(text, on_topic=True) if s.unit == "times"]
+    assert (times == []) is frequency
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ", to N": the level a change arrived at, read with the clause it continues
+        ("China's gallium exports halved in August, to 1,200 kilograms.",
+         (1200.0, "kg", "china", "gallium", "export_volume")),
+        ("Rare earth magnet exports from China rose 12% in May, to 5,800 tonnes.",
+         (5800.0, "tonnes", "china", "rare_earth_magnets", "export_volume")),
+        ("China's rare earth exports climbed in June, reaching 6,000 tonnes.",
+         (6000.0, "tonnes", "china", "rare_earths", "export_volume")),
+        # a later clause with a topic of its own keeps it
+        ("China's rare earth exports rose 10%, to 5,000 tonnes, while Japan's rare earth imports fell 5%.",
+         (-5.0, "percent", "japan", "rare_earths", "other")),
+    ],
+)
+def test_a_continuation_clause_reads_the_clause_it_continues(text: str, expected: tuple) -> None:
+    assert expected in _rows(text)
