@@ -15,8 +15,6 @@ LIMIT = 450
 TOPS = ("worker", "storage", "tasks", "remon", "tests", "bench", "scripts")
 
 KNOWN = {
-    # issue 17 step 4: one module per command group (remon/commands/), a shared context, no SQL
-    "remon/cli.py",
     # issue 17 step 3 (untangle the leaves) left the extractor's rule modules as they are: split
     # when the extraction work next touches them (the evaluation report; subject and polarity are split)
     "worker/extract/evaluate.py",

@@ -21,13 +21,6 @@ KNOWN = {
     "tasks/steps.py",
     # step 1 too: the embedded broker's transport (on kombu's own tables) - move or state why not
     "tasks/broker.py",
-    # step 4: the CLI without SQL (and the read sides it shares: health, metrics, the demo)
-    "remon/cli.py",
-    "remon/commands/poll.py",
-    "remon/commands/sources.py",
-    "remon/demo.py",
-    "remon/health.py",
-    "remon/metrics.py",
 }
 
 
