@@ -200,6 +200,8 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 def _other_goods(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     # the cue's span and the words right after it ("restricting exports OF CHIP technology")
     end = min(hit.end + 30, clause_end(f.sent, hit.end))  # the goods a cue is about are in its clause
+    if f.mineral.search(f.sent, hit.start, hit.end):
+        return None  # the cue names its goods itself ("relax the rare earth controls if … chip curbs")
     if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, end):
         return Verdict(None, "other goods")
     return None

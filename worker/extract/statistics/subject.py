@@ -28,6 +28,7 @@ from worker.extract.statistics.document import (
     has_measure_cue,
     has_role,
     in_span,
+    is_row,
     measure_cues_in,
     role_pattern,
     strong_actors,
@@ -214,19 +215,20 @@ class SubjectCase:
         """The actor named in the title of the table or list the sentence is a row of ("Salient
         statistics for the United States, 2014 to 2018:" above "Imports of compounds (metric tons):
         12,300 in 2014, …"): the nearest earlier line ending in a colon that names one, as long as
-        the lines between name none."""
+        the lines between are rows or subtitles of the table ("Average prices, in dollars per
+        kilogram:") that name none."""
         ctx = self.ctx
         if in_span([a for a in self.actors if not a.weak], self.sent.start, self.sent.end):
             return None
-        for prev in range(self.si - 1, max(-1, self.si - 15), -1):
+        for prev in range(self.si - 1, max(-1, self.si - 60), -1):
             ps = ctx.sentences[prev]
             named = [a for a in in_span(ctx.actors, ps.start, ps.end) if not a.weak]
             if ctx.prep[ps.start : ps.end].rstrip().endswith((":", "：")):
                 if named:
                     return named[0].key
                 continue
-            if named:
-                return None
+            if named or not is_row(ctx, ps):
+                return None  # the table ended above: a line of prose is not a row of it
         return None
 
     def nearest(self, **kw: Any) -> str | None:
