@@ -213,15 +213,9 @@ def localised(title: str, body: str, payload: dict[str, Any] | None, lang: str, 
     return title, body
 
 
-def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: str) -> list[int]:
-    """``source_failing`` / ``source_recovered``: once per episode (the flag on the source)."""
-    episode = source.last_success_at.isoformat() if source.last_success_at else "never"
-    change = Change(kind=kind, key=f"{kind}:{source.id}:{episode}:{source.error_count}",
-                    details={"source": source.name or source.url, "url": source.url,
-                             "error_code": source.error_code, "error_message": source.error_message,
-                             "failures": source.error_count})
-    alert_id = record_change(session, rt, change=change, article=None, source=source.name or source.url,
-                             source_id=source.id)
+def source_health_alert(session: Session, rt: Runtime, *, change: Change, source_id: int, source: str) -> list[int]:
+    """``source_failing`` / ``source_recovered`` as the health decider planned it (once per episode)."""
+    alert_id = record_change(session, rt, change=change, article=None, source=source, source_id=source_id)
     return [alert_id] if alert_id else []
 
 

@@ -17,17 +17,8 @@ BUILDERS = {"select", "text", "insert", "update", "delete"}
 KNOWN = {
     # step 1: tasks only orchestrate; every statement into storage/
     "tasks/alerting.py",
-    "tasks/persist.py",
-    "tasks/steps.py",
     # step 1 too: the embedded broker's transport (on kombu's own tables) - move or state why not
     "tasks/broker.py",
-    # step 4: the CLI without SQL (and the read sides it shares: health, metrics, the demo)
-    "remon/cli.py",
-    "remon/commands/poll.py",
-    "remon/commands/sources.py",
-    "remon/demo.py",
-    "remon/health.py",
-    "remon/metrics.py",
 }
 
 

@@ -51,7 +51,8 @@ def _analyse(db_url: str, rt: Runtime, article_id: int, *, stance: bool = False)
                        measure="share_of_global_refining", confidence=0.5, sentence="China holds 90%."),
              Statistic(value=98.0, unit="percent", subject="china", material="gallium",
                        measure="share_of_global_production", confidence=0.5, sentence="China makes 98%."))
-    stances = (Stance(actor="eu", position="counter", confidence=0.5, sentence="The EU pushes back."),) if stance else ()
+    eu = Stance(actor="eu", position="counter", confidence=0.5, sentence="The EU pushes back.")
+    stances = (eu,) if stance else ()
     with session_scope(db_url) as s:
         article = s.get(Article, article_id)
         assert article is not None
