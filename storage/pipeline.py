@@ -1,10 +1,12 @@
 """The pipeline's own reads and writes: what ``tasks/`` loads before a decision and stores after it.
 
 The tasks hold no SQL (``tests/test_sql_in_storage.py``): a step reads ids and typed state here,
-asks ``worker`` what to do, and writes the answer back here. The shared pieces (claims, the feed's
-known entries, the alert and delivery inserts) stay in ``storage.queries`` and ``storage.claims``,
-which the CLI and the web app use too. Each function works in the caller's session, so a step's
-writes commit together (the outbox).
+asks ``worker`` what to do, and writes the answer back here. This module is the one the pipeline
+calls: the pieces it shares with the CLI and the tests (taking due sources, articles and deliveries,
+the feed's known entries, the alert and delivery inserts, heartbeats) are defined in
+``storage.queries`` and offered here under the same names, so ``tasks/`` imports its reads and
+writes from one place. Each function works in the caller's session, so a step's writes commit
+together (the outbox).
 """
 
 from __future__ import annotations
@@ -21,10 +23,29 @@ from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
 from storage.models import Claim as ClaimRow
 from storage.models import Stance as StanceRow
 from storage.models import Statistic as StatisticRow
+from storage.queries import (
+    appearance_count,
+    beat,
+    claim_article,
+    claim_delivery,
+    claim_due_sources,
+    count_task,
+    due_delivery_ids,
+    near_duplicate_window,
+    pending_article_ids,
+)
 from worker.alert.plan import AlertPlan
 from worker.detect.state import DetectorState, KnownClaim, MetricPoint, PositionPoint
 from worker.sources.health import SourceState, SourceUpdate
 from worker.types import Analysis, FeedEntry, Page
+
+# the shared pieces the pipeline calls are defined in storage.queries and offered here (the docstring)
+__all__ = ["appearance_count", "apply_source_update", "article_duplicate", "article_failed", "beat",
+           "claim_article", "claim_delivery", "claim_due_sources", "claimed_entry", "count_task",
+           "delivery_to_send", "detector_state", "digest_rows", "digest_tried", "digest_waiting",
+           "due_delivery_ids", "exact_copy", "heartbeat_at", "last_alert_at", "mark_alerted", "mark_analysed",
+           "near_duplicate_window", "pending_article_ids", "poll_target", "record_outcome", "retry_alert",
+           "source_label", "source_state", "store_analysis", "store_entries", "write_alert"]
 
 # ----------------------------------------------------------------------------- sources
 

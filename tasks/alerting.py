@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage import corrections, pipeline, queries, unconfirmed
+from storage import corrections, pipeline, unconfirmed
 from storage.db import session_scope
 from storage.models import Article, utcnow
 from tasks import alert_gate
@@ -69,7 +69,7 @@ def _context(session: Session, rt: Runtime, article: Article | None, source: str
         return AlertContext(source=source, base_url=rt.settings.base_url)
     return AlertContext(article_id=article.id, article_url=article.url, article_title=article.title,
                         published=article.order_at, source=source, base_url=rt.settings.base_url,
-                        appearances=queries.appearance_count(session, article_id=article.id))
+                        appearances=pipeline.appearance_count(session, article_id=article.id))
 
 
 def _message(session: Session, rt: Runtime, *, change: Change, article: Article | None,
@@ -120,7 +120,7 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             held = [localised(u["title"], u["body"], u["payload"], lang, "text") for u in reversed(
                 unconfirmed.listing(session, status="waiting", since=last))]
             if not rows and not held:
-                queries.beat(session, name=marker)
+                pipeline.beat(session, name=marker)
                 continue
             rows = sorted(rows, key=lambda r: r[1].kind.startswith("source_"))  # source health last
             title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
@@ -130,7 +130,7 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             pipeline.digest_tried(session, delivery_ids=[d.id for d, _ in rows if d.id is not None], ok=result.ok,
                                   error=result.error)
             if result.ok:
-                queries.beat(session, name=marker)
+                pipeline.beat(session, name=marker)
                 sent += 1
     return sent
 
