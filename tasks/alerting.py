@@ -17,6 +17,7 @@ from storage.db import session_scope
 from storage.models import Article, utcnow
 from tasks import alert_gate
 from tasks.runtime import Runtime
+from worker.alert.kinds import about_source
 from worker.alert.plan import AlertContext, localised, message, plan_alert
 from worker.alert.render import render_digest
 from worker.alert.route import debounce_key
@@ -122,7 +123,7 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             if not rows and not held:
                 pipeline.beat(session, name=marker)
                 continue
-            rows = sorted(rows, key=lambda r: r[1].kind.startswith("source_"))  # source health last
+            rows = sorted(rows, key=lambda r: about_source(r[1].kind))  # source health last
             title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
                                         "text", held=held)
         result = send(channel, title, body)

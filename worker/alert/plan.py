@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from worker.alert.kinds import is_debounced
 from worker.alert.render import AlertView, Format, render, view_from_change
 from worker.alert.route import channel_lang, debounce_key, route, should_debounce
 from worker.config import Channel, Routing
@@ -127,12 +128,12 @@ def message(change: Change, ctx: AlertContext) -> tuple[str, str, dict[str, Any]
 def plan_alert(change: Change, ctx: AlertContext, *, routing: Routing, channels: Sequence[Channel],
                last_at: datetime | None, now: datetime, gate: Mapping[str, Any] | None = None) -> AlertPlan:
     """The alert for ``change`` and its deliveries. ``last_at`` is when the last alert of the same debounce
-    key was raised: inside the routing's window, a change other than a new statistic is recorded with
-    ``debounced`` in its payload and no delivery (the same metric or stance flapping)."""
+    key was raised: inside the routing's window, a change of a kind that may be debounced (``kinds``: all
+    but a new statistic) is recorded with ``debounced`` in its payload and no delivery (flapping)."""
     title, body, payload = message(change, ctx)
     payload.update(gate or {})
     window = timedelta(minutes=routing.debounce_minutes)
-    debounced = change.kind != "new_statistic" and should_debounce(last_at, now, window)
+    debounced = is_debounced(change.kind) and should_debounce(last_at, now, window)
     if debounced:
         payload["debounced"] = True
     deliveries = () if debounced else tuple(
