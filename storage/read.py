@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.models import Alert, Appearance, Article, Claim, Source, Stance, Statistic
@@ -54,3 +56,26 @@ def article_detail(session: Session, *, article_id: int) -> dict[str, Any] | Non
     out["alerts"] = [{"id": a.id, "kind": a.kind, "title": a.title} for a in session.exec(
         select(Alert).where(Alert.article_id == article_id).order_by(col(Alert.id))).all()]
     return out
+
+
+def latest_articles(session: Session, *, limit: int) -> list[dict[str, Any]]:
+    """The newest articles by id (``remon articles list``)."""
+    rows = session.exec(select(Article).order_by(col(Article.id).desc()).limit(limit)).all()
+    return [article_json(a) for a in rows]
+
+
+def failed_sources_since(session: Session, *, since: datetime) -> list[str]:
+    """The error code of each enabled source whose poll since ``since`` failed (``remon poll --once``)."""
+    rows = session.exec(select(Source.error_code).where(
+        col(Source.enabled), col(Source.last_checked_at) >= since, col(Source.error_code).is_not(None))).all()
+    return [str(code) for code in rows]
+
+
+def enabled_source_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Source).where(col(Source.enabled))).one())
+
+
+def article_links(session: Session, *, prefix: str) -> list[tuple[int, str]]:
+    """(id, URL) of every stored article whose URL starts with ``prefix`` (the demo site's pages)."""
+    rows = session.exec(select(Article.id, Article.url).where(col(Article.url).startswith(prefix))).all()
+    return [(int(i), str(u)) for i, u in rows if i is not None]

@@ -12,12 +12,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage import corrections, pipeline, unconfirmed
+from storage import corrections, pipeline, review, unconfirmed
 from storage.db import session_scope
 from storage.models import Article, utcnow
 from tasks import alert_gate
 from tasks.runtime import Runtime
+from worker.alert.chart import MAX_CHARTS, DigestChart, changed_metrics, charts_html, digest_chart
 from worker.alert.kinds import about_source
+from worker.alert.notify import Attachment
 from worker.alert.plan import AlertContext, localised, message, plan_alert
 from worker.alert.render import render_digest
 from worker.alert.route import debounce_key
@@ -100,9 +102,21 @@ def source_health_alert(session: Session, rt: Runtime, *, change: Change, source
     return [alert_id] if alert_id else []
 
 
+def digest_charts(session: Session, payloads: list[dict[str, Any] | None], lang: str) -> list[DigestChart]:
+    """The charts of the metrics a digest's alerts changed, from their stored values as corrected:
+    regenerated at every send (deterministic), so a digest retried after a restart has them too."""
+    charts: list[DigestChart] = []
+    for key in changed_metrics(payloads)[:MAX_CHARTS]:
+        chart = digest_chart(key, review.metric_overview(session, metric=key)["points"],
+                             number=len(charts) + 1, lang=lang)
+        if chart is not None:
+            charts.append(chart)
+    return charts
+
+
 def send_due_digests(rt: Runtime, *, now: datetime) -> int:
     """One message per digest channel whose period is over, listing every waiting alert."""
-    from worker.alert.notify import send
+    from worker.alert.notify import Format, channel_format, send
     from worker.alert.route import channel_lang, next_digest_due, tag_mode_for
 
     sent = 0
@@ -123,10 +137,15 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             if not rows and not held:
                 pipeline.beat(session, name=marker)
                 continue
-            rows = sorted(rows, key=lambda r: about_source(r[1].kind))  # source health last
-            title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
-                                        "text", held=held)
-        result = send(channel, title, body)
+            # email (HTML) gets a chart per changed metric, drawn now from the stored values
+            fmt: Format = "html" if channel_format(channel) == "html" else "text"
+            charts = digest_charts(session, [a.payload for _, a in rows], lang) if fmt == "html" else []
+            texts = [(about_source(a.kind), localised(a.title, a.body, a.payload, lang, "text"))
+                     for _, a in rows]  # source health last, after the unconfirmed section
+            title, body = render_digest([t for health, t in texts if not health], fmt, held=held,
+                                        health=[t for health, t in texts if health], lead=charts_html(charts, lang))
+        result = send(channel, title, body, body_format=fmt,
+                      attachments=tuple(Attachment(c.name, c.png()) for c in charts))
         with session_scope(rt.db_url) as session:
             pipeline.digest_tried(session, delivery_ids=[d.id for d, _ in rows if d.id is not None], ok=result.ok,
                                   error=result.error)

@@ -19,13 +19,6 @@ KNOWN = {
     # statements run on kombu's own kombu_message table in kombu's session, not on remon's records
     # (the reason in full: tasks/broker.py's docstring)
     "tasks/broker.py",
-    # step 4: the CLI without SQL (and the read sides it shares: health, metrics, the demo)
-    "remon/cli.py",
-    "remon/commands/poll.py",
-    "remon/commands/sources.py",
-    "remon/demo.py",
-    "remon/health.py",
-    "remon/metrics.py",
 }
 
 

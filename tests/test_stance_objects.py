@@ -5,6 +5,7 @@
   a date after "on" is not a topic ("announced on Thursday new export controls").
 - A cue that names its goods itself is about them, whatever other goods the rest of the sentence
   names ("relax the rare earth controls if the US removed its chip restrictions").
+- The one told or assured ("told their US counterparts that …") is the addressee, not the holder.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ CASES: list[Case] = [
     ("cue-names-its-goods",
      "China said it would relax the rare earth controls if the US removed its chip restrictions.",
      {("china", "ease")}, set()),
+    # the one told or assured holds no position of what is said
+    ("told-possessive", "Chinese officials told their US counterparts that the rare earth curbs would stay.",
+     {("china", "maintain")}, {("united_states", "maintain")}),
+    ("told-to-press", "The US told China to lift its rare earth curbs.", {("united_states", "press")}, set()),
     # the rule must not fire: a cue on other goods stays other goods
     ("other-goods-still", "The US lifted its restrictions on chip design software exports to China.",
      set(), {("united_states", "ease")}),

@@ -64,6 +64,8 @@ class _Ask:
         before = self.sent[max(0, first.start - 60):first.start]
         if self.roles.object_zh.search(before):  # "对中国商品", "与中方": an object in Chinese
             return True
+        if self.roles.addressee.search(before):
+            return True  # "told their US counterparts that …": the one told, not the speaker
         if self.position not in ("press", "counter", "negotiate"):
             # "exports to Japan", "for Beijing": an object, unless it is the actor's own implicit name
             return not all(m.implicit for m in group) and bool(self.roles.control_object.search(before[-30:]))

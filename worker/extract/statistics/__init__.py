@@ -48,12 +48,13 @@ from worker.extract.statistics.document import (
     with_row_label,
     with_topic,
 )
+from worker.extract.statistics.holders import default_subject
 from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, default_model, evidence
 from worker.extract.statistics.material import dominant_material, materials_for, measurement_basis
 from worker.extract.statistics.measure import list_item_measure, measure_of
 from worker.extract.statistics.period import period_of
 from worker.extract.statistics.scope import excluded, unit_of
-from worker.extract.statistics.subject import SubjectCase, default_subject, subject_rule
+from worker.extract.statistics.subject import SubjectCase, subject_rule
 from worker.extract.text import detect_language, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Statistic
