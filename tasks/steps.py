@@ -73,7 +73,7 @@ def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 10
         # a claimed source whose refresh is lost (worker killed, broker down) is due again when the
         # hold runs out, or at once when the sweeper sees that the process that claimed it is gone
         return pipeline.claim_due_sources(session, now=utcnow(), limit=limit, lease=_queue_hold(rt),
-                                         all_enabled=all_enabled, owner=current_owner())
+                                          all_enabled=all_enabled, owner=current_owner())
 
 
 def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
@@ -122,7 +122,7 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
     owner, now = current_owner(), utcnow()
     with session_scope(rt.db_url) as session:
         if not pipeline.claim_article(session, article_id=article_id, now=now, lease=_lease(rt), owner=owner,
-                                     decide=decider(now=now, me=owner, lease=_lease(rt))):
+                                      decide=decider(now=now, me=owner, lease=_lease(rt))):
             return []
         attempts, entry = pipeline.claimed_entry(session, article_id=article_id)
     if attempts > MAX_ARTICLE_ATTEMPTS:
@@ -148,7 +148,7 @@ def _process_claimed(rt: Runtime, article_id: int, entry: FeedEntry) -> list[int
         original = _find_original(session, article_id=article_id, text_hash=text_hash, sig=sig)
         if original is not None:
             pipeline.article_duplicate(session, article_id=article_id, original_id=original, page=page,
-                                      text_hash=text_hash, sig=sig)
+                                       text_hash=text_hash, sig=sig)
             log.info("article %s is a copy of %s", article_id, original, extra={"article_id": article_id})
             return []
     analysis = analyze(page.text, title=page.title, language=page.language,
@@ -203,7 +203,7 @@ def _find_original(session: Session, *, article_id: int, text_hash: str, sig: by
     if exact is not None:
         return exact
     ids, packed = pipeline.near_duplicate_window(session, since=utcnow() - NEAR_DUP_WINDOW, exclude_id=article_id,
-                                                size=len(sig))
+                                                 size=len(sig))
     return earliest_similar(sig, ids, packed, NEAR_DUP_THRESHOLD)  # the earliest story wins
 
 
@@ -221,7 +221,7 @@ def deliver(rt: Runtime, *, alert_id: int | None = None, now: datetime | None = 
         claimed_at = utcnow()
         with session_scope(rt.db_url) as session:
             if not pipeline.claim_delivery(session, delivery_id=delivery_id, now=claimed_at, lease=_lease(rt),
-                                          owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
+                                           owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
                 continue
         with _renewed(rt, "delivery", delivery_id, owner):
             outcome = persist.send_delivery(rt, delivery_id=delivery_id)
