@@ -20,13 +20,15 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from worker.alert.kinds import FROM_ARTICLE, names_about
 from worker.common.cjk import has_han
 from worker.measures.render import MEASURE_KINDS, measure_lines, measure_title
 from worker.types import Change, Claim, Stance, Statistic
 
 Format = Literal["text", "markdown", "html"]
-STAT_KINDS = ("new_statistic", "changed_statistic")
-ARTICLE_KINDS = (*STAT_KINDS, "stance_shift", "new_claim")
+STAT_KINDS = names_about("statistic")
+ARTICLE_KINDS = names_about(*FROM_ARTICLE)
+SOURCE_KINDS = names_about("source")
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def _lines(view: AlertView, lang: str = "en") -> list[Line]:
     elif view.kind in ARTICLE_KINDS:
         n = max(view.sources_count, 1)
         out.append([phrase("carried", lang, n=n, s="s" if n != 1 else "")])
-    if view.kind in ("source_failing", "source_recovered"):
+    if view.kind in SOURCE_KINDS:
         out.extend(_source_lines(view.details))
     if view.review_url:
         out.append([phrase("review", lang), (_clean(view.review_url), view.review_url)])
