@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import corrections, queries, unconfirmed
+from storage import corrections, queries, review, unconfirmed
 from storage.db import session_scope
 from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
 from storage.models import Claim as ClaimRow
@@ -20,6 +20,8 @@ from storage.models import Stance as StanceRow
 from storage.models import Statistic as StatisticRow
 from tasks import alert_gate
 from tasks.runtime import Runtime
+from worker.alert.chart import MAX_CHARTS, DigestChart, changed_metrics, charts_html, digest_chart
+from worker.alert.notify import Attachment
 from worker.alert.render import AlertView, render, render_digest, view_from_change
 from worker.alert.route import debounce_key, route, should_debounce
 from worker.detect.detector import detect
@@ -211,21 +213,27 @@ def localised(title: str, body: str, payload: dict[str, Any] | None, lang: str, 
     return title, body
 
 
-def source_health_alert(session: Session, rt: Runtime, *, source: Source, kind: str) -> list[int]:
-    """``source_failing`` / ``source_recovered``: once per episode (the flag on the source)."""
-    episode = source.last_success_at.isoformat() if source.last_success_at else "never"
-    change = Change(kind=kind, key=f"{kind}:{source.id}:{episode}:{source.error_count}",
-                    details={"source": source.name or source.url, "url": source.url,
-                             "error_code": source.error_code, "error_message": source.error_message,
-                             "failures": source.error_count})
-    alert_id = record_change(session, rt, change=change, article=None, source=source.name or source.url,
-                             source_id=source.id)
+def source_health_alert(session: Session, rt: Runtime, *, change: Change, source_id: int, source: str) -> list[int]:
+    """``source_failing`` / ``source_recovered`` as the health decider planned it (once per episode)."""
+    alert_id = record_change(session, rt, change=change, article=None, source=source, source_id=source_id)
     return [alert_id] if alert_id else []
+
+
+def digest_charts(session: Session, payloads: list[dict[str, Any] | None], lang: str) -> list[DigestChart]:
+    """The charts of the metrics a digest's alerts changed, from their stored values as corrected:
+    regenerated at every send (deterministic), so a digest retried after a restart has them too."""
+    charts: list[DigestChart] = []
+    for key in changed_metrics(payloads)[:MAX_CHARTS]:
+        chart = digest_chart(key, review.metric_overview(session, metric=key)["points"],
+                             number=len(charts) + 1, lang=lang)
+        if chart is not None:
+            charts.append(chart)
+    return charts
 
 
 def send_due_digests(rt: Runtime, *, now: datetime) -> int:
     """One message per digest channel whose period is over, listing every waiting alert."""
-    from worker.alert.notify import send
+    from worker.alert.notify import Format, channel_format, send
     from worker.alert.route import channel_lang, next_digest_due, tag_mode_for
 
     sent = 0
@@ -248,10 +256,15 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             if not rows and not held:
                 queries.beat(session, name=marker)
                 continue
-            rows = sorted(rows, key=lambda r: r[1].kind.startswith("source_"))  # source health last
-            title, body = render_digest([localised(a.title, a.body, a.payload, lang, "text") for _, a in rows],
-                                        "text", held=held)
-        result = send(channel, title, body)
+            # email (HTML) gets a chart per changed metric, drawn now from the stored values
+            fmt: Format = "html" if channel_format(channel) == "html" else "text"
+            charts = digest_charts(session, [a.payload for _, a in rows], lang) if fmt == "html" else []
+            texts = [(a.kind.startswith("source_"), localised(a.title, a.body, a.payload, lang, "text"))
+                     for _, a in rows]  # source health last, after the unconfirmed section
+            title, body = render_digest([t for health, t in texts if not health], fmt, held=held,
+                                        health=[t for health, t in texts if health], lead=charts_html(charts, lang))
+        result = send(channel, title, body, body_format=fmt,
+                      attachments=tuple(Attachment(c.name, c.png()) for c in charts))
         with session_scope(rt.db_url) as session:
             for delivery, _ in rows:
                 row = session.get(Delivery, delivery.id)

@@ -32,7 +32,7 @@ ARROWS: dict[str, set[str]] = {
     "detect": {"config", "types"},
     "fetch": {"config", "errors", "types"},
     "scrape": {"common", "errors", "types"},
-    "sources": {"common", "config", "errors", "types"},
+    "sources": {"common", "config", "errors", "fetch", "scrape", "types"},
     "alert": {"common", "config", "detect", "extract", "measures", "types"},
 }
 

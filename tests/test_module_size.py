@@ -16,9 +16,8 @@ TOPS = ("worker", "storage", "tasks", "remon", "tests", "bench", "scripts")
 
 KNOWN = {
     # issue 17 step 3 (untangle the leaves) left the extractor's rule modules as they are: split
-    # when the extraction work next touches them (subject finding, the evaluation report, polarity)
+    # when the extraction work next touches them (the evaluation report; subject and polarity are split)
     "worker/extract/evaluate.py",
-    "worker/extract/stances/polarity.py",
     # test modules whose length is mostly their case tables: move the tables to data files
     "tests/test_statistics_attribution.py",
     "tests/test_fetch.py",

@@ -17,8 +17,6 @@ BUILDERS = {"select", "text", "insert", "update", "delete"}
 KNOWN = {
     # step 1: tasks only orchestrate; every statement into storage/
     "tasks/alerting.py",
-    "tasks/persist.py",
-    "tasks/steps.py",
     # step 1 too: the embedded broker's transport (on kombu's own tables) - move or state why not
     "tasks/broker.py",
 }

@@ -323,25 +323,35 @@ def render(view: AlertView, fmt: Format = "text", lang: str = "en") -> tuple[str
 
 
 def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "text",
-                  held: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
-    """One message listing several alerts, oldest first: each alert's title then its body; then, in a
-    section of their own, the items held unconfirmed (below the confidence gate, issue 15).
+                  held: Sequence[tuple[str, str]] = (), *, expired: Sequence[tuple[str, str]] = (),
+                  health: Sequence[AlertView | tuple[str, str]] = (), lead: str = "") -> tuple[str, str]:
+    """One message listing several alerts, oldest first: each alert's title then its body; then, in
+    sections of their own, the items held unconfirmed (below the confidence gate, issue 15), the held
+    items that expired unconfirmed, and last the source-health alerts (``health``; a caller may also
+    leave them at the end of ``items``).
 
-    Items are views, or (title, body) pairs already rendered as text (what storage keeps). The
-    caller puts source-health alerts last.
+    Items are views, or (title, body) pairs already rendered as text (what storage keeps). ``lead``
+    is HTML put first in an HTML digest (the changed metrics' charts, ``worker.alert.chart``); other
+    formats ignore it.
     """
-    title = f"remon digest: {len(items)} alert{'s' if len(items) != 1 else ''}"
+    count = len(items) + len(health)
+    title = f"remon digest: {count} alert{'s' if count != 1 else ''}"
     if held:
         title += f", {len(held)} unconfirmed"
-    if not items and not held:
+    if expired:
+        title += f", {len(expired)} expired"
+    if not items and not held and not expired and not health:
         return title, "No alerts in this period."
-    parts = _digest_parts(items, fmt)
-    if held:
-        head = "Unconfirmed (waiting for a second source)"
-        section = (f"<h2>{html.escape(head)}</h2>" if fmt == "html" else f"## {md_escape(head)}" if fmt == "markdown"
+    parts = ([lead] if lead and fmt == "html" else []) + _digest_parts(items, fmt)
+    for head, section in (("Unconfirmed (waiting for a second source)", held),
+                          ("Expired unconfirmed (no second source in time; never alerted)", expired),
+                          ("Source health", health)):
+        if not section:
+            continue
+        heading = (f"<h2>{html.escape(head)}</h2>" if fmt == "html" else f"## {md_escape(head)}" if fmt == "markdown"
                    else f"--- {head} ---")
-        parts.append(section + ("" if fmt == "html" else "\n\n") + ("<hr>" if fmt == "html" else "\n\n").join(
-            _digest_parts(list(held), fmt)))
+        parts.append(heading + ("" if fmt == "html" else "\n\n") + ("<hr>" if fmt == "html" else "\n\n").join(
+            _digest_parts(list(section), fmt)))
     return title, ("<hr>" if fmt == "html" else "\n\n").join(parts)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from worker.common.cjk import is_han
 from worker.extract.stances.clauses import clause_end, clause_start
 from worker.extract.stances.cues import Hit
-from worker.extract.stances.polarity import by_lang, union
+from worker.extract.stances.polarity_words import by_lang, union
 from worker.extract.vocab import Match, Vocabulary, prepare
 
 __all__ = ["DocumentActors", "Mention", "Resolved", "Roles", "build_roles", "coordinated", "parties", "permitted",
