@@ -4,9 +4,10 @@ The rule: one module per consumer. A module holds the statements one caller need
 to a page, a command or a task touches one module, and nobody shares a query that only looks
 alike:
 
-- ``queries``: the pipeline's writes and reads (``tasks/``: sources due, articles, alerts and
-  deliveries, heartbeats and task counters), and ``add_source`` for whoever adds one;
-  ``claims``: the pipeline's claims on rows (leases).
+- ``pipeline``: the pipeline's own reads and writes (what ``tasks/`` loads before a decision and
+  stores after it); ``queries``: the pieces the pipeline shares (sources due, feed entries, alert
+  and delivery inserts, heartbeats and task counters) and ``add_source`` (the CLI, the watch file,
+  the demo); ``claims``: claims on rows (leases).
 - ``review/``: the reads of the review surfaces (the web pages, the JSON API, the ``remon`` list
   commands, the exports), a small package split by what a page shows.
 - ``views``: the shaping of rows into the JSON users see, for every consumer above.
