@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from remon.web import charts, highlight
 from storage import review
-from storage.read import article_detail
 
 PAGE = 50
 SERIES_PAGE = 100  # values per page of a metric's table (the chart shows them all)
@@ -64,7 +63,7 @@ def router(web: Any) -> APIRouter:
 
     @r.get("/articles/{article_id}", response_class=HTMLResponse)
     def article(request: Request, db: Db, article_id: int) -> HTMLResponse:
-        a = article_detail(db, article_id=article_id)
+        a = review.article_detail(db, article_id=article_id)
         if a is None:
             raise HTTPException(404, f"no article {article_id}")
         text = a.get("text") or ""
