@@ -20,6 +20,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -84,6 +85,9 @@ def run_cli(env: dict[str, str], *args: str, check: bool = True, stdin: bytes | 
             timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """``remon ARGS`` in this process under ``env`` (``tests.servers.remon_env``); the same result and
     failure message as ``tests.servers.run_remon``. ``timeout`` is accepted for that symmetry only."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("run_cli swaps this process's stdout, stderr and environment: call it from the "
+                           "test's own thread (tests.servers.run_remon runs commands side by side)")
     if args and args[0] in _SERVICES:
         raise ValueError(f"`remon {args[0]}` starts a service: run it through tests.servers.background")
     overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}

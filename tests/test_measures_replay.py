@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.inproc import run_cli
-from tests.servers import JsonReceiver, Site, remon_env, rss, wait_for
+from tests.servers import STACKS, JsonReceiver, Site, remon_env, remon_worker, rss, stack_env, wait_for
 
 pytestmark = [pytest.mark.slow]
 
@@ -88,20 +88,14 @@ def test_a_measure_replayed_yields_exactly_the_expected_alerts(order: str, db: s
     assert titles[0] == "New measure · MOFCOM mofcom-2023-23 · gallium, germanium: imposed (2023-08-01)"
 
 
-@pytest.mark.parametrize("stack", ["embedded", "redis+postgres"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_a_measure_and_its_suspension_through_a_worker(stack: str, site: Site, tmp_path: Path,
                                                        json_receiver: JsonReceiver,
                                                        request: pytest.FixtureRequest) -> None:
     """`remon run` (Celery worker + beat) on the embedded default (SQLite data and broker) and on
     redis-server + PostgreSQL. The imposition comes first; a second feed added while the worker
     runs brings the suspension."""
-    from tests.servers import background, remon_cmd
-
-    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1"}
-    if stack == "redis+postgres":
-        extra.update(REMON_DATABASE_URL=request.getfixturevalue("pg_url"),
-                     REMON_BROKER_URL=request.getfixturevalue("redis_server").url)
-    env = remon_env(tmp_path, **extra)
+    env = stack_env(tmp_path, stack, request, REMON_NOTIFY_URLS=json_receiver.url())
     run_cli(env, "init")
     for number, (feed, title, published, text) in enumerate((IMPOSE, SUSPEND), 1):
         path = f"/{feed}/{number}.html"
@@ -117,7 +111,7 @@ def test_a_measure_and_its_suspension_through_a_worker(stack: str, site: Site, t
         return any(word in json.dumps(r, ensure_ascii=False) for r in json_receiver.received)
 
     run_cli(env, "sources", "add", f"{site.base}/wire.xml", "--name", "wire", "--interval", "3600")
-    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker.log"):
+    with remon_worker(env, tmp_path / "worker.log"):
         try:
             wait_for(lambda: delivered("New measure · MOFCOM mofcom-2023-23"), timeout=120, what="new_measure sent")
             run_cli(env, "sources", "add", f"{site.base}/daily.xml", "--name", "daily", "--interval", "3600")
