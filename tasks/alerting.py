@@ -145,7 +145,8 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             texts = [(about_source(a.kind), localised(a.title, a.body, a.payload, lang, "text"))
                      for _, a in rows]  # source health last, after the unconfirmed section
             title, body = render_digest([t for health, t in texts if not health], fmt, held=held, expired=expired,
-                                        health=[t for health, t in texts if health], lead=charts_html(charts, lang))
+                                        health=[t for health, t in texts if health], lead=charts_html(charts, lang),
+                                        lang=lang)
         result = send(channel, title, body, body_format=fmt,
                       attachments=tuple(Attachment(c.name, c.png()) for c in charts))
         with session_scope(rt.db_url) as session:
