@@ -141,3 +141,17 @@ def test_a_continuation_clause_reads_the_clause_it_continues(text: str, expected
 )
 def test_a_trade_remedy_duty_is_a_tariff(text: str, expected: tuple) -> None:
     assert expected in _rows(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        # a name ending in s takes the bare apostrophe as its possessive ("Vulcan Elements' growth")
+        ("To fund Harbor Metals' expansion to a capacity of 5,000 tonnes of magnets, the firm will draw on "
+         "a loan from the Pentagon.", "harbor_metals"),
+        ("To fund Harbor Metal's expansion to a capacity of 5,000 tonnes of magnets, the firm will draw on "
+         "a loan from the Pentagon.", "harbor_metal"),
+    ],
+)
+def test_a_plural_possessive_names_the_holder(text: str, holder: str) -> None:
+    assert [s.subject for s in extract_statistics(text, on_topic=True) if s.unit == "tonnes"] == [holder]
