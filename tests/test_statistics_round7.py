@@ -155,3 +155,26 @@ def test_a_trade_remedy_duty_is_a_tariff(text: str, expected: tuple) -> None:
 )
 def test_a_plural_possessive_names_the_holder(text: str, holder: str) -> None:
     assert [s.subject for s in extract_statistics(text, on_topic=True) if s.unit == "tonnes"] == [holder]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a number set off by commas restates the phrase before it; the verb after governs both
+        ("Most of the world's graphite supply, about 90%, is processed in China.",
+         (90.0, "percent", "china", "graphite", "share_of_global_refining")),
+        ("Nearly all of the world's gallium, some 98%, is produced in China.",
+         (98.0, "percent", "china", "gallium", "share_of_global_production")),
+        # "prices of X in Y": the market after the material
+        ("Prices of dysprosium oxide in Europe rose 40% in May.",
+         (40.0, "percent", "european_union", "dysprosium", "price_change")),
+    ],
+)
+def test_apposition_and_the_market_after_the_material(text: str, expected: tuple) -> None:
+    assert expected in _rows(text)
+
+
+def test_an_apposition_with_words_of_its_own_stays_a_clause() -> None:
+    """ ", up 20%," has a verb of its own: no widening (the rule must not fire)."""
+    rows = _rows("China's rare earth exports, up 20% on the year, reached 5,000 tonnes in May.")
+    assert (20.0, "percent", "china", "rare_earths", "export_change") in rows

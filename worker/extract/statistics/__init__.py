@@ -45,6 +45,7 @@ from worker.extract.statistics.document import (
     Document,
     clause_of,
     context_of,
+    with_apposition,
     with_row_label,
     with_topic,
 )
@@ -136,7 +137,7 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
                    previous: Mapping[str, Statistic] | None = None) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
-    clause = with_row_label(ctx, sent, with_topic(ctx, sent, clause_of(ctx.prep, sent, q)))
+    clause = with_row_label(ctx, sent, with_topic(ctx, sent, with_apposition(ctx, sent, clause_of(ctx.prep, sent, q), q)))
     if excluded(ctx, sent, clause, q):
         return []
     unit, count_match, licence_items = unit_of(ctx, sent, clause, q)

@@ -243,6 +243,28 @@ _ZH_PREDICATE_START = re.compile(
     r"|\s*(?:reaching|totall?ing|worth|valued at|amounting to)\b", re.IGNORECASE)
 
 
+def with_apposition(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> Span:
+    """``clause``, widened over the clauses on both sides when it holds nothing but the number, set
+    off by commas as an apposition ("Most of the world's graphite supply, about 90%, is processed
+    in China"): the number restates the phrase before it and the verb after it governs both."""
+    rest = (ctx.prep[clause.start : q.start] + ctx.prep[q.end : clause.end]).strip(" ,")
+    if clause.start <= sent.start or clause.end >= sent.end or not _HEDGE_ONLY.fullmatch(rest):
+        return clause
+    if ctx.prep[clause.start - 1 : clause.start] != "," or ctx.prep[clause.end : clause.end + 1] != ",":
+        return clause
+    start, end = sent.start, sent.end
+    for m in CLAUSE_SPLIT.finditer(ctx.prep, sent.start, clause.start - 1):
+        start = m.end()
+    nxt = CLAUSE_SPLIT.search(ctx.prep, clause.end + 1, sent.end)
+    if nxt is not None:
+        end = nxt.start()
+    return Span(start, end, ctx.prep[start:end])
+
+
+_HEDGE_ONLY = re.compile(r"(?:(?:about|around|roughly|nearly|almost|some|over|more than|less than|up to|"
+                         r"or|just|well)\s*)*", re.IGNORECASE)
+
+
 def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:
     """``clause``, extended back over the clause before it when it is a comment without a topic of its
     own (Chinese "，为18.38亿元"; English ", estimated at over 90%", ", up from $137 million", ", to 1,200

@@ -152,7 +152,8 @@ def market_before_price(ctx: Document, clause: Span) -> str | None:
             if a.end <= cue.start and len(gap) <= 25 and not re.search(r"[,;:.]|\b(?:and|or|to|from)\b", gap):
                 return a.key
             after = ctx.prep[cue.end : a.start] if a.start >= cue.end else ""
-            if a.start >= cue.end and re.fullmatch(r"\s*(?:in|on)\s+(?:the\s+)?", after):
+            # "prices in Europe", "prices of dysprosium oxide in Europe"
+            if a.start >= cue.end and re.fullmatch(r"\s*(?:of\s+(?:[\w-]+\s+){1,3})?(?:in|on)\s+(?:the\s+)?", after):
                 return a.key
     return None
 
