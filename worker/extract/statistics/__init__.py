@@ -137,7 +137,8 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
                    previous: Mapping[str, Statistic] | None = None) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
-    clause = with_row_label(ctx, sent, with_topic(ctx, sent, with_apposition(ctx, sent, clause_of(ctx.prep, sent, q), q)))
+    clause = with_apposition(ctx, sent, clause_of(ctx.prep, sent, q), q)
+    clause = with_row_label(ctx, sent, with_topic(ctx, sent, clause))
     if excluded(ctx, sent, clause, q):
         return []
     unit, count_match, licence_items = unit_of(ctx, sent, clause, q)
