@@ -165,9 +165,15 @@ def _demand(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
         return None
     for o in f.hits:
         if o.cue.directive and o.end <= hit.start and not any(
-                o.end <= s < hit.start for s in f.mention_starts):
+                o.end <= s < hit.start and not _OBJECT_BEFORE.search(f.sent, max(0, s - 12), s)
+                for s in f.mention_starts):
+            # a name in between that is an object ("呼吁政府与中国磋商", "urged talks with China") is
+            # no subject of its own: the cue is still what was asked
             return Verdict(None, "content of a demand")
     return None
+
+
+_OBJECT_BEFORE = re.compile(r"(?:与|和|同|跟|对|向)$|\b(?:with|to|on|against)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _masked(f: SentenceFacts, hit: Hit) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Stance classes of round 7, table-driven (sentences written for these tests, English).
+"""Stance classes of round 7, table-driven (sentences written for these tests, English and Chinese).
 
 - A mention of the controls that is what talks are about is nobody's move, also when a compound
   noun stands between the preposition and the controls ("talks … on rare earth export controls");
@@ -8,6 +8,9 @@
 - The one told or assured ("told their US counterparts that …") is the addressee, not the holder.
 - "agreed with Xi to pause the controls": the controls a deal eases are the controlling partner's,
   and "agreed with" a named party is talks (the English form of 与…同意).
+- What an appeal asks for is its content, also past a name that is only its object ("呼吁政府与中国
+  磋商，尽快恢复…供应": India presses; it neither negotiates nor eases).
+- Responding to the controls ("respond to China's … controls", "对…管制作出回应") is a countermeasure.
 """
 
 from __future__ import annotations
@@ -41,6 +44,18 @@ CASES: list[Case] = [
      {("china", "ease")}, set()),
     ("agreed-with-a-view", "Analysts agreed with the assessment that China's rare earth curbs will last.",
      set(), {("china", "negotiate")}),
+    # what an appeal asks for is the appeal's content, also past a name that is an object of it
+    ("appeal-content-zh", "印度汽车制造商协会呼吁政府与中国磋商，尽快恢复稀土磁铁供应。",
+     {("india", "press")}, {("india", "ease"), ("india", "negotiate"), ("china", "negotiate")}),
+    ("appeal-content-en", "Germany urged the EU to hold talks with Beijing to restore rare earth magnet supplies.",
+     {("germany", "press")}, {("european_union", "ease"), ("european_union", "negotiate"), ("china", "negotiate"),
+                              ("germany", "negotiate")}),
+    # responding to the controls is a countermeasure, in both languages
+    ("respond-to-controls", "The EU will respond to China's rare earth export controls, von der Leyen said.",
+     {("european_union", "counter")}, set()),
+    ("respond-to-controls-zh", "欧盟委员会主席冯德莱恩表示，欧盟将对中国的稀土出口管制作出回应。",
+     {("european_union", "counter")}, set()),
+    ("answered-a-question-zh", "商务部新闻发言人就稀土出口管制问题作出回应。", set(), {("china", "counter")}),
     # the rule must not fire: a cue on other goods stays other goods
     ("other-goods-still", "The US lifted its restrictions on chip design software exports to China.",
      set(), {("united_states", "ease")}),
