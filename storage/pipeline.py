@@ -1,10 +1,12 @@
 """The pipeline's own reads and writes: what ``tasks/`` loads before a decision and stores after it.
 
 The tasks hold no SQL (``tests/test_sql_in_storage.py``): a step reads ids and typed state here,
-asks ``worker`` what to do, and writes the answer back here. The shared pieces (claims, the feed's
-known entries, the alert and delivery inserts) stay in ``storage.queries`` and ``storage.claims``,
-which the CLI and the web app use too. Each function works in the caller's session, so a step's
-writes commit together (the outbox).
+asks ``worker`` what to do, and writes the answer back here. This module is the one the pipeline
+calls: the pieces it shares with the CLI and the tests (taking due sources, articles and deliveries,
+the feed's known entries, the alert and delivery inserts, heartbeats) are defined in
+``storage.queries`` and offered here under the same names, so ``tasks/`` imports its reads and
+writes from one place. Each function works in the caller's session, so a step's writes commit
+together (the outbox).
 """
 
 from __future__ import annotations
@@ -16,13 +18,34 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage import queries
-from storage.models import Alert, Article, Delivery, Source, utcnow
+from storage import corrections, queries, unconfirmed
+from storage.models import Alert, Article, Delivery, Heartbeat, Source, utcnow
 from storage.models import Claim as ClaimRow
 from storage.models import Stance as StanceRow
 from storage.models import Statistic as StatisticRow
+from storage.queries import (
+    appearance_count,
+    beat,
+    claim_article,
+    claim_delivery,
+    claim_due_sources,
+    count_task,
+    due_delivery_ids,
+    near_duplicate_window,
+    pending_article_ids,
+)
+from worker.alert.plan import AlertPlan
+from worker.detect.state import DetectorState, KnownClaim, MetricPoint, PositionPoint
 from worker.sources.health import SourceState, SourceUpdate
 from worker.types import Analysis, FeedEntry, Page
+
+# the shared pieces the pipeline calls are defined in storage.queries and offered here (the docstring)
+__all__ = ["appearance_count", "apply_source_update", "article_duplicate", "article_failed", "beat",
+           "claim_article", "claim_delivery", "claim_due_sources", "claimed_entry", "count_task",
+           "delivery_to_send", "detector_state", "digest_rows", "digest_tried", "digest_waiting",
+           "due_delivery_ids", "exact_copy", "heartbeat_at", "last_alert_at", "mark_alerted", "mark_analysed",
+           "near_duplicate_window", "pending_article_ids", "poll_target", "record_outcome", "retry_alert",
+           "source_label", "source_state", "store_analysis", "store_entries", "write_alert"]
 
 # ----------------------------------------------------------------------------- sources
 
@@ -226,3 +249,106 @@ def retry_alert(session: Session, *, alert_id: int) -> int:
         row.status, row.next_attempt_at, row.attempts = "pending", utcnow(), 0
         session.add(row)
     return len(rows)
+
+
+# ----------------------------------------------------------------------------- alerts
+
+
+def source_label(session: Session, source_id: int | None) -> str | None:
+    """How alerts name a source: its name, else its URL."""
+    source = session.get(Source, source_id) if source_id is not None else None
+    return (source.name or source.url) if source else None
+
+
+def detector_state(session: Session, *, article: Article, analysis: Analysis) -> DetectorState:
+    """Only the history the detector needs for this article's metric keys, actors and claims (as corrected,
+    without the positions held unconfirmed)."""
+    keys = {s.metric_key for s in analysis.statistics if s.metric_key}
+    actors = {s.actor for s in analysis.stances}
+    metrics: dict[str, list[MetricPoint]] = {}
+    if keys:
+        rows = session.exec(
+            select(StatisticRow, Article).join(Article, col(Article.id) == StatisticRow.article_id)
+            .where(col(StatisticRow.metric_key).in_(keys), StatisticRow.article_id != article.id)
+            .order_by(col(StatisticRow.published_at), col(StatisticRow.id))).all()
+        for stat, art in corrections.corrected_history(session, rows):
+            metrics.setdefault(stat.metric_key or "", []).append(MetricPoint(
+                value=stat.value, value_high=stat.value_high, unit=stat.unit, approx=stat.approx,
+                published=stat.published_at or art.order_at, article_id=art.id or 0, article_url=art.url,
+                source=source_label(session, art.source_id), alerted=stat.alerted))
+    positions: dict[str, list[PositionPoint]] = {}
+    if actors:
+        rows2 = session.exec(select(StanceRow).where(col(StanceRow.actor).in_(actors),
+                                                     StanceRow.article_id != article.id)
+                             .order_by(col(StanceRow.published_at), col(StanceRow.id))).all()
+        net: dict[tuple[str, int], StanceRow] = {}
+        held = unconfirmed.waiting_stance_articles(session, actors=actors)
+        # one net position per actor and article: the most confident (as corrected)
+        for st in corrections.corrected_positions(session, rows2):
+            if (st.actor, st.article_id) in held:  # held unconfirmed: no known position yet
+                continue
+            key = (st.actor, st.article_id)
+            if key not in net or st.confidence > net[key].confidence:
+                net[key] = st
+        for st in net.values():
+            positions.setdefault(st.actor, []).append(PositionPoint(
+                position=st.position, published=st.published_at or utcnow(), article_id=st.article_id))
+    claims: list[KnownClaim] = []
+    if analysis.claims:
+        rows3 = session.exec(select(ClaimRow).where(ClaimRow.article_id != article.id)).all()
+        claims = [KnownClaim(fingerprint=c.fingerprint, speaker=c.speaker, text=c.text) for c in rows3]
+    return DetectorState(metrics=metrics, positions=positions, claims=claims)
+
+
+def mark_alerted(session: Session, *, article_id: int, indexes: set[int]) -> None:
+    """Flag the article's statistics that raised an alert (the detector reads the flag later)."""
+    if not indexes:
+        return
+    for row in session.exec(select(StatisticRow).where(StatisticRow.article_id == article_id)).all():
+        if row.idx in indexes:
+            row.alerted = True
+            session.add(row)
+
+
+def last_alert_at(session: Session, *, debounce_key: str) -> datetime | None:
+    """When the last alert of a debounce key was raised."""
+    return session.exec(select(Alert.created_at).where(Alert.debounce_key == debounce_key)
+                        .order_by(col(Alert.created_at).desc())).first()
+
+
+def write_alert(session: Session, *, plan: AlertPlan, article_id: int | None, source_id: int | None) -> int | None:
+    """Write a planned alert and its delivery rows; None when its dedup key exists (raised before)."""
+    alert = queries.insert_alert(session, alert=Alert(
+        kind=plan.kind, dedup_key=plan.dedup_key, debounce_key=plan.debounce_key, article_id=article_id,
+        source_id=source_id, title=plan.title, body=plan.body, payload=plan.payload, created_at=plan.created_at))
+    if alert is None or alert.id is None:
+        return None
+    for d in plan.deliveries:
+        queries.add_delivery(session, alert_id=alert.id, channel_key=d.channel_key, channel=d.channel, mode=d.mode)
+    return alert.id
+
+
+def heartbeat_at(session: Session, *, name: str) -> datetime | None:
+    row = session.get(Heartbeat, name)
+    return row.at if row else None
+
+
+def digest_rows(session: Session, *, channel_key: str) -> list[tuple[Delivery, Alert]]:
+    """A channel's deliveries waiting for its digest, with their alerts, oldest first."""
+    rows = session.exec(select(Delivery, Alert).join(Alert, col(Alert.id) == Delivery.alert_id).where(
+        Delivery.channel_key == channel_key, Delivery.status == "digest").order_by(col(Delivery.id))).all()
+    return [(d, a) for d, a in rows]
+
+
+def digest_tried(session: Session, *, delivery_ids: Sequence[int], ok: bool, error: str | None) -> None:
+    """Record one try of a digest on its deliveries: sent, or the error kept for the next period."""
+    for delivery_id in delivery_ids:
+        row = session.get(Delivery, delivery_id)
+        if row is None:
+            continue
+        row.attempts += 1
+        if ok:
+            row.status, row.sent_at = "sent", utcnow()
+        else:
+            row.last_error = error
+        session.add(row)

@@ -20,6 +20,7 @@ from storage.faults import DATA, where_of
 from storage.models import utcnow
 from tasks import alerting, measures
 from tasks.runtime import Runtime
+from worker.alert.plan import delivery_message, send_outcome
 from worker.errors import RemonError
 from worker.sources.health import Failed, PollOutcome, decide
 from worker.types import Analysis, Page
@@ -83,23 +84,15 @@ def send_delivery(rt: Runtime, *, delivery_id: int) -> str:
     with session_scope(rt.db_url) as session:
         delivery, alert = pipeline.delivery_to_send(session, delivery_id=delivery_id)
         channel = next((c for c in rt.channels if c.key == delivery.channel_key), None)
-        title, body = alert.title, alert.body
         attempts = delivery.attempts
     error: str | None
     if channel is None:
         outcome, error = "failed", "channel no longer configured"
     else:
-        from worker.alert.route import channel_lang
-
-        fmt = channel_format(channel)
-        lang = channel_lang(channel, rt.watch.routing)
-        payload = alert.payload or {}
-        if not ((payload.get("i18n") or {}).get(lang, {}).get(fmt) if lang != "en"
-                else fmt == "text" or (payload.get("formats") or {}).get(fmt)):
-            fmt = "text"
-        title, body = alerting.localised(alert.title, alert.body, payload, lang, fmt)
+        title, body, fmt = delivery_message(alert.title, alert.body, alert.payload, channel=channel,
+                                            routing=rt.watch.routing, preferred=channel_format(channel))
         result = send(channel, title, body, body_format=fmt)
-        outcome = "sent" if result.ok else ("failed" if attempts >= rt.settings.retry_attempts else "retry")
+        outcome = send_outcome(result.ok, attempts=attempts, max_attempts=rt.settings.retry_attempts)
         error = result.error
     next_at = utcnow() + timedelta(seconds=retry_delay(attempts, base=rt.settings.retry_base,
                                                        cap=rt.settings.retry_max)) if outcome == "retry" else None

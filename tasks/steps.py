@@ -9,28 +9,25 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from storage import claims as claim_rows
-from storage import pipeline, queries
+from storage import pipeline
 from storage.db import session_scope
 from storage.models import utcnow
-from tasks import persist
+from tasks import alert_gate, persist
 from tasks.claims import current_owner, decider, gone
 from tasks.lease import renewed
 from tasks.runtime import Runtime
-from worker.common.clean import visible, visible_or_none
-from worker.errors import FetchError, RemonError, ScrapeError
+from worker.errors import FetchError, RemonError
 from worker.extract.analyze import analyze
 from worker.extract.vocab import load_vocabulary
 from worker.fetch.client import fetch
-from worker.fetch.decode import decode_html
-from worker.scrape.article import extract_page
-from worker.scrape.canonical import canonical_url
 from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, earliest_similar, signature
+from worker.scrape.read import fallback_page, page_from_fetch
 from worker.sources.health import Fetched
 from worker.sources.kinds import body_hash, parse_source
 from worker.types import FeedEntry, Page
@@ -75,8 +72,8 @@ def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 10
     with session_scope(rt.db_url) as session:
         # a claimed source whose refresh is lost (worker killed, broker down) is due again when the
         # hold runs out, or at once when the sweeper sees that the process that claimed it is gone
-        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=_queue_hold(rt),
-                                         all_enabled=all_enabled, owner=current_owner())
+        return pipeline.claim_due_sources(session, now=utcnow(), limit=limit, lease=_queue_hold(rt),
+                                          all_enabled=all_enabled, owner=current_owner())
 
 
 def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
@@ -124,8 +121,8 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
     """
     owner, now = current_owner(), utcnow()
     with session_scope(rt.db_url) as session:
-        if not queries.claim_article(session, article_id=article_id, now=now, lease=_lease(rt), owner=owner,
-                                     decide=decider(now=now, me=owner, lease=_lease(rt))):
+        if not pipeline.claim_article(session, article_id=article_id, now=now, lease=_lease(rt), owner=owner,
+                                      decide=decider(now=now, me=owner, lease=_lease(rt))):
             return []
         attempts, entry = pipeline.claimed_entry(session, article_id=article_id)
     if attempts > MAX_ARTICLE_ATTEMPTS:
@@ -151,7 +148,7 @@ def _process_claimed(rt: Runtime, article_id: int, entry: FeedEntry) -> list[int
         original = _find_original(session, article_id=article_id, text_hash=text_hash, sig=sig)
         if original is not None:
             pipeline.article_duplicate(session, article_id=article_id, original_id=original, page=page,
-                                      text_hash=text_hash, sig=sig)
+                                       text_hash=text_hash, sig=sig)
             log.info("article %s is a copy of %s", article_id, original, extra={"article_id": article_id})
             return []
     analysis = analyze(page.text, title=page.title, language=page.language,
@@ -187,26 +184,17 @@ def source_timed_out(rt: Runtime, source_id: int) -> list[int]:
         return persist.source_failed(session, rt, source_id=source_id, error=error)
 
 
-def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]
-    """The article text: the page through trafilatura, else the feed's own content."""
+def _read_page(rt: Runtime, entry: FeedEntry) -> Page:
+    """The article text: the page through trafilatura, else the feed's own content (``worker.scrape.read``)."""
     try:
         with rt.gate.slot(entry.url):
             result = fetch(entry.url, options=rt.fetch_options)
-        html, _encoding = decode_html(result.content, result.headers.get("content-type"))
-        return _visible(extract_page(html, url=canonical_url(result.url, html), entry=entry))
-    except FetchError:
-        if entry.summary and len(entry.summary) > 200:
-            from worker.scrape.article import page_from_entry
-
-            return _visible(page_from_entry(entry))
-        raise
-    except ScrapeError:
-        raise
-
-
-def _visible(page: Page) -> Page:
-    """The page without invisible controls (NUL, bidi overrides, zero-width) in its title and text."""
-    return replace(page, title=visible_or_none(page.title), text=visible(page.text))
+        return page_from_fetch(result, entry)
+    except FetchError:  # the page could not be had (or was no HTML page): the feed's text, if long enough
+        page = fallback_page(entry)
+        if page is None:
+            raise
+        return page
 
 
 def _find_original(session: Session, *, article_id: int, text_hash: str, sig: bytes) -> int | None:
@@ -214,8 +202,8 @@ def _find_original(session: Session, *, article_id: int, text_hash: str, sig: by
     exact = pipeline.exact_copy(session, article_id=article_id, text_hash=text_hash)
     if exact is not None:
         return exact
-    ids, packed = queries.near_duplicate_window(session, since=utcnow() - NEAR_DUP_WINDOW, exclude_id=article_id,
-                                                size=len(sig))
+    ids, packed = pipeline.near_duplicate_window(session, since=utcnow() - NEAR_DUP_WINDOW, exclude_id=article_id,
+                                                 size=len(sig))
     return earliest_similar(sig, ids, packed, NEAR_DUP_THRESHOLD)  # the earliest story wins
 
 
@@ -227,13 +215,13 @@ def deliver(rt: Runtime, *, alert_id: int | None = None, now: datetime | None = 
     now = now or utcnow()
     owner = current_owner()
     with session_scope(rt.db_url) as session:
-        ids = queries.due_delivery_ids(session, now=now, alert_id=alert_id)
+        ids = pipeline.due_delivery_ids(session, now=now, alert_id=alert_id)
     counts = {"sent": 0, "retry": 0, "failed": 0}
     for delivery_id in ids:
         claimed_at = utcnow()
         with session_scope(rt.db_url) as session:
-            if not queries.claim_delivery(session, delivery_id=delivery_id, now=claimed_at, lease=_lease(rt),
-                                          owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
+            if not pipeline.claim_delivery(session, delivery_id=delivery_id, now=claimed_at, lease=_lease(rt),
+                                           owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
                 continue
         with _renewed(rt, "delivery", delivery_id, owner):
             outcome = persist.send_delivery(rt, delivery_id=delivery_id)
@@ -272,8 +260,8 @@ def sweep(rt: Runtime, *, older_than: timedelta = timedelta(minutes=2), at_start
     released, deliveries_released, sources_released = release_gone(rt)
     now = utcnow()
     with session_scope(rt.db_url) as session:
-        articles = queries.pending_article_ids(session, now=now, older_than=timedelta(0) if at_start else older_than)
-        deliveries = bool(queries.due_delivery_ids(session, now=now))
+        articles = pipeline.pending_article_ids(session, now=now, older_than=timedelta(0) if at_start else older_than)
+        deliveries = bool(pipeline.due_delivery_ids(session, now=now))
         has_digest = pipeline.digest_waiting(session)
     ids = sorted(set(articles) | set(released))
     return SweepResult(ids, deliveries or has_digest, len(released) + deliveries_released + sources_released,
@@ -294,5 +282,6 @@ def run_once(rt: Runtime) -> dict[str, int]:
     for article_id in sweep(rt, at_start=True).article_ids:
         counts["articles"] += 1
         counts["alerts"] += len(process_article(rt, article_id))
+    alert_gate.expire(rt, now=utcnow())  # before the digest, which lists what expired
     counts.update({f"deliveries_{k}": v for k, v in deliver(rt).items()})
     return counts

@@ -31,7 +31,7 @@ ARROWS: dict[str, set[str]] = {
     "measures": {"extract", "types"},
     "detect": {"config", "types"},
     "fetch": {"config", "errors", "types"},
-    "scrape": {"common", "errors", "types"},
+    "scrape": {"common", "errors", "fetch", "types"},
     "sources": {"common", "config", "errors", "fetch", "scrape", "types"},
     "alert": {"common", "config", "detect", "extract", "measures", "types"},
 }

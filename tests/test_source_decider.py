@@ -29,16 +29,17 @@ def run(state: SourceState, outcome: Fetched | Failed, failing_after: int = 3): 
     return decide(state, outcome, now=NOW, failing_after=failing_after, rand=lambda: 0.5)
 
 
-@pytest.mark.parametrize(("before", "failing_after", "count", "delay", "alert", "flag"), [
-    (0, 3, 1, timedelta(seconds=900), None, False),             # first failure: the interval, no alert
-    (1, 3, 2, timedelta(seconds=1800), None, False),            # backoff doubles
-    (2, 3, 3, timedelta(seconds=3600), "source_failing", True),  # the threshold: alert once
-    (10, 3, 11, MAX_BACKOFF, None, True),                       # already alerted; backoff capped
-    (0, 1, 1, timedelta(seconds=900), "source_failing", True),  # failing_after 1
+@pytest.mark.parametrize(("before", "alerted", "failing_after", "count", "delay", "alert", "flag"), [
+    (0, False, 3, 1, timedelta(seconds=900), None, False),              # first failure: the interval, no alert
+    (1, False, 3, 2, timedelta(seconds=1800), None, False),             # backoff doubles
+    (2, False, 3, 3, timedelta(seconds=3600), "source_failing", True),  # the threshold: alert once
+    (10, True, 3, 11, MAX_BACKOFF, None, True),                         # already alerted; backoff capped
+    (0, False, 1, 1, timedelta(seconds=900), "source_failing", True),   # failing_after 1
+    (5, False, 5, 6, MAX_BACKOFF, "source_failing", True),              # missed the exact count (a crash): once
 ])
-def test_a_failure_counts_backs_off_and_alerts_once(before: int, failing_after: int, count: int,
+def test_a_failure_counts_backs_off_and_alerts_once(before: int, alerted: bool, failing_after: int, count: int,
                                                     delay: timedelta, alert: str | None, flag: bool) -> None:
-    state = replace(STATE, error_count=before, failing_alerted=before >= failing_after)
+    state = replace(STATE, error_count=before, failing_alerted=alerted)
     update = run(state, BOOM, failing_after)
     assert (update.error_count, update.error_code, update.error_message) == (count, "fetch.timeout", "timed out")
     assert update.next_check_at - NOW == delay and update.checked_at == NOW

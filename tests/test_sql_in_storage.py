@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILDERS = {"select", "text", "insert", "update", "delete"}
 
 KNOWN = {
-    # step 1: tasks only orchestrate; every statement into storage/
-    "tasks/alerting.py",
-    # step 1 too: the embedded broker's transport (on kombu's own tables) - move or state why not
+    # stays (step 1 decided): the embedded broker is a kombu transport, the Celery layer's plug-in; its two
+    # statements run on kombu's own kombu_message table in kombu's session, not on remon's records
+    # (the reason in full: tasks/broker.py's docstring)
     "tasks/broker.py",
 }
 

@@ -34,7 +34,7 @@ def alerts_list(fmt: context.Format = "table",
 
 @app.command("unconfirmed")
 def alerts_unconfirmed(fmt: context.Format = "table", status: Annotated[str, typer.Option(
-        "--status", help="waiting, confirmed or all.")] = "waiting") -> None:
+        "--status", help="waiting, confirmed, expired or all.")] = "waiting") -> None:
     """Statistics and stances held below the confidence gate, waiting for a second source."""
     from remon.output import emit
     from storage import unconfirmed

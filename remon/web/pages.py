@@ -131,8 +131,10 @@ def router(web: Any) -> APIRouter:
         """Items held below the confidence gate (issue 15): read-only, newest first."""
         from storage import unconfirmed
 
-        status = status if status in ("waiting", "confirmed") else "waiting"
-        return render(request, "unconfirmed.html", items=unconfirmed.listing(db, status=status), status=status)
+        status = status if status in ("waiting", "confirmed", "expired") else "waiting"
+        max_days = web.settings.unconfirmed_max_days if web.settings is not None else 14
+        return render(request, "unconfirmed.html", items=unconfirmed.listing(db, status=status), status=status,
+                      max_days=max_days)
 
     @r.get("/sources", response_class=HTMLResponse)
     def sources(request: Request, db: Db) -> HTMLResponse:
