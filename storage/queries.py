@@ -1,4 +1,8 @@
-"""Keyword-only data functions: every read and write the tasks, CLI and web app need.
+"""The pipeline's shared reads and writes: sources due, feed entries, alerts and deliveries,
+heartbeats and task counters (``storage.pipeline`` holds the steps' own), and ``add_source``.
+
+One module per consumer (``storage/__init__.py``): the review app's and the list commands' reads
+are in ``storage.review``, the health and metrics reads in ``storage.ops``.
 
 Writes that may be repeated (a redelivered task) use the tables' unique keys, so the
 second run finds the row instead of adding one.
