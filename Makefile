@@ -25,16 +25,19 @@ services-stop:
 	bash scripts/test-services.sh stop
 
 # Everything, on every core (pytest-xdist; every test takes its own ports, databases and folders).
-# `make test PYTEST_WORKERS=0` runs it serially.
+# `make test PYTEST_WORKERS=0` runs it serially. The longest tests are collected first
+# (tests/conftest.py) and `--dist worksteal` lets a core that ran out of work take tests queued on
+# the other, so no long system test is left waiting behind another at the end of the run.
 PYTEST_WORKERS ?= auto
+PYTEST_DIST ?= $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal)
 
 test: install services
-	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_DIST) $(PYTEST_ARGS)
 
 # The unit tier: everything but the system tests (remon binary, worker processes, servers, Chromium),
 # on every core. Under two minutes on a 2-core machine; `make test` still runs everything.
 test-fast: install services
-	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider -m "not system" -n auto $(PYTEST_ARGS)
+	. scripts/test-env.sh && $(BIN)/pytest -p no:cacheprovider -m "not system" -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check worker storage tasks remon tests bench
