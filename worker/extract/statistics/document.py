@@ -63,6 +63,7 @@ class Document:
     _names: NameFinder | None = None
     controller: str | None = None  # the state whose controls the text is about (``subject.default_subject``)
     _known: list[tuple[int, int]] = field(default_factory=list)
+    rows: dict[int, bool] = field(default_factory=dict)  # ``is_row`` per sentence start, read once
 
     def names(self, start: int, end: int) -> list[Name]:
         """Organisations the vocabulary does not know, named in ``[start, end)`` (``worker.extract.names``)."""
@@ -292,8 +293,12 @@ def with_row_label(ctx: Document, sent: Sentence, clause: Span) -> Span:
 
 def is_row(ctx: Document, sent: Sentence) -> bool:
     """A line of a statistical table: a label, a colon, then values by year (``with_row_label``)."""
-    row = _ROW.match(ctx.prep, sent.start, sent.end)
-    return row is not None and bool(_ROW_VALUES.fullmatch(ctx.prep[row.end() : sent.end].rstrip(" .。\n")))
+    known = ctx.rows.get(sent.start)
+    if known is None:
+        row = _ROW.match(ctx.prep, sent.start, sent.end)
+        known = row is not None and bool(_ROW_VALUES.fullmatch(ctx.prep[row.end() : sent.end].rstrip(" .。\n")))
+        ctx.rows[sent.start] = known
+    return known
 
 
 # a row label: no sentence inside it (no full stop), ended by the first colon of the line
