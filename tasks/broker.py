@@ -37,13 +37,10 @@ on the log file's size after checkpoints.
 ``install()`` maps kombu's ``sqla`` and ``sqlalchemy`` aliases to this transport, so broker URLs
 stay as users write them.
 
-Why this module keeps SQL outside ``storage/`` (issue 17; listed in ``KNOWN`` of
-``tests/test_sql_in_storage.py`` with this reason): it is a kombu transport, the Celery layer's
-plug-in, and its database is the broker's (``broker.db``), not remon's records. Its two statements run
-on kombu's own ``kombu_message`` table: ``BEGIN IMMEDIATE`` in the channel's kombu session, inside the
-subclassed ``_get`` (it cannot go through a storage function without splitting one kombu operation
-across two layers), and ``prune``'s delete of consumed rows. kombu loads the transport by its import
-path (``tasks.broker:Transport``), and ``storage`` holds no Celery or kombu code.
+The statements remon adds on kombu's ``kombu_message`` table (the write lock taken before a
+message is read, the delete of consumed rows) are built in ``storage/broker_rows.py``, like every
+other statement (issue 17); kombu loads this transport by its import path
+(``tasks.broker:Transport``), and ``storage`` holds no Celery or kombu code.
 """
 
 from __future__ import annotations
@@ -61,9 +58,10 @@ from kombu.transport import TRANSPORT_ALIASES, _transport_cache
 from kombu.transport import base as kombu_base
 from kombu.transport import sqlalchemy as kombu_sqla
 from kombu.utils.encoding import bytes_to_str
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event
 from sqlalchemy.exc import OperationalError
 
+from storage.broker_rows import begin_immediate, prune_consumed
 from storage.db import discard_broken_connections, release_after_fault, sqlite_pragmas
 from storage.faults import FaultLog, classify, first_line, where_of
 
@@ -151,8 +149,7 @@ class Channel(kombu_sqla.Channel):
         """kombu's ``_get``, but the message row is deleted (not hidden) in the same transaction."""
         obj = self._get_or_create(queue)
         session = self.session
-        if session.bind.name == "sqlite":
-            session.execute(text("BEGIN IMMEDIATE TRANSACTION"))
+        begin_immediate(session)
         msg = (session.query(self.message_cls).with_for_update()
                .filter(self.message_cls.queue_id == obj.id)
                .filter(self.message_cls.visible != False)  # noqa: E712 - a SQL expression
@@ -250,28 +247,6 @@ def is_sql(url: str) -> bool:
 
 
 def prune(broker_url: str) -> int:
-    """Delete consumed messages left by older versions (kombu hid them) and checkpoint the SQLite log.
-
-    Returns how many rows went. Messages waiting to be consumed are kept.
-    """
-    url = broker_url.split("+", 1)[1]
-    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
-    if url.startswith("sqlite"):
-        event.listen(engine, "connect", sqlite_pragmas)
-    try:
-        with engine.begin() as conn:
-            if "kombu_message" not in _tables(conn):
-                return 0
-            deleted = conn.execute(text("DELETE FROM kombu_message WHERE visible = :no"), {"no": False}).rowcount
-        if url.startswith("sqlite"):
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        return int(deleted or 0)
-    finally:
-        engine.dispose()
-
-
-def _tables(conn: Any) -> set[str]:
-    from sqlalchemy import inspect
-
-    return set(inspect(conn).get_table_names())
+    """Delete consumed messages left by older versions (kombu hid them) and checkpoint the SQLite log
+    (``storage.broker_rows.prune_consumed``). Returns how many rows went."""
+    return prune_consumed(broker_url)

@@ -14,12 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BUILDERS = {"select", "text", "insert", "update", "delete"}
 
-KNOWN = {
-    # stays (step 1 decided): the embedded broker is a kombu transport, the Celery layer's plug-in; its two
-    # statements run on kombu's own kombu_message table in kombu's session, not on remon's records
-    # (the reason in full: tasks/broker.py's docstring)
-    "tasks/broker.py",
-}
+KNOWN: set[str] = set()  # every statement is built in storage/ now (the embedded broker's: storage/broker_rows.py)
 
 
 def writes_sql(path: Path) -> bool:
