@@ -15,6 +15,8 @@ alike:
   reads (the review app's corrections, the export-control measures, the confidence gate's store).
 - ``ops``: the reads of ``remon health``, /readyz and /metrics; ``space``: free disk space.
 - ``search``: the full-text index the article search reads.
+- ``broker_rows``: the embedded broker's statements on kombu's tables (the write lock taken before
+  a message is taken, the prune of consumed rows), for the transport in ``tasks/broker.py``.
 - The plumbing under them: ``models`` (tables), ``db`` (engine, sessions, migrations),
   ``location`` (where the database is), ``faults`` (storage failures in one line),
   ``migrations/`` (Alembic).
