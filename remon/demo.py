@@ -106,13 +106,11 @@ class DemoSite:
 
     def redirect_articles(self, db_url: str, review_url: str) -> int:
         """Send each stored article's page to ``review_url``/articles/ID; returns how many."""
-        from sqlmodel import col, select
-
         from storage.db import session_scope
-        from storage.models import Article
+        from storage.review import article_links
 
         with session_scope(db_url) as session:
-            rows = session.exec(select(Article.id, Article.url).where(col(Article.url).startswith(self.base))).all()
+            rows = article_links(session, prefix=self.base)
         for article_id, url in rows:
             self.redirects[url[len(self.base):]] = f"{review_url.rstrip('/')}/articles/{article_id}"
         return len(rows)

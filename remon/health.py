@@ -7,11 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, text
-from sqlmodel import col, select
-
+from storage import ops
 from storage.db import session_scope
-from storage.models import Article, Delivery, Heartbeat, utcnow
+from storage.models import utcnow
 from storage.space import free_space
 from worker.config import Settings
 
@@ -33,8 +31,7 @@ def check_database(settings: Settings) -> Check:
             return Check("database", False, f"no database at {describe(settings.database_url_value)}; "
                                             "run `remon init`")
         with session_scope(settings.database_url_value) as session:
-            session.execute(text("SELECT 1"))
-            version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            version = ops.schema_version(session)
         return Check("database", True, f"reachable, schema {version}")
     except Exception as exc:
         return Check("database", False, f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}")
@@ -90,8 +87,8 @@ def check_disk(settings: Settings) -> Check:
 
 def _age(settings: Settings, name: str) -> timedelta | None:
     with session_scope(settings.database_url_value) as session:
-        row = session.get(Heartbeat, name)
-        return utcnow() - row.at if row else None
+        at = ops.heartbeat_at(session, name)
+    return utcnow() - at if at else None
 
 
 def check_beat(settings: Settings) -> Check:
@@ -105,21 +102,17 @@ def check_beat(settings: Settings) -> Check:
 
 def check_tasks(settings: Settings) -> Check:
     with session_scope(settings.database_url_value) as session:
-        rows = session.exec(select(Heartbeat).where(col(Heartbeat.name).startswith("task."))).all()
-    if not rows:
+        latest = ops.last_task_success(session)
+    if latest is None:
         return Check("tasks", True, "no task has run yet")
-    latest = max(r.at for r in rows)
     return Check("tasks", True, f"last task success {int((utcnow() - latest).total_seconds())}s ago")
 
 
 def check_backlog(settings: Settings) -> Check:
     with session_scope(settings.database_url_value) as session:
-        pending = session.exec(select(func.count()).select_from(Article).where(
-            Article.status.in_(("pending", "processing")))).one()  # type: ignore[attr-defined]
-        due = session.exec(select(func.count()).select_from(Delivery).where(
-            Delivery.status.in_(("pending", "sending")))).one()  # type: ignore[attr-defined]
-        failed = session.exec(select(func.count()).select_from(Delivery).where(Delivery.status == "failed")).one()
-    return Check("backlog", True, f"{pending} articles pending, {due} deliveries due, {failed} failed")
+        found = ops.backlog(session)
+    return Check("backlog", True, f"{found.pending_articles} articles pending, {found.due_deliveries} deliveries "
+                                  f"due, {found.failed_deliveries} failed")
 
 
 def check_notify(settings: Settings) -> Check:

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import select
-
 from storage.db import session_scope
-from storage.models import Article, Delivery, Source, TaskMetric
+from storage.ops import counters
 
 
 def _line(name: str, value: float, labels: dict[str, Any] | None = None) -> str:
@@ -32,31 +29,26 @@ def render_metrics(db_url: str, *, queue_depths: dict[str, int] | None = None) -
         out.append(f"# TYPE {name} {kind}")
 
     with session_scope(db_url) as session:
-        tasks = session.exec(select(TaskMetric)).all()
-        family("remon_task_runs_total", "counter", "Task runs by task name.")
-        out += [_line("remon_task_runs_total", t.runs, {"task": t.name}) for t in tasks]
-        family("remon_task_failures_total", "counter", "Task runs that raised.")
-        out += [_line("remon_task_failures_total", t.failures, {"task": t.name}) for t in tasks]
-        family("remon_task_duration_seconds_sum", "counter", "Total seconds spent in each task.")
-        out += [_line("remon_task_duration_seconds_sum", round(t.total_seconds, 3), {"task": t.name}) for t in tasks]
-        polls = next((t.runs for t in tasks if t.name == "refresh_source"), 0)
-        family("remon_polls_total", "counter", "Source polls (refresh_source runs).")
-        out.append(_line("remon_polls_total", polls))
-        family("remon_fetch_errors", "gauge", "Sources whose last poll failed, by error code.")
-        for code, n in session.exec(select(Source.error_code, func.count()).where(
-                Source.error_code != None).group_by(Source.error_code)).all():  # noqa: E711
-            out.append(_line("remon_fetch_errors", n, {"code": code}))
-        family("remon_articles", "gauge", "Articles by pipeline status.")
-        for status, n in session.exec(select(Article.status, func.count()).group_by(Article.status)).all():
-            out.append(_line("remon_articles", n, {"status": status}))
-        family("remon_articles_processed_total", "counter", "Articles analysed, skipped as copies or irrelevant.")
-        processed = session.exec(select(func.count()).select_from(Article).where(
-            Article.status.in_(("analysed", "duplicate", "irrelevant")))).one()  # type: ignore[attr-defined]
-        out.append(_line("remon_articles_processed_total", processed))
-        family("remon_alert_deliveries", "gauge", "Alert deliveries by channel (masked) and status.")
-        for channel, status, n in session.exec(select(Delivery.channel, Delivery.status, func.count())
-                                               .group_by(Delivery.channel, Delivery.status)).all():
-            out.append(_line("remon_alert_deliveries", n, {"channel": channel, "status": status}))
+        found = counters(session)
+    tasks = found.tasks
+    family("remon_task_runs_total", "counter", "Task runs by task name.")
+    out += [_line("remon_task_runs_total", t.runs, {"task": t.name}) for t in tasks]
+    family("remon_task_failures_total", "counter", "Task runs that raised.")
+    out += [_line("remon_task_failures_total", t.failures, {"task": t.name}) for t in tasks]
+    family("remon_task_duration_seconds_sum", "counter", "Total seconds spent in each task.")
+    out += [_line("remon_task_duration_seconds_sum", round(t.total_seconds, 3), {"task": t.name}) for t in tasks]
+    polls = next((t.runs for t in tasks if t.name == "refresh_source"), 0)
+    family("remon_polls_total", "counter", "Source polls (refresh_source runs).")
+    out.append(_line("remon_polls_total", polls))
+    family("remon_fetch_errors", "gauge", "Sources whose last poll failed, by error code.")
+    out += [_line("remon_fetch_errors", n, {"code": code}) for code, n in found.fetch_errors]
+    family("remon_articles", "gauge", "Articles by pipeline status.")
+    out += [_line("remon_articles", n, {"status": status}) for status, n in found.articles]
+    family("remon_articles_processed_total", "counter", "Articles analysed, skipped as copies or irrelevant.")
+    out.append(_line("remon_articles_processed_total", found.processed))
+    family("remon_alert_deliveries", "gauge", "Alert deliveries by channel (masked) and status.")
+    out += [_line("remon_alert_deliveries", n, {"channel": channel, "status": status})
+            for channel, status, n in found.deliveries]
     if queue_depths is not None:
         family("remon_queue_depth", "gauge", "Messages waiting in each broker queue.")
         out += [_line("remon_queue_depth", n, {"queue": q}) for q, n in queue_depths.items()]

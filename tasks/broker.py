@@ -36,6 +36,14 @@ on the log file's size after checkpoints.
 
 ``install()`` maps kombu's ``sqla`` and ``sqlalchemy`` aliases to this transport, so broker URLs
 stay as users write them.
+
+Why this module keeps SQL outside ``storage/`` (issue 17; listed in ``KNOWN`` of
+``tests/test_sql_in_storage.py`` with this reason): it is a kombu transport, the Celery layer's
+plug-in, and its database is the broker's (``broker.db``), not remon's records. Its two statements run
+on kombu's own ``kombu_message`` table: ``BEGIN IMMEDIATE`` in the channel's kombu session, inside the
+subclassed ``_get`` (it cannot go through a storage function without splitting one kombu operation
+across two layers), and ``prune``'s delete of consumed rows. kombu loads the transport by its import
+path (``tasks.broker:Transport``), and ``storage`` holds no Celery or kombu code.
 """
 
 from __future__ import annotations

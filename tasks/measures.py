@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import measures as store
+from storage import pipeline
 from storage.db import session_scope
 from storage.models import Article, utcnow
 from tasks import alerting
@@ -39,7 +40,7 @@ def record(session: Session, rt: Runtime, *, article: Article, analysis: Analysi
     """Store the article's measure events (in the analysis transaction) and write the alerts they raise."""
     if not analysis.measures:
         return []
-    source = alerting._source_label(session, article.source_id)
+    source = pipeline.source_label(session, article.source_id)
     ids: list[int] = []
     today = utcnow().date()
     for measure, change in store.record_events(session, article=article, events=analysis.measures, source=source):

@@ -7,35 +7,30 @@ leaves the database as one run would, with no second alert.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage import claims as claim_rows
-from storage import queries
+from storage import pipeline
 from storage.db import session_scope
-from storage.models import Article, Delivery, Source, utcnow
-from tasks import persist
+from storage.models import utcnow
+from tasks import alert_gate, persist
 from tasks.claims import current_owner, decider, gone
 from tasks.lease import renewed
 from tasks.runtime import Runtime
-from worker.common.clean import visible, visible_or_none
-from worker.errors import FetchError, RemonError, ScrapeError
+from worker.errors import FetchError, RemonError
 from worker.extract.analyze import analyze
 from worker.extract.vocab import load_vocabulary
 from worker.fetch.client import fetch
-from worker.fetch.decode import decode_html
-from worker.scrape.article import extract_page
-from worker.scrape.canonical import canonical_url
 from worker.scrape.dedup import NEAR_DUP_THRESHOLD, content_hash, earliest_similar, signature
-from worker.sources.feeds import parse_feed
-from worker.types import FeedEntry, Page, ParsedFeed
+from worker.scrape.read import fallback_page, page_from_fetch
+from worker.sources.health import Fetched
+from worker.sources.kinds import body_hash, parse_source
+from worker.types import FeedEntry, Page
 
 log = logging.getLogger("remon.pipeline")
 
@@ -77,21 +72,18 @@ def claim_due_sources(rt: Runtime, *, all_enabled: bool = False, limit: int = 10
     with session_scope(rt.db_url) as session:
         # a claimed source whose refresh is lost (worker killed, broker down) is due again when the
         # hold runs out, or at once when the sweeper sees that the process that claimed it is gone
-        return queries.claim_due_sources(session, now=utcnow(), limit=limit, lease=_queue_hold(rt),
-                                         all_enabled=all_enabled, owner=current_owner())
+        return pipeline.claim_due_sources(session, now=utcnow(), limit=limit, lease=_queue_hold(rt),
+                                          all_enabled=all_enabled, owner=current_owner())
 
 
 def refresh_source(rt: Runtime, source_id: int) -> RefreshResult:
     """Fetch one source, store its new entries as pending articles, record its health."""
     owner = current_owner()
-    with session_scope(rt.db_url) as session:  # the columns only: this runs for every poll
-        row = session.execute(sa_select(col(Source.url), col(Source.etag), col(Source.last_modified),
-                                        col(Source.kind), col(Source.options), col(Source.body_hash)).where(
-            col(Source.id) == source_id, col(Source.enabled).is_(True))).first()
-        if row is None:
+    with session_scope(rt.db_url) as session:
+        target = pipeline.poll_target(session, source_id=source_id)
+        if target is None:
             return RefreshResult(source_id, ())
-        url, etag, last_modified, kind, raw_options, known_hash = row
-        options = dict(raw_options or {})
+        url, etag, last_modified, kind, options, known_hash = target
         claim_rows.hold_source(session, source_id=source_id, now=utcnow(), lease=_lease(rt), owner=owner)
     with _renewed(rt, "source", source_id, owner):
         return _refresh(rt, source_id, url, etag, last_modified, kind, options, known_hash)
@@ -102,9 +94,9 @@ def _refresh(rt: Runtime, source_id: int, url: str, etag: str | None, last_modif
     try:
         with rt.gate.slot(url):
             result = fetch(url, options=rt.fetch_options, etag=etag, last_modified=last_modified)
-        body_hash = None if result.not_modified else _body_hash(kind, options, result.content)
+        new_hash = None if result.not_modified else body_hash(kind, options, result.content)
         # the same bytes as last time hold nothing new: most feeds send no validators
-        parsed = None if result.not_modified or body_hash == known_hash else _parse_source(
+        parsed = None if result.not_modified or new_hash == known_hash else parse_source(
             kind, options, result.content, dict(result.headers), result.url)
     except RemonError as exc:
         log.warning("source %s failed: %s", source_id, exc, extra={"source_id": source_id})
@@ -112,29 +104,10 @@ def _refresh(rt: Runtime, source_id: int, url: str, etag: str | None, last_modif
             alert_ids = persist.source_failed(session, rt, source_id=source_id, error=exc)
         return RefreshResult(source_id, (), error_code=exc.code, alert_ids=tuple(alert_ids))
     with session_scope(rt.db_url) as session:
-        new_ids, alert_ids = persist.source_succeeded(session, rt, source_id=source_id, result=result,
-                                                      parsed=parsed, body_hash=body_hash)
+        new_ids, alert_ids = persist.source_polled(session, rt, source_id=source_id, outcome=Fetched.of(
+            result, parsed=parsed, body_hash=new_hash))
     log.info("source %s: %d new articles", source_id, len(new_ids), extra={"source_id": source_id})
     return RefreshResult(source_id, tuple(new_ids), alert_ids=tuple(alert_ids))
-
-
-def _body_hash(kind: str, options: dict[str, object], content: bytes) -> str:
-    """What decides a parse's result: the bytes, and the kind and options (selectors) that read them."""
-    digest = hashlib.sha256(f"{kind}\x00{json.dumps(options, sort_keys=True, default=str)}\x00".encode())
-    digest.update(content)
-    return digest.hexdigest()
-
-
-def _parse_source(kind: str, options: dict[str, object], content: bytes, headers: dict[str, str],
-                  url: str) -> ParsedFeed:
-    if kind == "html":
-        from worker.config import Selectors
-        from worker.sources.listing import parse_listing
-
-        html, _ = decode_html(content, headers.get("content-type"))
-        selectors = Selectors.model_validate(options.get("selectors") or {})
-        return parse_listing(html, url=url, selectors=selectors)
-    return parse_feed(content, headers=headers, url=url)
 
 
 # ----------------------------------------------------------------------------- analyse
@@ -148,14 +121,10 @@ def process_article(rt: Runtime, article_id: int) -> list[int]:
     """
     owner, now = current_owner(), utcnow()
     with session_scope(rt.db_url) as session:
-        if not queries.claim_article(session, article_id=article_id, now=now, lease=_lease(rt), owner=owner,
-                                     decide=decider(now=now, me=owner, lease=_lease(rt))):
+        if not pipeline.claim_article(session, article_id=article_id, now=now, lease=_lease(rt), owner=owner,
+                                      decide=decider(now=now, me=owner, lease=_lease(rt))):
             return []
-        article = session.get(Article, article_id)
-        assert article is not None
-        attempts = article.attempts
-        entry = FeedEntry(url=article.url, title=article.title, summary=article.feed_summary,
-                          published=article.published_at, published_raw=article.published_raw)
+        attempts, entry = pipeline.claimed_entry(session, article_id=article_id)
     if attempts > MAX_ARTICLE_ATTEMPTS:
         _give_up(rt, article_id, RemonError(
             f"processing was interrupted {attempts - 1} times (a worker was killed or hit the task time "
@@ -178,8 +147,8 @@ def _process_claimed(rt: Runtime, article_id: int, entry: FeedEntry) -> list[int
     with session_scope(rt.db_url) as session:
         original = _find_original(session, article_id=article_id, text_hash=text_hash, sig=sig)
         if original is not None:
-            persist.article_duplicate(session, article_id=article_id, original_id=original, page=page,
-                                      text_hash=text_hash, sig=sig)
+            pipeline.article_duplicate(session, article_id=article_id, original_id=original, page=page,
+                                       text_hash=text_hash, sig=sig)
             log.info("article %s is a copy of %s", article_id, original, extra={"article_id": article_id})
             return []
     analysis = analyze(page.text, title=page.title, language=page.language,
@@ -195,9 +164,7 @@ def _give_up(rt: Runtime, article_id: int, error: RemonError) -> None:
     """Record an article that is still being processed as failed with ``error``."""
     log.warning("article %s failed: %s", article_id, error, extra={"article_id": article_id})
     with session_scope(rt.db_url) as session:
-        article = session.get(Article, article_id)
-        if article is not None and article.status == "processing":
-            persist.article_failed(session, article_id=article_id, error=error)
+        persist.article_failed(session, article_id=article_id, error=error, only_processing=True)
 
 
 def article_timed_out(rt: Runtime, article_id: int) -> None:
@@ -217,37 +184,26 @@ def source_timed_out(rt: Runtime, source_id: int) -> list[int]:
         return persist.source_failed(session, rt, source_id=source_id, error=error)
 
 
-def _read_page(rt: Runtime, entry: FeedEntry):  # type: ignore[no-untyped-def]
-    """The article text: the page through trafilatura, else the feed's own content."""
+def _read_page(rt: Runtime, entry: FeedEntry) -> Page:
+    """The article text: the page through trafilatura, else the feed's own content (``worker.scrape.read``)."""
     try:
         with rt.gate.slot(entry.url):
             result = fetch(entry.url, options=rt.fetch_options)
-        html, _encoding = decode_html(result.content, result.headers.get("content-type"))
-        return _visible(extract_page(html, url=canonical_url(result.url, html), entry=entry))
-    except FetchError:
-        if entry.summary and len(entry.summary) > 200:
-            from worker.scrape.article import page_from_entry
-
-            return _visible(page_from_entry(entry))
-        raise
-    except ScrapeError:
-        raise
-
-
-def _visible(page: Page) -> Page:
-    """The page without invisible controls (NUL, bidi overrides, zero-width) in its title and text."""
-    return replace(page, title=visible_or_none(page.title), text=visible(page.text))
+        return page_from_fetch(result, entry)
+    except FetchError:  # the page could not be had (or was no HTML page): the feed's text, if long enough
+        page = fallback_page(entry)
+        if page is None:
+            raise
+        return page
 
 
 def _find_original(session: Session, *, article_id: int, text_hash: str, sig: bytes) -> int | None:
     """An earlier article with the same text, or near-identical text (a syndicated copy)."""
-    exact = session.exec(select(Article.id).where(
-        Article.content_hash == text_hash, Article.id != article_id,
-        col(Article.status).in_(("analysed", "irrelevant", "processing"))).order_by(col(Article.id))).first()
+    exact = pipeline.exact_copy(session, article_id=article_id, text_hash=text_hash)
     if exact is not None:
         return exact
-    ids, packed = queries.near_duplicate_window(session, since=utcnow() - NEAR_DUP_WINDOW, exclude_id=article_id,
-                                                size=len(sig))
+    ids, packed = pipeline.near_duplicate_window(session, since=utcnow() - NEAR_DUP_WINDOW, exclude_id=article_id,
+                                                 size=len(sig))
     return earliest_similar(sig, ids, packed, NEAR_DUP_THRESHOLD)  # the earliest story wins
 
 
@@ -259,13 +215,13 @@ def deliver(rt: Runtime, *, alert_id: int | None = None, now: datetime | None = 
     now = now or utcnow()
     owner = current_owner()
     with session_scope(rt.db_url) as session:
-        ids = queries.due_delivery_ids(session, now=now, alert_id=alert_id)
+        ids = pipeline.due_delivery_ids(session, now=now, alert_id=alert_id)
     counts = {"sent": 0, "retry": 0, "failed": 0}
     for delivery_id in ids:
         claimed_at = utcnow()
         with session_scope(rt.db_url) as session:
-            if not queries.claim_delivery(session, delivery_id=delivery_id, now=claimed_at, lease=_lease(rt),
-                                          owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
+            if not pipeline.claim_delivery(session, delivery_id=delivery_id, now=claimed_at, lease=_lease(rt),
+                                           owner=owner, decide=decider(now=claimed_at, me=owner, lease=_lease(rt))):
                 continue
         with _renewed(rt, "delivery", delivery_id, owner):
             outcome = persist.send_delivery(rt, delivery_id=delivery_id)
@@ -304,9 +260,9 @@ def sweep(rt: Runtime, *, older_than: timedelta = timedelta(minutes=2), at_start
     released, deliveries_released, sources_released = release_gone(rt)
     now = utcnow()
     with session_scope(rt.db_url) as session:
-        articles = queries.pending_article_ids(session, now=now, older_than=timedelta(0) if at_start else older_than)
-        deliveries = bool(queries.due_delivery_ids(session, now=now))
-        has_digest = session.exec(select(Delivery.id).where(Delivery.status == "digest")).first() is not None
+        articles = pipeline.pending_article_ids(session, now=now, older_than=timedelta(0) if at_start else older_than)
+        deliveries = bool(pipeline.due_delivery_ids(session, now=now))
+        has_digest = pipeline.digest_waiting(session)
     ids = sorted(set(articles) | set(released))
     return SweepResult(ids, deliveries or has_digest, len(released) + deliveries_released + sources_released,
                        sources_released > 0)
@@ -326,5 +282,6 @@ def run_once(rt: Runtime) -> dict[str, int]:
     for article_id in sweep(rt, at_start=True).article_ids:
         counts["articles"] += 1
         counts["alerts"] += len(process_article(rt, article_id))
+    alert_gate.expire(rt, now=utcnow())  # before the digest, which lists what expired
     counts.update({f"deliveries_{k}": v for k, v in deliver(rt).items()})
     return counts

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from worker.config import Thresholds
-from worker.detect.detector import default_same_claim, detect, differs, source_health
+from worker.detect.detector import default_same_claim, detect, differs
 from worker.detect.state import ArticleContext, DetectorState, KnownClaim, MetricPoint, PositionPoint
 from worker.types import Analysis, Claim, Stance, Statistic
 
@@ -236,23 +236,6 @@ def test_claims_without_fingerprint_fall_back_to_text_and_same_claim_is_pluggabl
 def test_duplicate_article_raises_no_claim() -> None:
     one = analysis(claims=(Claim("china", "a", "s", FP_A),))
     assert detect(DetectorState(), one, ctx(2, dup=True), TH).changes == ()
-
-
-# ----------------------------------------------------------------------------- source health
-
-@pytest.mark.parametrize(("failures", "alerted", "ok", "expected"), [
-    (4, False, False, None),
-    (5, False, False, "source_failing"),
-    (6, False, False, "source_failing"),   # missed the exact count (e.g. a crash): still once
-    (6, True, False, None),                # already alerted this streak
-    (0, True, True, "source_recovered"),
-    (0, False, True, None),
-])
-def test_source_health(failures: int, alerted: bool, ok: bool, expected: str | None) -> None:
-    change = source_health(failures, alerted, ok, 5, source="wire", episode="e1")
-    assert (change.kind if change else None) == expected
-    if change:
-        assert change.key == f"{expected}:wire:e1"
 
 
 # ----------------------------------------------------------------------------- the dev timeline

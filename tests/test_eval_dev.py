@@ -20,14 +20,15 @@ from worker.extract.evaluate import EvalReport, evaluate, format_report, load_js
 # docs/extraction.md), rounded down to two decimals. Quality only goes up: raise them when it rises.
 # dev.jsonl: en quantity 1.000, full 0.926, stance 0.975, relevance 1.000; zh 1.000 everywhere.
 # dev2.jsonl: en 0.931 / 0.757 / 0.922 / 1.000; zh 0.933 / 0.848 / 0.949 / 1.000.
+# Round 7 (tables by row and title): dev2.jsonl en full 0.843, stance 0.938; zh full 0.877.
 FLOORS: dict[str, dict[str, dict[str, float]]] = {
     "dev.jsonl": {
         "en": {"stats_quantity_f1": 1.0, "stats_full_f1": 0.92, "stance_f1": 0.97, "relevance_accuracy": 1.0},
         "zh": {"stats_quantity_f1": 1.0, "stats_full_f1": 1.0, "stance_f1": 1.0, "relevance_accuracy": 1.0},
     },
     "dev2.jsonl": {
-        "en": {"stats_quantity_f1": 0.93, "stats_full_f1": 0.75, "stance_f1": 0.92, "relevance_accuracy": 1.0},
-        "zh": {"stats_quantity_f1": 0.93, "stats_full_f1": 0.84, "stance_f1": 0.94, "relevance_accuracy": 1.0},
+        "en": {"stats_quantity_f1": 0.93, "stats_full_f1": 0.84, "stance_f1": 0.93, "relevance_accuracy": 1.0},
+        "zh": {"stats_quantity_f1": 0.94, "stats_full_f1": 0.87, "stance_f1": 0.94, "relevance_accuracy": 1.0},
     },
 }
 _reports: dict[str, EvalReport] = {}

@@ -31,8 +31,8 @@ ARROWS: dict[str, set[str]] = {
     "measures": {"extract", "types"},
     "detect": {"config", "types"},
     "fetch": {"config", "errors", "types"},
-    "scrape": {"common", "errors", "types"},
-    "sources": {"common", "config", "errors", "types"},
+    "scrape": {"common", "errors", "fetch", "types"},
+    "sources": {"common", "config", "errors", "fetch", "scrape", "types"},
     "alert": {"common", "config", "detect", "extract", "measures", "types"},
 }
 

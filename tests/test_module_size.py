@@ -15,13 +15,9 @@ LIMIT = 450
 TOPS = ("worker", "storage", "tasks", "remon", "tests", "bench", "scripts")
 
 KNOWN = {
-    # issue 17 step 4: one module per command group (remon/commands/), a shared context, no SQL
-    "remon/cli.py",
     # issue 17 step 3 (untangle the leaves) left the extractor's rule modules as they are: split
-    # when the extraction work next touches them (subject finding, the evaluation report, polarity)
-    "worker/extract/statistics/subject.py",
+    # when the extraction work next touches them (the evaluation report; subject and polarity are split)
     "worker/extract/evaluate.py",
-    "worker/extract/stances/polarity.py",
     # test modules whose length is mostly their case tables: move the tables to data files
     "tests/test_statistics_attribution.py",
     "tests/test_fetch.py",

@@ -229,7 +229,7 @@ class Change:
     idempotent (a unique dedup key in storage).
     """
 
-    kind: str  # new_statistic | changed_statistic | stance_shift | new_claim | source_failing | source_recovered
+    kind: str  # a name in the alert-kind registry (worker.alert.kinds.KINDS)
     key: str
     statistic: Statistic | None = None
     previous: Mapping[str, Any] | None = None

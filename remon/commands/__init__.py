@@ -1,1 +1,2 @@
-"""The bodies of the ``remon`` commands that need more than a few lines (``remon.cli`` parses the options)."""
+"""The ``remon`` commands, one module per command group: options, checks and output (``remon.cli``
+only maps names to them; ``context`` gives every one its settings, runtime and database)."""

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
+import typer
+
+from remon.commands import context
 from worker.alert.render import label, labels
+
+app = typer.Typer(help="What people marked wrong or fixed in the review app.", no_args_is_help=True)
 
 COLUMNS = ["id", "when", "who", "item", "action", "fixed", "article", "note"]
 _GROUPS = {"subject": "actors", "actor": "actors", "material": "materials", "measure": "measures",
@@ -64,3 +69,18 @@ def gold_jsonl(db_url: str) -> Iterator[str]:
     with session_scope(db_url) as session:
         for line in corrections.gold_lines(session):
             yield json.dumps(line, ensure_ascii=False) + "\n"
+
+
+@app.command("list")
+def corrections_list(fmt: context.Format = "table",
+                     target: Annotated[str | None, typer.Option("--target", help="alert, statistic or stance")] = None,
+                     limit: Annotated[int, typer.Option("--limit", min=1)] = 100) -> None:
+    """Corrections newest first: who, when, the item, wrong or fixed, and the fixed fields."""
+    from remon.output import emit
+    from storage.corrections import TARGETS
+
+    if target is not None and target not in TARGETS:
+        context.fail(f"--target must be one of {', '.join(TARGETS)}")
+    settings = context.migrated_settings()
+    items, rows = list_rows(settings.database_url_value, target_kind=target, limit=limit)
+    emit(items if fmt == "json" else rows, fmt, COLUMNS, width=60)

@@ -8,9 +8,11 @@ wrong proxy instead of a silent success.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+
+from remon.commands import context
 
 NO_SOURCES = ("no source to poll: add one with `remon sources add URL`, or the curated default list "
               "with `remon sources add --defaults`")
@@ -37,18 +39,15 @@ def summary(counts: dict[str, int], failures: list[str]) -> str:
 
 def poll_once(rt: Any) -> int:
     """Run one cycle, print the summary, and return the exit code."""
-    from sqlmodel import col, select
-
     from storage.db import session_scope
-    from storage.models import Source, utcnow
+    from storage.models import utcnow
+    from storage.review import failed_sources_since
     from tasks.steps import run_once
 
     started = utcnow()
     counts = run_once(rt)
     with session_scope(rt.db_url) as session:
-        failed = session.exec(select(Source).where(col(Source.enabled), col(Source.last_checked_at) >= started,
-                                                   col(Source.error_code).is_not(None))).all()
-        failures = [str(s.error_code) for s in failed]
+        failures = failed_sources_since(session, since=started)
     typer.echo(summary(counts, failures))
     if not counts.get("sources"):
         typer.echo(f"remon: {NO_SOURCES}", err=True)
@@ -57,3 +56,17 @@ def poll_once(rt: Any) -> int:
         typer.echo("remon: every source failed; `remon sources list` shows each one's error", err=True)
         return 1
     return 0
+
+
+def poll(once: Annotated[bool, typer.Option("--once", help="Poll all enabled sources now and exit.")] = False
+         ) -> None:
+    """Poll every enabled source now, analyse new articles and deliver alerts, without a broker."""
+    if not once:
+        context.fail("use 'remon poll --once' (or 'remon run' for the service)")
+    rt = context.runtime()
+    context.check_channels(rt)
+    context.migrate(rt.db_url)
+    from remon.commands.service import sync_watch_sources
+
+    sync_watch_sources(rt)
+    raise typer.Exit(poll_once(rt))

@@ -157,12 +157,43 @@ class _masked_apprise_logs:  # a context manager, named like one
             logger.removeFilter(self.filter)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, from memory: ``name`` is what an HTML body references as
+    ``cid:NAME`` (an image is then shown in place, not as a download)."""
+
+    name: str
+    content: bytes
+    mimetype: str = "image/png"
+
+
+def _attach(attachments: tuple[Attachment, ...], plugins: list[Any]) -> apprise.AppriseAttachment | None:
+    """apprise's attachments from memory; email plugins are switched to inline images (RFC 2387:
+    ``multipart/related`` with a ``Content-ID`` per image, apprise ≥ 2.3, the ``?inline=yes`` of a
+    ``mailto://`` URL), so ``<img src="cid:NAME">`` in the HTML body shows the picture."""
+    if not attachments:
+        return None
+    from apprise.attachment.memory import AttachMemory
+
+    found = apprise.AppriseAttachment()
+    for item in attachments:
+        found.add(AttachMemory(content=item.content, name=item.name,  # type: ignore[no-untyped-call]
+                               mimetype=item.mimetype))
+    for plugin in plugins:
+        if hasattr(plugin, "inline"):
+            plugin.inline = True
+    return found
+
+
 def send(channel: Channel, title: str, body: str, *, body_format: Format = "text",
-         payload: Any = None, timeout: float = SEND_TIMEOUT) -> SendResult:
+         payload: Any = None, timeout: float = SEND_TIMEOUT,
+         attachments: tuple[Attachment, ...] = ()) -> SendResult:
     """Send one message to one channel; never raises, never returns or logs the raw URL.
 
     ``body_format`` is the format ``body`` is written in; apprise converts it when the service
     wants another one. ``payload`` is accepted for callers that keep one; it is not sent.
+    ``attachments`` go to services that take them (apprise leaves them out, with a warning, for
+    the others); callers send them only to HTML channels (email).
     """
     secret = channel.url.get_secret_value()
     secrets = [secret]
@@ -179,8 +210,10 @@ def send(channel: Channel, title: str, body: str, *, body_format: Format = "text
                 for plugin in _plugins(notifier):
                     plugin.socket_connect_timeout = timeout
                     plugin.socket_read_timeout = timeout
+                attach = _attach(attachments, _plugins(notifier))
                 outcome["ok"] = bool(notifier.notify(title=title, body=body,
-                                                     body_format=apprise.NotifyFormat(body_format)))
+                                                     body_format=apprise.NotifyFormat(body_format),
+                                                     attach=attach))
             except Exception as exc:  # a plugin bug must not take the worker down
                 outcome["error"] = f"{type(exc).__name__}: {exc}"
             finally:

@@ -20,13 +20,15 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from worker.alert.kinds import FROM_ARTICLE, names_about
 from worker.common.cjk import has_han
 from worker.measures.render import MEASURE_KINDS, measure_lines, measure_title
 from worker.types import Change, Claim, Stance, Statistic
 
 Format = Literal["text", "markdown", "html"]
-STAT_KINDS = ("new_statistic", "changed_statistic")
-ARTICLE_KINDS = (*STAT_KINDS, "stance_shift", "new_claim")
+STAT_KINDS = names_about("statistic")
+ARTICLE_KINDS = names_about(*FROM_ARTICLE)
+SOURCE_KINDS = names_about("source")
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def _lines(view: AlertView, lang: str = "en") -> list[Line]:
     elif view.kind in ARTICLE_KINDS:
         n = max(view.sources_count, 1)
         out.append([phrase("carried", lang, n=n, s="s" if n != 1 else "")])
-    if view.kind in ("source_failing", "source_recovered"):
+    if view.kind in SOURCE_KINDS:
         out.extend(_source_lines(view.details))
     if view.review_url:
         out.append([phrase("review", lang), (_clean(view.review_url), view.review_url)])
@@ -323,25 +325,36 @@ def render(view: AlertView, fmt: Format = "text", lang: str = "en") -> tuple[str
 
 
 def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "text",
-                  held: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
-    """One message listing several alerts, oldest first: each alert's title then its body; then, in a
-    section of their own, the items held unconfirmed (below the confidence gate, issue 15).
+                  held: Sequence[tuple[str, str]] = (), *, expired: Sequence[tuple[str, str]] = (),
+                  health: Sequence[AlertView | tuple[str, str]] = (), lead: str = "",
+                  lang: str = "en") -> tuple[str, str]:
+    """One message listing several alerts, oldest first: each alert's title then its body; then, in
+    sections of their own, the items held unconfirmed (below the confidence gate, issue 15), the held
+    items that expired unconfirmed, and last the source-health alerts (``health``; a caller may also
+    leave them at the end of ``items``).
 
-    Items are views, or (title, body) pairs already rendered as text (what storage keeps). The
-    caller puts source-health alerts last.
+    Items are views, or (title, body) pairs already rendered as text (what storage keeps). ``lead``
+    is HTML put first in an HTML digest (the changed metrics' charts, ``worker.alert.chart``); other
+    formats ignore it. ``lang`` ("en", "zh") gives the title and the section headings; the alerts
+    themselves come already rendered in the reader's language.
     """
-    title = f"remon digest: {len(items)} alert{'s' if len(items) != 1 else ''}"
+    count = len(items) + len(health)
+    title = phrase("digest_title", lang, count=count, s="s" if count != 1 else "")
     if held:
-        title += f", {len(held)} unconfirmed"
-    if not items and not held:
-        return title, "No alerts in this period."
-    parts = _digest_parts(items, fmt)
-    if held:
-        head = "Unconfirmed (waiting for a second source)"
-        section = (f"<h2>{html.escape(head)}</h2>" if fmt == "html" else f"## {md_escape(head)}" if fmt == "markdown"
+        title += phrase("digest_unconfirmed", lang, n=len(held))
+    if expired:
+        title += phrase("digest_expired", lang, n=len(expired))
+    if not items and not held and not expired and not health:
+        return title, phrase("digest_empty", lang)
+    parts = ([lead] if lead and fmt == "html" else []) + _digest_parts(items, fmt)
+    for head, section in ((phrase("digest_held", lang), held), (phrase("digest_expired_head", lang), expired),
+                          (phrase("digest_health", lang), health)):
+        if not section:
+            continue
+        heading = (f"<h2>{html.escape(head)}</h2>" if fmt == "html" else f"## {md_escape(head)}" if fmt == "markdown"
                    else f"--- {head} ---")
-        parts.append(section + ("" if fmt == "html" else "\n\n") + ("<hr>" if fmt == "html" else "\n\n").join(
-            _digest_parts(list(held), fmt)))
+        parts.append(heading + ("" if fmt == "html" else "\n\n") + ("<hr>" if fmt == "html" else "\n\n").join(
+            _digest_parts(list(section), fmt)))
     return title, ("<hr>" if fmt == "html" else "\n\n").join(parts)
 
 

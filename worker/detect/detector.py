@@ -252,26 +252,3 @@ def _claims(state: DetectorState, analysis: Analysis, ctx: ArticleContext,
 
 def _with_fp(claim: Claim, fp: str) -> Claim:
     return claim if claim.fingerprint == fp else Claim(claim.speaker, claim.text, claim.sentence, fp)
-
-
-# ----------------------------------------------------------------------------- sources
-
-
-def source_health(consecutive_failures: int, failing_alerted: bool, succeeded: bool, failing_after: int,
-                  *, source: str = "", episode: str = "", error: str | None = None) -> Change | None:
-    """``source_failing`` once at ``failing_after`` failures in a row, ``source_recovered`` once after.
-
-    ``consecutive_failures`` counts this poll when it failed; ``failing_alerted`` is the flag the
-    caller keeps on the source (set it when a ``source_failing`` is returned, clear it on
-    ``source_recovered``). ``episode`` (e.g. the last success's timestamp) makes the key unique
-    per failure streak, so a rerun of the same poll writes the same alert.
-    """
-    if succeeded:
-        if not failing_alerted:
-            return None
-        return Change(kind="source_recovered", key=f"source_recovered:{source}:{episode}",
-                      details={"source": source})
-    if failing_alerted or consecutive_failures < failing_after:
-        return None
-    return Change(kind="source_failing", key=f"source_failing:{source}:{episode}",
-                  details={"source": source, "failures": consecutive_failures, "error": error})

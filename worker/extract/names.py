@@ -51,7 +51,8 @@ class NameWords:
     def used_as_name(self) -> re.Pattern[str]:
         verbs = "|".join(re.escape(v) for v in sorted(self.verbs, key=len, reverse=True)) or "(?!)"
         # possessor, clause subject ("Vulcan Elements said"), agent of an infinitive ("forced X to cut")
-        return re.compile(rf"\s*(?:'s\b|’s\b|,?\s*(?:{verbs}|to\s+(?!the\b|a\b|an\b)[a-z]+)\b)")
+        # "Vulcan Elements' growth": a name ending in s takes the bare apostrophe
+        return re.compile(rf"\s*(?:'s\b|’s\b|(?<=s)['’](?!\w)|,?\s*(?:{verbs}|to\s+(?!the\b|a\b|an\b)[a-z]+)\b)")
 
     @cached_property
     def corporate_tail(self) -> re.Pattern[str]:

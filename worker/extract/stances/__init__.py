@@ -207,7 +207,10 @@ def _document_controller(reading: _Reading, controllers: frozenset[str], fallbac
 
 
 _REFER_BACK = 6  # sentences a definite supply noun ("the facility") may refer back over
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")  # "Vulcan Elements", "Office Of …"
+# A capitalised run repeated from an earlier sentence ("Vulcan Elements", "Office Of …"). Not
+# ``worker.extract.names.NameFinder``: that one asks whether a run is *used* as a name here (a verb
+# or a possessive after it); this one only asks whether the same words come back, in any role.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
 def _refers_to_mineral(model: StanceModel, vocab: Vocabulary, prepared: str, sentences: Sequence[Sentence], n: int,

@@ -29,7 +29,7 @@ from typing import Any
 from worker.common.cjk import is_han
 from worker.extract.stances.clauses import clause_end, clause_start
 from worker.extract.stances.cues import Hit
-from worker.extract.stances.polarity import by_lang, union
+from worker.extract.stances.polarity_words import by_lang, union
 from worker.extract.vocab import Match, Vocabulary, prepare
 
 __all__ = ["DocumentActors", "Mention", "Resolved", "Roles", "build_roles", "coordinated", "parties", "permitted",
@@ -89,6 +89,8 @@ class Roles:
     temporal_frame: re.Pattern[str]
     frame_zh: re.Pattern[str]
     object_after_verb: re.Pattern[str]
+    addressee: re.Pattern[str]
+    deal_with: re.Pattern[str]
     pairs: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
     both_sides: re.Pattern[str]
     pronoun: re.Pattern[str]
@@ -148,6 +150,8 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         temporal_frame=_one(raw, "temporal_frame"),
         frame_zh=_one(raw, "frame_zh"),
         object_after_verb=re.compile(str(raw.get("object_after_verb") or r"(?!x)x")),
+        addressee=re.compile(str(raw.get("addressee") or r"(?!x)x")),
+        deal_with=re.compile(str(raw.get("deal_with") or r"(?!x)x")),
         pairs=tuple((tuple(str(a) for a in p["actors"]), union(by_lang(p))) for p in raw.get("pairs") or ()),
         both_sides=union(by_lang(raw.get("both_sides"))),
         pronoun=union(by_lang(shared.get("pronouns"))),

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from worker.extract.stances.polarity import by_lang, union
+from worker.extract.stances.polarity_words import by_lang, union
 
 __all__ = ["Confidence", "build_confidence"]
 

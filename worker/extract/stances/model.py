@@ -23,7 +23,8 @@ from worker.extract.resources import read_data
 from worker.extract.stances.actors import Roles, build_roles
 from worker.extract.stances.confidence import Confidence, build_confidence
 from worker.extract.stances.cues import CueTable, build_cues
-from worker.extract.stances.polarity import Polarity, build_polarity, by_lang
+from worker.extract.stances.polarity import build_polarity
+from worker.extract.stances.polarity_words import Polarity, by_lang
 from worker.extract.text import Prefilter
 from worker.extract.vocab import prepare
 

@@ -24,119 +24,9 @@ from typing import Any
 from worker.errors import ConfigError
 from worker.extract.stances.clauses import clause_bounds, clause_end, clause_start, clause_text, window
 from worker.extract.stances.cues import Hit
-from worker.extract.vocab import prepare
+from worker.extract.stances.polarity_words import Polarity, by_lang, union
 
 __all__ = ["Polarity", "SentenceFacts", "Verdict", "build_polarity", "judge"]
-
-_NEVER = re.compile(r"(?!x)x")
-
-
-def union(patterns: Sequence[str]) -> re.Pattern[str]:
-    """One case-insensitive alternation; Chinese patterns folded to Simplified like the text."""
-    parts = [f"(?:{prepare(str(p))})" for p in patterns]
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else _NEVER
-
-
-def by_lang(entry: Any) -> list[str]:
-    """``{en: [...], zh: [...]}`` or a list → one list of patterns."""
-    if isinstance(entry, Mapping):
-        out: list[str] = []
-        for lang in ("en", "zh"):
-            value = entry.get(lang) or []
-            out += [value] if isinstance(value, str) else [str(p) for p in value]
-        return out
-    if isinstance(entry, str):
-        return [entry]
-    return [str(p) for p in (entry or [])]
-
-
-@dataclass(frozen=True)
-class Polarity:
-    order: tuple[str, ...]
-    conditional: re.Pattern[str]
-    modality: re.Pattern[str]
-    would: re.Pattern[str]
-    reported: re.Pattern[str]
-    intent: re.Pattern[str]
-    allow_intent: frozenset[str]
-    plan_content: re.Pattern[str]
-    nominal_topic: re.Pattern[str]
-    negation: re.Pattern[str]
-    negated: Mapping[str, str]
-    negation_after: re.Pattern[str]
-    negation_after_positions: frozenset[str]
-    concessive: re.Pattern[str]
-    background: re.Pattern[str]
-    background_after: re.Pattern[str]
-    background_before: re.Pattern[str]
-    other_goods: re.Pattern[str]
-    other_goods_positions: frozenset[str]
-    response: re.Pattern[str]
-    purpose: re.Pattern[str]
-    openers: re.Pattern[str]
-    consequent: re.Pattern[str]
-    offer: re.Pattern[str]
-    alternative: re.Pattern[str]
-    demand_positions: frozenset[str]
-    demand_press: bool
-    nominal_topic_after: re.Pattern[str]
-    generic: re.Pattern[str]
-    other_topic_before: re.Pattern[str]
-    other_topic_after: re.Pattern[str]
-    other_topic_anywhere: re.Pattern[str]
-    talks_ended_before: re.Pattern[str]
-    talks_ended_after: re.Pattern[str]
-    continued: re.Pattern[str]
-    obligation: re.Pattern[str]
-    obligation_positions: frozenset[str]
-    intensify: re.Pattern[str]
-
-
-def build_polarity(raw: Mapping[str, Any]) -> Polarity:
-    order = tuple(str(x) for x in raw.get("order") or ())
-    unknown = [name for name in order if name not in RULES]
-    if unknown:
-        raise ConfigError(f"stances/polarity.yaml: unknown checks {unknown}", resource="stances/polarity.yaml")
-    return Polarity(
-        order=order,
-        conditional=union(by_lang(raw.get("conditional"))),
-        modality=union(by_lang(raw.get("modality"))),
-        would=union(by_lang(raw.get("would"))),
-        reported=union(by_lang(raw.get("reported_before_would"))),
-        intent=union(by_lang(raw.get("intent"))),
-        allow_intent=frozenset(raw.get("allow_intent") or ()),
-        plan_content=union(by_lang(raw.get("plan_content"))),
-        nominal_topic=union(by_lang(raw.get("nominal_topic"))),
-        negation=union(by_lang(raw.get("negation"))),
-        negated={str(k): str(v) for k, v in (raw.get("negated") or {}).items()},
-        negation_after=union(by_lang(raw.get("negation_after"))),
-        negation_after_positions=frozenset(raw.get("negation_after_positions") or ()),
-        concessive=union(by_lang(raw.get("concessive"))),
-        background=union(by_lang(raw.get("background"))),
-        background_after=union(by_lang(raw.get("background_after"))),
-        background_before=union(by_lang(raw.get("background_before"))),
-        other_goods=union(by_lang(raw.get("other_goods"))),
-        other_goods_positions=frozenset((raw.get("other_goods") or {}).get("positions") or ()),
-        response=union(by_lang(raw.get("response"))),
-        purpose=union(by_lang(raw.get("purpose"))),
-        openers=union(by_lang(raw.get("clause_openers"))),
-        consequent=union(by_lang(raw.get("consequent"))),
-        offer=union(by_lang(raw.get("offer"))),
-        alternative=union(by_lang(raw.get("alternative"))),
-        demand_positions=frozenset(raw.get("demand_positions") or ()),
-        demand_press=bool(raw.get("demand_press")),
-        nominal_topic_after=union(by_lang(raw.get("nominal_topic_after"))),
-        generic=union(by_lang(raw.get("generic"))),
-        other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),
-        other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
-        other_topic_anywhere=union(by_lang((raw.get("other_topic") or {}).get("anywhere"))),
-        talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
-        talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
-        continued=union(by_lang((raw.get("continued") or {}).get("before"))),
-        obligation=union(by_lang(raw.get("obligation"))),
-        obligation_positions=frozenset((raw.get("obligation") or {}).get("positions") or ()),
-        intensify=union(by_lang((raw.get("continued") or {}).get("not_in"))),
-    )
 
 
 @dataclass(frozen=True)
@@ -200,6 +90,8 @@ def _context(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdic
 def _other_goods(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict | None:
     # the cue's span and the words right after it ("restricting exports OF CHIP technology")
     end = min(hit.end + 30, clause_end(f.sent, hit.end))  # the goods a cue is about are in its clause
+    if f.mineral.search(f.sent, hit.start, hit.end):
+        return None  # the cue names its goods itself ("relax the rare earth controls if … chip curbs")
     if position in pol.other_goods_positions and pol.other_goods.search(f.sent, hit.start, end):
         return Verdict(None, "other goods")
     return None
@@ -273,9 +165,15 @@ def _demand(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
         return None
     for o in f.hits:
         if o.cue.directive and o.end <= hit.start and not any(
-                o.end <= s < hit.start for s in f.mention_starts):
+                o.end <= s < hit.start and not _OBJECT_BEFORE.search(f.sent, max(0, s - 12), s)
+                for s in f.mention_starts):
+            # a name in between that is an object ("呼吁政府与中国磋商", "urged talks with China") is
+            # no subject of its own: the cue is still what was asked
             return Verdict(None, "content of a demand")
     return None
+
+
+_OBJECT_BEFORE = re.compile(r"(?:与|和|同|跟|对|向)$|\b(?:with|to|on|against)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _masked(f: SentenceFacts, hit: Hit) -> list[tuple[int, int]]:
@@ -459,3 +357,50 @@ def judge(pol: Polarity, facts: SentenceFacts, hit: Hit) -> Verdict:
             if verdict.reason == "negated":
                 break  # a negated cue is read as its negation; its hedges were the negation
     return Verdict(position, "", flags)
+
+
+def build_polarity(raw: Mapping[str, Any]) -> Polarity:
+    order = tuple(str(x) for x in raw.get("order") or ())
+    unknown = [name for name in order if name not in RULES]
+    if unknown:
+        raise ConfigError(f"stances/polarity.yaml: unknown checks {unknown}", resource="stances/polarity.yaml")
+    return Polarity(
+        order=order,
+        conditional=union(by_lang(raw.get("conditional"))),
+        modality=union(by_lang(raw.get("modality"))),
+        would=union(by_lang(raw.get("would"))),
+        reported=union(by_lang(raw.get("reported_before_would"))),
+        intent=union(by_lang(raw.get("intent"))),
+        allow_intent=frozenset(raw.get("allow_intent") or ()),
+        plan_content=union(by_lang(raw.get("plan_content"))),
+        nominal_topic=union(by_lang(raw.get("nominal_topic"))),
+        negation=union(by_lang(raw.get("negation"))),
+        negated={str(k): str(v) for k, v in (raw.get("negated") or {}).items()},
+        negation_after=union(by_lang(raw.get("negation_after"))),
+        negation_after_positions=frozenset(raw.get("negation_after_positions") or ()),
+        concessive=union(by_lang(raw.get("concessive"))),
+        background=union(by_lang(raw.get("background"))),
+        background_after=union(by_lang(raw.get("background_after"))),
+        background_before=union(by_lang(raw.get("background_before"))),
+        other_goods=union(by_lang(raw.get("other_goods"))),
+        other_goods_positions=frozenset((raw.get("other_goods") or {}).get("positions") or ()),
+        response=union(by_lang(raw.get("response"))),
+        purpose=union(by_lang(raw.get("purpose"))),
+        openers=union(by_lang(raw.get("clause_openers"))),
+        consequent=union(by_lang(raw.get("consequent"))),
+        offer=union(by_lang(raw.get("offer"))),
+        alternative=union(by_lang(raw.get("alternative"))),
+        demand_positions=frozenset(raw.get("demand_positions") or ()),
+        demand_press=bool(raw.get("demand_press")),
+        nominal_topic_after=union(by_lang(raw.get("nominal_topic_after"))),
+        generic=union(by_lang(raw.get("generic"))),
+        other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),
+        other_topic_after=union(by_lang((raw.get("other_topic") or {}).get("after"))),
+        other_topic_anywhere=union(by_lang((raw.get("other_topic") or {}).get("anywhere"))),
+        talks_ended_before=union(by_lang((raw.get("talks_ended") or {}).get("before"))),
+        talks_ended_after=union(by_lang((raw.get("talks_ended") or {}).get("after"))),
+        continued=union(by_lang((raw.get("continued") or {}).get("before"))),
+        obligation=union(by_lang(raw.get("obligation"))),
+        obligation_positions=frozenset((raw.get("obligation") or {}).get("positions") or ()),
+        intensify=union(by_lang((raw.get("continued") or {}).get("not_in"))),
+    )

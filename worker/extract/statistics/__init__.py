@@ -40,13 +40,22 @@ from worker.extract.statistics.candidates import (
     measure_features,
     subject_candidates,
 )
-from worker.extract.statistics.document import MONEY, Document, clause_of, context_of, with_topic
+from worker.extract.statistics.document import (
+    MONEY,
+    Document,
+    clause_of,
+    context_of,
+    with_apposition,
+    with_row_label,
+    with_topic,
+)
+from worker.extract.statistics.holders import default_subject
 from worker.extract.statistics.learned import RULES_CONFIDENCE, LearnedWeights, default_model, evidence
 from worker.extract.statistics.material import dominant_material, materials_for, measurement_basis
 from worker.extract.statistics.measure import list_item_measure, measure_of
 from worker.extract.statistics.period import period_of
 from worker.extract.statistics.scope import excluded, unit_of
-from worker.extract.statistics.subject import SubjectCase, default_subject, subject_rule
+from worker.extract.statistics.subject import SubjectCase, subject_rule
 from worker.extract.text import detect_language, split_sentences
 from worker.extract.vocab import Vocabulary, load_vocabulary, prepare
 from worker.types import Statistic
@@ -128,7 +137,8 @@ def statistics_for(ctx: Document, si: int, q: Quantity, lang: str, model: Learne
                    previous: Mapping[str, Statistic] | None = None) -> list[Statistic]:
     """The statistic(s) one number expression states, or none (a year, a share price...)."""
     sent = ctx.sentences[si]
-    clause = with_topic(ctx, sent, clause_of(ctx.prep, sent, q))
+    clause = with_apposition(ctx, sent, clause_of(ctx.prep, sent, q), q)
+    clause = with_row_label(ctx, sent, with_topic(ctx, sent, clause))
     if excluded(ctx, sent, clause, q):
         return []
     unit, count_match, licence_items = unit_of(ctx, sent, clause, q)

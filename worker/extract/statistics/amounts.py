@@ -56,7 +56,11 @@ def volume_measure(
             has_measure_cue(ctx, m, clause.start, clause.end)
             for m in ("export_volume", "import_volume", "production_quota", "reserves_volume")):
         return "production_volume"  # "can make 2,000 tonnes per year", "年产5000吨": a rate of output
-    for span in ((clause.start, clause.end), (sent.start, sent.end), (context_sent.start, context_sent.end)):
+    spans = [(clause.start, clause.end), (sent.start, sent.end)]
+    if not has_cue(ctx, "demand_word", clause.start, clause.end):
+        # "Apparent consumption (metric tons): 12,200" below a row of exports measures use, not exports
+        spans.append((context_sent.start, context_sent.end))
+    for span in spans:
         for measure in (
             "production_quota",
             "export_volume",

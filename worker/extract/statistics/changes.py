@@ -83,6 +83,8 @@ def change_measure(ctx: Document, sent: Sentence, clause: Span, context_sent: Se
     cs, ce = clause.start, clause.end
     if has_measure_cue(ctx, "price", cs, ce):
         return "price_change", sign
+    if has_measure_cue(ctx, "import_volume", cs, ce) and not has_measure_cue(ctx, "export_volume", cs, ce):
+        return "other", sign  # "…, while Japan's imports fell 5%": SCHEMA has no import change
     if has_measure_cue(ctx, "export_volume", sent.start, sent.end):
         return "export_change", sign
     if has_measure_cue(ctx, "price", sent.start, sent.end) or quotes_price(ctx, sent.start, sent.end):

@@ -150,11 +150,20 @@ def context_of(ctx: Document, si: int) -> tuple[Sentence, list[Match]]:
     """The span whose cues count for a number, and the materials in reach.
 
     "Over the first eight months, exports totalled 29,379 tons": when the sentence names no
-    material, the sentence before (which named it) is read together with it.
+    material, the sentence before (which named it) is read together with it. A row of a table is
+    read alone, with the materials of the lines above the table.
     """
     sent = ctx.sentences[si]
     here = in_span(ctx.materials, sent.start, sent.end)
     if here or si == 0:
+        return sent, here
+    if is_row(ctx, sent):
+        # a row of a table: its own words give the measure; the material is the table's, named in a
+        # line above the rows ("Rare earths" over "Apparent consumption (tonnes): 600 in 2021")
+        for prev_si in range(si - 1, max(-1, si - 60), -1):
+            ps = ctx.sentences[prev_si]
+            if not is_row(ctx, ps) and (found := in_span(ctx.materials, ps.start, ps.end)):
+                return sent, found
         return sent, here
     prev = ctx.sentences[si - 1]
     before = in_span(ctx.materials, prev.start, prev.end)
@@ -227,18 +236,73 @@ def has_role(ctx: Document, actor: Match, marker_list: str) -> bool:
 _ZH_PREDICATE_START = re.compile(
     r"\s*(?:为|达到|达|是|约为|约|共计|合计|计|至|占"
     r"|(?:estimated|put|seen|pegged|valued|reckoned|forecast)\s+at\b|(?:up|down)\s+from\b|at\s+(?:over|about|around|"
-    r"nearly|almost|some|roughly|more than|less than|\d))", re.IGNORECASE)
+    r"nearly|almost|some|roughly|more than|less than|\d))"
+    # English continuations of a change or a total: ", to 1,200 kilograms", ", or 40% of the total",
+    # ", reaching 3,000 tonnes", ", worth $2 billion"
+    r"|\s*(?:to|or)\s+(?:about|around|nearly|almost|some|roughly|just|over|under|more than|less than)?\s*[\d$€¥£]"
+    r"|\s*(?:reaching|totall?ing|worth|valued at|amounting to)\b", re.IGNORECASE)
+
+
+def with_apposition(ctx: Document, sent: Sentence, clause: Span, q: Quantity) -> Span:
+    """``clause``, widened over the clauses on both sides when it holds nothing but the number, set
+    off by commas as an apposition ("Most of the world's graphite supply, about 90%, is processed
+    in China"): the number restates the phrase before it and the verb after it governs both."""
+    rest = (ctx.prep[clause.start : q.start] + ctx.prep[q.end : clause.end]).strip(" ,")
+    if clause.start <= sent.start or clause.end >= sent.end or not _HEDGE_ONLY.fullmatch(rest):
+        return clause
+    if ctx.prep[clause.start - 1 : clause.start] != "," or ctx.prep[clause.end : clause.end + 1] != ",":
+        return clause
+    start, end = sent.start, sent.end
+    for m in CLAUSE_SPLIT.finditer(ctx.prep, sent.start, clause.start - 1):
+        start = m.end()
+    nxt = CLAUSE_SPLIT.search(ctx.prep, clause.end + 1, sent.end)
+    if nxt is not None:
+        end = nxt.start()
+    return Span(start, end, ctx.prep[start:end])
+
+
+_HEDGE_ONLY = re.compile(r"(?:(?:about|around|roughly|nearly|almost|some|over|more than|less than|up to|"
+                         r"or|just|well)\s*)*", re.IGNORECASE)
 
 
 def with_topic(ctx: Document, sent: Sentence, clause: Span) -> Span:
     """``clause``, extended back over the clause before it when it is a comment without a topic of its
-    own (Chinese "，为18.38亿元"; English ", estimated at over 90%", ", up from $137 million")."""
+    own (Chinese "，为18.38亿元"; English ", estimated at over 90%", ", up from $137 million", ", to 1,200
+    kilograms", ", or 40% of the total")."""
     if clause.start <= sent.start or not _ZH_PREDICATE_START.match(clause.text):
         return clause
     start = sent.start
     for m in CLAUSE_SPLIT.finditer(ctx.prep, sent.start, clause.start - 1):
         start = m.end()
     return Span(start, clause.end, ctx.prep[start : clause.end])
+
+
+def with_row_label(ctx: Document, sent: Sentence, clause: Span) -> Span:
+    """``clause``, extended back to the start of its line when the line is a row of a statistical
+    table: a label, a colon, then values by year ("Net import reliance as a percentage of apparent
+    consumption: 56% in 2014, 38% in 2015 and 100% in 2016"; "进口量（吨）：2014年12300，2015年9160").
+    The label governs every value of the row (its measure, material and holder), as a column head
+    does; the values between carry no words of their own."""
+    row = _ROW.match(ctx.prep, sent.start, sent.end)
+    if (row is None or clause.start < row.end(1) or clause.start <= sent.start or not is_row(ctx, sent)
+            or re.search(r"\d", row.group(1))):
+        return clause  # a label with a figure of its own ("minimum purity 99.5%") is read as it stands
+    return Span(sent.start, clause.end, ctx.prep[sent.start : clause.end])
+
+
+def is_row(ctx: Document, sent: Sentence) -> bool:
+    """A line of a statistical table: a label, a colon, then values by year (``with_row_label``)."""
+    row = _ROW.match(ctx.prep, sent.start, sent.end)
+    return row is not None and bool(_ROW_VALUES.fullmatch(ctx.prep[row.end() : sent.end].rstrip(" .。\n")))
+
+
+# a row label: no sentence inside it (no full stop), ended by the first colon of the line
+_ROW = re.compile(r"\s*([^:：。\n]{3,160}?)\s*[:：]\s*")
+# its values: "VALUE in YEAR" (English) or "YEAR年VALUE" (Chinese), separated by commas or "and";
+# a value may be "none" or "none reported"
+_ROW_VALUES = re.compile(
+    r"(?:(?:,\s*|;\s*|\s+)?(?:and\s+)?(?:[^,;:\n]|,(?=\d{3})){1,24}?\s+in\s+(?:19|20)\d\d)+"
+    r"|(?:[，,；;、]?\s*(?:19|20)\d\d\s*年[^，,；;、\n]{1,16})+")
 
 
 _NAME_WORDS: dict[int, NameWords] = {}

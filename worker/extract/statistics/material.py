@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from worker.extract.numbers import Quantity
-from worker.extract.statistics.document import GENERIC_MATERIALS, SHARE_MEASURES, Document, Span, has_cue, in_span
+from worker.extract.statistics.document import (
+    GENERIC_MATERIALS,
+    SHARE_MEASURES,
+    Document,
+    Span,
+    has_cue,
+    in_span,
+    is_row,
+)
 from worker.extract.statistics.phrase import parenthesised
 from worker.extract.text import Sentence
 from worker.extract.vocab import Match, Vocabulary
@@ -203,12 +211,16 @@ def _in_sentence(c: MaterialCase) -> list[str | None] | Match | None:
 def _earlier_sentence(c: MaterialCase) -> list[str | None] | Match | None:
     """The nearest earlier sentence's strong material (an article names it once), else its weak one; the
     class "critical minerals" only when no earlier sentence in reach names one mineral (a Congo cobalt
-    article that mentions the 战略矿产 regulator is still about cobalt)."""
+    article that mentions the 战略矿产 regulator is still about cobalt). A row of a table ("Net import
+    reliance …: 56% in 2014, …") reads past its sibling rows to the lines above the table."""
     weak_fallback: Match | None = None
     class_found: Match | None = None
     topic = None
-    for prev in range(c.si - 1, max(-1, c.si - 8), -1):
+    row = is_row(c.ctx, c.ctx.sentences[c.si])
+    for prev in range(c.si - 1, max(-1, c.si - (60 if row else 8)), -1):
         ps = c.ctx.sentences[prev]
+        if row and is_row(c.ctx, ps):
+            continue  # a row of a table takes its material from the heading, not from the row above
         found = in_span(c.ctx.materials, ps.start, ps.end)
         if class_found is not None:
             # past a mention of the class: only the document's topic mineral still wins over it

@@ -29,6 +29,7 @@ from worker.extract.statistics.document import (
     has_cue,
     has_measure_cue,
     in_span,
+    is_row,
     level_pattern,
     strong_actors,
     topic_nearby,
@@ -72,7 +73,8 @@ def measure_of(
     if unit == "times":
         return times_measure(ctx, sent, clause, q), 1.0, "multiplier"
     if unit in {"tonnes", "kg"}:
-        named_here = bool(in_span(ctx.materials, sent.start, sent.end))
+        named_here = bool(in_span(ctx.materials, sent.start, sent.end)) or (
+            bool(sent_materials) and is_row(ctx, sent))  # a table's row: the table names the material
         if not named_here and not has_any_volume_cue(ctx, context_sent):
             return "", 1.0, "mass without topic"
         if of_foreign_object(ctx, q):

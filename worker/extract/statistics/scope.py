@@ -42,6 +42,9 @@ def unit_of(
 
 
 _FREQUENCY_BEFORE = re.compile(r"(?:\b[a-z]+ed|\bhas\s+been|\bhave\s+been|已经?|先后|曾)\s*$", re.IGNORECASE)
+_FREQUENCY_AFTER = re.compile(r"\s*(?:since|so far|already|before|this|last|in\s+(?:19|20)\d\d|over the past|[.,;]|$)",
+                              re.IGNORECASE)
+_PAST_VERB = re.compile(r"\b(?:[a-z]+ed|has|have|had)\b", re.IGNORECASE)
 _COMPARISON_AFTER = re.compile(r"\s*(?:as\b|more\b|higher|larger|bigger|greater|the\b|that\b|over\b|多|以上|于)",
                                re.IGNORECASE)
 
@@ -52,8 +55,16 @@ def frequency(ctx: Document, q: Quantity) -> bool:
     text = ctx.prep[q.start : q.end].lower()
     if not re.fullmatch(r"twice|thrice|(?:\w+|\d+)\s+times|[一二两三四五六七八九十]次", text):
         return False
-    return bool(_FREQUENCY_BEFORE.search(ctx.prep[max(0, q.start - 20) : q.start])) and not _COMPARISON_AFTER.match(
-        ctx.prep, q.end)
+    if _COMPARISON_AFTER.match(ctx.prep, q.end):
+        return False
+    if _FREQUENCY_BEFORE.search(ctx.prep[max(0, q.start - 20) : q.start]):
+        return True
+    # "has extended the export ban twice since 2023": after the verb's object, at the end of the clause
+    # or before a time adverbial, and no rise or fall in reach (then it multiplies: "prices rose three
+    # times since 2020")
+    lo = max(0, q.start - 60)
+    return bool(_FREQUENCY_AFTER.match(ctx.prep, q.end) and _PAST_VERB.search(ctx.prep, lo, q.start)
+                and not has_cue(ctx, "up", lo, q.end) and not has_cue(ctx, "down", lo, q.end))
 
 
 def counted_minerals(ctx: Document, sent: Sentence, q: Quantity) -> Match | None:
