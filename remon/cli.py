@@ -18,6 +18,7 @@ from remon.commands import (
     alerts,
     articles,
     claims,
+    context,
     corrections,
     demo,
     evaluate,
@@ -33,7 +34,6 @@ from remon.commands import (
     stats,
     web,
 )
-from worker.config import load_settings
 from worker.errors import RemonError
 
 app = typer.Typer(help="remon: monitor rare-earth and critical-mineral export controls.",
@@ -55,32 +55,11 @@ def main() -> None:
         typer.echo(f"remon: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:  # a write that the disk or database refused: one line, exit 1
-        line = _storage_failure(exc)
+        line = context.storage_failure(exc)
         if line is None:
             raise
         typer.echo(f"remon: {line}", err=True)
         sys.exit(1)
-
-
-def _storage_failure(exc: BaseException) -> str | None:
-    """One line for a storage failure (full or read-only disk, database away) that reached the top."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from storage.faults import classify, describe, first_line, where_of
-
-    if not isinstance(exc, SQLAlchemyError) and not (isinstance(exc, OSError) and exc.filename):
-        return None  # (an OSError without a file, e.g. a closed pipe on stdout, is not about storage)
-    fault = classify(exc)
-    try:
-        url = load_settings().database_url_value
-    except RemonError:
-        url = ""
-    if isinstance(exc, OSError):  # a file the command writes (export -o): name it and the system's reason
-        return f"cannot write {exc.filename}: {exc.strerror or exc}"
-    where = where_of(url) if url else "the database"
-    if fault is None:
-        return f"could not use {where}: {exc.__class__.__name__}: {first_line(exc)}"
-    return describe(fault, where)
 
 
 if __name__ == "__main__":

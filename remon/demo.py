@@ -107,7 +107,7 @@ class DemoSite:
     def redirect_articles(self, db_url: str, review_url: str) -> int:
         """Send each stored article's page to ``review_url``/articles/ID; returns how many."""
         from storage.db import session_scope
-        from storage.read import article_links
+        from storage.review import article_links
 
         with session_scope(db_url) as session:
             rows = article_links(session, prefix=self.base)

@@ -19,8 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from storage.models import Alert, Article, Correction, Delivery, Source, Stance, Statistic
-from storage.read import statistic_json
-from storage.views import iso
+from storage.views import alert_json, iso, stance_json, statistic_json
 
 TARGETS = ("alert", "statistic", "stance")
 ACTIONS = ("wrong", "fix")
@@ -332,8 +331,6 @@ def gold_lines(session: Session) -> Iterator[dict[str, Any]]:
 def target_detail(session: Session, kind: str, target_id: int) -> dict[str, Any] | None:
     """What a correction page shows: the item as extracted, its article, what it caused or reports,
     and its corrections oldest first (None when there is no such item)."""
-    from storage.read import stance_json
-    from storage.views import alert_json
 
     item: dict[str, Any]
     article_id: int | None

@@ -247,13 +247,14 @@ class Unconfirmed(SQLModel, table=True):
     position: str | None = None
     confidence: float = 0.0
     threshold: float = 0.8
-    status: str = Field(default="waiting", index=True)  # waiting | confirmed
+    status: str = Field(default="waiting", index=True)  # waiting | confirmed | expired
     alert_id: int | None = Field(default=None, foreign_key="alerts.id")  # the alert that confirmed it
     title: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, index=True)
     confirmed_at: datetime | None = None
+    expired_at: datetime | None = None  # when no second source came in REMON_UNCONFIRMED_MAX_DAYS
 
 
 class Correction(SQLModel, table=True):

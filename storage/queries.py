@@ -36,17 +36,6 @@ def add_source(session: Session, *, url: str, name: str | None = None, kind: str
     return source, True
 
 
-def list_sources(session: Session) -> Sequence[Source]:
-    return session.exec(select(Source).order_by(col(Source.id))).all()
-
-
-def find_source(session: Session, *, ref: str) -> Source | None:
-    """A source by id or URL (what users type on the command line)."""
-    if ref.isdigit():
-        return session.get(Source, int(ref))
-    return session.exec(select(Source).where(col(Source.url) == ref)).first()
-
-
 def claim_due_sources(session: Session, *, now: datetime, limit: int, lease: timedelta,
                       all_enabled: bool = False, owner: str | None = None) -> list[int]:
     """Atomically take the sources due now, so two beats never poll one source twice.
@@ -239,23 +228,6 @@ def claim_delivery(session: Session, *, delivery_id: int, now: datetime, lease: 
     """Mark a delivery 'sending' before the send: two workers never send the same one (storage.claims)."""
     return claims.claim_delivery(session, delivery_id=delivery_id, now=now, lease=lease, owner=owner,
                                  decide=decide)
-
-
-def list_alerts(session: Session, *, since_id: int = 0, limit: int | None = None) -> Sequence[Alert]:
-    stmt = select(Alert).where(col(Alert.id) > since_id).order_by(col(Alert.id))
-    if limit:
-        stmt = stmt.limit(limit)
-    return session.exec(stmt).all()
-
-
-def deliveries_for(session: Session, *, alert_ids: Sequence[int]) -> dict[int, list[Delivery]]:
-    out: dict[int, list[Delivery]] = {i: [] for i in alert_ids}
-    if alert_ids:
-        rows = session.exec(select(Delivery).where(col(Delivery.alert_id).in_(alert_ids))
-                            .order_by(col(Delivery.id))).all()
-        for row in rows:
-            out.setdefault(row.alert_id, []).append(row)
-    return out
 
 
 def beat(session: Session, *, name: str, detail: str | None = None) -> None:

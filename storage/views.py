@@ -1,11 +1,16 @@
-"""Rows shaped as the JSON users see (SCHEMA.md): shared by the CLI and the web API."""
+"""Rows shaped as the JSON users see: one function per kind of row, the one place that decides it.
+
+One module per consumer (``storage/__init__.py``): the review reads (``storage.review``) and the
+corrections (``storage.corrections``) shape their rows here, so ``remon … --format json``, the
+JSON API under ``/api``, the exports and the pages show a row the same way (SCHEMA.md for alerts).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from storage.models import Alert, Article, Delivery, Source
+from storage.models import Alert, Article, Claim, Delivery, Source, Stance, Statistic
 from worker.measures.render import MEASURE_KINDS
 
 
@@ -63,3 +68,24 @@ def source_json(source: Source) -> dict[str, Any]:
         "last_success": iso(source.last_success_at), "error_count": source.error_count,
         "error_code": source.error_code, "error_message": source.error_message, "problem": source.problem,
     }
+
+
+def statistic_json(row: Statistic) -> dict[str, Any]:
+    return {"id": row.id, "article_id": row.article_id, "value": row.value, "value_high": row.value_high,
+            "unit": row.unit, "approx": row.approx, "subject": row.subject, "material": row.material,
+            "measure": row.measure, "metric_key": row.metric_key, "period": row.period,
+            "sentence": row.sentence, "start": row.start, "end": row.end, "published": iso(row.published_at)}
+
+
+def stance_json(row: Stance) -> dict[str, Any]:
+    return {"id": row.id, "article_id": row.article_id, "actor": row.actor, "position": row.position,
+            "confidence": row.confidence, "sentence": row.sentence, "published": iso(row.published_at)}
+
+
+def claim_json(row: Claim) -> dict[str, Any]:
+    """A claim; ``speaker`` in one form, the label ("China", "Analysts"), ``speaker_key`` as extracted."""
+    from worker.alert.render import speaker_label
+
+    return {"id": row.id, "article_id": row.article_id, "speaker": speaker_label(row.speaker),
+            "speaker_key": row.speaker, "text": row.text,
+            "fingerprint": row.fingerprint, "sentence": row.sentence, "published": iso(row.published_at)}

@@ -9,15 +9,20 @@ restart loses nothing and a rerun writes nothing twice (unique keys on both tabl
 from __future__ import annotations
 
 import dataclasses
+import logging
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from storage import corrections, unconfirmed
+from storage.db import session_scope
 from storage.models import Article, Unconfirmed
 from tasks.runtime import Runtime
-from worker.alert.gate import Held, Verdict, decide, match_key, publisher_of, threshold_for
+from worker.alert.gate import Held, Verdict, decide, expiry_cutoff, match_key, publisher_of, threshold_for
 from worker.types import Change
+
+log = logging.getLogger("remon.alert_gate")
 
 
 def held_for(session: Session, changes: list[Change]) -> list[Held]:
@@ -71,3 +76,17 @@ def hold(session: Session, *, change: Change, verdict: Verdict, article: Article
         position=stance.position if stance else None, confidence=verdict.confidence or 0.0,
         threshold=verdict.threshold, title=title, body=body, payload=payload))
     return row.id if row is not None else None
+
+
+def expire(rt: Runtime, *, now: datetime) -> int:
+    """Expire the held items older than ``REMON_UNCONFIRMED_MAX_DAYS`` (the maintenance beat and
+    ``remon poll --once`` call it); returns how many."""
+    cutoff = expiry_cutoff(now, rt.settings.unconfirmed_max_days)
+    if cutoff is None:
+        return 0
+    with session_scope(rt.db_url) as session:
+        count = unconfirmed.expire(session, held_before=cutoff, now=now)
+    if count:
+        log.info("%d held item(s) expired unconfirmed: no second source within %d days", count,
+                 rt.settings.unconfirmed_max_days)
+    return count

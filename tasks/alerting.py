@@ -134,7 +134,9 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             lang = channel_lang(channel, rt.watch.routing)
             held = [localised(u["title"], u["body"], u["payload"], lang, "text") for u in reversed(
                 unconfirmed.listing(session, status="waiting", since=last))]
-            if not rows and not held:
+            expired = [localised(u["title"], u["body"], u["payload"], lang, "text") for u in reversed(
+                unconfirmed.listing(session, status="expired", expired_since=last))]
+            if not rows and not held and not expired:
                 pipeline.beat(session, name=marker)
                 continue
             # email (HTML) gets a chart per changed metric, drawn now from the stored values
@@ -142,8 +144,9 @@ def send_due_digests(rt: Runtime, *, now: datetime) -> int:
             charts = digest_charts(session, [a.payload for _, a in rows], lang) if fmt == "html" else []
             texts = [(about_source(a.kind), localised(a.title, a.body, a.payload, lang, "text"))
                      for _, a in rows]  # source health last, after the unconfirmed section
-            title, body = render_digest([t for health, t in texts if not health], fmt, held=held,
-                                        health=[t for health, t in texts if health], lead=charts_html(charts, lang))
+            title, body = render_digest([t for health, t in texts if not health], fmt, held=held, expired=expired,
+                                        health=[t for health, t in texts if health], lead=charts_html(charts, lang),
+                                        lang=lang)
         result = send(channel, title, body, body_format=fmt,
                       attachments=tuple(Attachment(c.name, c.png()) for c in charts))
         with session_scope(rt.db_url) as session:

@@ -18,7 +18,7 @@ from storage import claims as claim_rows
 from storage import pipeline
 from storage.db import session_scope
 from storage.models import utcnow
-from tasks import persist
+from tasks import alert_gate, persist
 from tasks.claims import current_owner, decider, gone
 from tasks.lease import renewed
 from tasks.runtime import Runtime
@@ -282,5 +282,6 @@ def run_once(rt: Runtime) -> dict[str, int]:
     for article_id in sweep(rt, at_start=True).article_ids:
         counts["articles"] += 1
         counts["alerts"] += len(process_article(rt, article_id))
+    alert_gate.expire(rt, now=utcnow())  # before the digest, which lists what expired
     counts.update({f"deliveries_{k}": v for k, v in deliver(rt).items()})
     return counts

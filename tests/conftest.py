@@ -21,6 +21,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if any(item.get_closest_marker(name) for name in _SYSTEM_IMPLIED_BY) and not item.get_closest_marker("system"):
             item.add_marker(pytest.mark.system)
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> tuple[int, float]:
+    """Longest first: with pytest-xdist a minutes-long system test that starts last keeps one core busy
+    while the other idles (the run's tail); started first, the short tests fill in around it. A test's
+    own ``timeout`` marker says how long it may take (the longest declare one), then worker/server
+    tests (``slow``), other system tests, the unit tier. The sort is stable and the same on every
+    xdist worker, so each collects the same order."""
+    timeout = item.get_closest_marker("timeout")
+    declared = float(timeout.args[0]) if timeout and timeout.args else 0.0
+    tier = 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("system") else 2
+    return (tier, -declared)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.servers import Site, remon_env, rss, run_remon
+from tests.inproc import run_cli
+from tests.servers import Site, remon_env, rss
 
 STAT_KINDS = ("new_statistic", "changed_statistic")
 
@@ -86,7 +87,7 @@ def brief(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _held_rows(env: dict[str, str]) -> list[dict[str, Any]]:
-    rows = json.loads(run_remon(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
+    rows = json.loads(run_cli(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
     out = []
     for r in sorted(rows, key=lambda r: r["id"]):
         payload = r.get("payload") or {}
@@ -99,12 +100,12 @@ def replay(timeline_dir: Path, sites: dict[str, Site], tmp_path: Path, **env_ext
     """Publish step by step, ``remon poll --once`` after each; per step the new alerts and held items."""
     timeline = json.loads((timeline_dir / "timeline.json").read_text(encoding="utf-8"))
     env = remon_env(tmp_path, **env_extra)
-    run_remon(env, "init")
+    run_cli(env, "init")
     published: dict[str, list[dict[str, str]]] = {feed: [] for feed in timeline["feeds"]}
     for feed in timeline["feeds"]:
         site = sites[feed]
         site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss([], title=feed))
-        run_remon(env, "sources", "add", f"{site.base}/{feed}.xml", "--name", feed)
+        run_cli(env, "sources", "add", f"{site.base}/{feed}.xml", "--name", feed)
     seen, held_seen = 0, 0
     report = []
     for number, step in enumerate(timeline["steps"], 1):
@@ -115,8 +116,8 @@ def replay(timeline_dir: Path, sites: dict[str, Site], tmp_path: Path, **env_ext
             published[pub["feed"]].insert(0, {"title": pub["title"], "link": site.base + path,
                                               "published": pub["published"]})
             site.pages[f"/{pub['feed']}.xml"] = ("application/rss+xml", rss(published[pub["feed"]], pub["feed"]))
-        run_remon(env, "poll", "--once")
-        alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        run_cli(env, "poll", "--once")
+        alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
         held = _held_rows(env)
         new = alerts[seen:]
         seen = len(alerts)

@@ -361,6 +361,44 @@ def run_remon(env: dict[str, str], *args: str, timeout: float = 300, check: bool
     return proc
 
 
+STACKS = ("embedded", "redis-postgres")  # the two stacks a worker test runs on (ids for parametrize)
+
+
+def stack_env(tmp: Path, stack: str, request: Any, **extra: str) -> dict[str, str]:
+    """``remon_env`` for a worker test on one of ``STACKS``: the embedded default (SQLite data under
+    ``tmp``, SQLite broker) or redis-server + PostgreSQL (the ``redis_server`` and ``pg_url`` fixtures,
+    asked for through ``request`` so only that stack starts them). Beat every second unless ``extra``
+    says otherwise: the tests wait on conditions, and a short beat makes them come sooner."""
+    if stack not in STACKS:
+        raise ValueError(f"unknown stack {stack!r}: one of {STACKS}")
+    extra = {"REMON_BEAT_INTERVAL": "1", **extra}
+    if stack == "redis-postgres":
+        extra.setdefault("REMON_BROKER_URL", request.getfixturevalue("redis_server").url)
+        extra.setdefault("REMON_DATABASE_URL", request.getfixturevalue("pg_url"))
+    return remon_env(tmp, **extra)
+
+
+def worker_ready(log: Path) -> bool:
+    """The Celery worker of a `remon run` logged that it is ready to take tasks."""
+    import re
+
+    return log.exists() and re.search(r"celery@\S+ ready\.", log.read_text(errors="replace")) is not None
+
+
+@contextlib.contextmanager
+def remon_worker(env: dict[str, str], log: Path, *args: str, ready: bool = False,
+                 ) -> Iterator[subprocess.Popen[bytes]]:
+    """`remon run` (worker + beat; ``-c 1`` unless ``args`` name other options) with its output in
+    ``log``, killed after; with ``ready`` it returns once the worker says it takes tasks."""
+    with background(remon_cmd("run", *(args or ("--concurrency", "1"))), env, log) as proc:
+        if ready:
+            wait_for(lambda: worker_ready(log) or proc.poll() is not None, timeout=120, interval=0.1,
+                     what=f"the worker ready ({log.name})")
+            if proc.poll() is not None:
+                raise AssertionError(f"remon run exited {proc.returncode}\n" + log.read_text(errors="replace")[-3000:])
+        yield proc
+
+
 @contextlib.contextmanager
 def background(cmd: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """Run a long-lived process (a worker) with its output in ``log``; kill it after."""

@@ -16,6 +16,7 @@ from storage import queries
 from storage.db import session_scope
 from storage.models import Alert
 from tests.fsfaults import ReadOnly, fill, tmpfs
+from tests.inproc import run_cli
 from tests.servers import Site, remon_env, rss, run_remon
 
 pytestmark = [pytest.mark.slow]
@@ -52,8 +53,8 @@ def test_writes_on_a_broken_disk_fail_in_one_line(tmp_path: Path, site: Site, fa
     site.pages["/a.html"] = ("text/html", b"<html><body><p>China supplies 98% of gallium.</p></body></html>")
     with tmpfs(tmp_path / "data", "16m") as data:
         env = remon_env(tmp_path, REMON_DATA_DIR=str(data))
-        run_remon(env, "init")
-        run_remon(env, "sources", "add", f"{site.base}/feed.xml")
+        run_cli(env, "init")
+        run_cli(env, "sources", "add", f"{site.base}/feed.xml")
         with session_scope(f"sqlite:///{data}/remon.db") as s:
             alert = queries.insert_alert(s, alert=Alert(kind="new_claim", dedup_key="k", title="t", body="b"))
             assert alert is not None and alert.id is not None
@@ -73,7 +74,7 @@ def test_writes_on_a_broken_disk_fail_in_one_line(tmp_path: Path, site: Site, fa
         with make_fault(data):
             for args in commands:
                 extra = {"REMON_CONFIG": str(watch)} if args == ("init",) else {}
-                results[args] = run_remon({**env, **extra}, *args, check=False)
+                results[args] = run_remon({**env, **extra}, *args, check=False)  # the real binary's exit
         for args, done in results.items():
             remon_lines = [line for line in done.stderr.splitlines() if line.startswith("remon:")]
             assert done.returncode == 1, (args, done.stdout, done.stderr)
@@ -87,7 +88,7 @@ def test_writes_on_a_broken_disk_fail_in_one_line(tmp_path: Path, site: Site, fa
                 args, done.stderr)
             assert str(data.resolve()) in remon_lines[0] and "REMON_DATA_DIR" in remon_lines[0], (args, done.stderr)
         # the disk is fine again: the same commands work
-        assert run_remon(env, "sources", "add", f"{site.base}/new.xml").returncode == 0
+        assert run_cli(env, "sources", "add", f"{site.base}/new.xml").returncode == 0
     example = results[("sources", "add", f"{site.base}/new.xml")].stderr.strip()
     record("faults", f"CLI commands that write, on a {fault} data folder: init (watch file), sources add, "
            "sources remove, alerts retry, poll --once, export -o", len(commands),

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.inproc import run_cli
 from tests.servers import REPO
 
 COMPOSE = REPO / "docker-compose.yml"
@@ -101,14 +102,14 @@ def test_remon_reads_the_password_from_the_secret_file(tmp_path: Path, monkeypat
 
 @pytest.mark.system
 def test_the_password_from_the_secret_never_shows(tmp_path: Path) -> None:
-    from tests.servers import free_port, remon_env, run_remon
+    from tests.servers import free_port, remon_env
 
     secret = tmp_path / "postgres_password"
     secret.write_text("Sup3r-Secret-9", encoding="utf-8")
     env = remon_env(tmp_path, REMON_DATABASE_URL=f"postgresql://remon@127.0.0.1:{free_port()}/remon",
                     REMON_DATABASE_PASSWORD_FILE=str(secret), REMON_LOG_LEVEL="DEBUG")
-    listing = run_remon(env, "sources", "list", check=False)
-    health = run_remon(env, "health", check=False)
+    listing = run_cli(env, "sources", "list", check=False)
+    health = run_cli(env, "health", check=False)
     assert listing.returncode == 1 and "cannot reach the database at postgresql://remon@127.0.0.1:" in listing.stderr
     assert health.returncode == 1
     assert "Sup3r" not in listing.stdout + listing.stderr + health.stdout + health.stderr

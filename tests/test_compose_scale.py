@@ -22,6 +22,7 @@ import psycopg
 import pytest
 import yaml
 
+from tests.inproc import run_cli
 from tests.servers import (
     REPO,
     RedisServer,
@@ -31,7 +32,6 @@ from tests.servers import (
     remon_cmd,
     remon_env,
     rss,
-    run_remon,
     wait_for,
 )
 
@@ -96,12 +96,12 @@ def test_compose_services_natively_at_scale(tmp_path: Path, site: Site, pg_url: 
         site.pages[f"/f/{i}.xml"] = ("application/rss+xml", rss([{"title": title, "link": f"{site.base}/a/{i}.html",
                                                                    "published": "2025-06-01T08:00:00Z"}]))
     try:
-        run_remon(env, *commands["migrate"][1:])
+        run_cli(env, *commands["migrate"][1:])
         sources = "\n".join(f"  - {{url: '{site.base}/f/{i}.xml', interval: 3600}}" for i in range(n_sources))
         watch = tmp_path / "watch.yaml"
         watch.write_text("sources:\n" + sources + "\n")
         env["REMON_CONFIG"] = str(watch)
-        run_remon(env, *commands["migrate"][1:])  # loads the watch file's 200 sources
+        run_cli(env, *commands["migrate"][1:])  # loads the watch file's 200 sources
         logs = tmp_path / "logs"
         logs.mkdir()
 
@@ -133,7 +133,7 @@ def test_compose_services_natively_at_scale(tmp_path: Path, site: Site, pg_url: 
             wait_for(lambda: db_rows(pg_url, "SELECT count(*) FROM deliveries WHERE status <> 'sent'")[0][0] == 0
                      and db_rows(pg_url, "SELECT count(*) FROM deliveries")[0][0] > 0,
                      timeout=300, interval=1, what="every alert delivered")
-            health = run_remon(env, "health", "--check", "database,broker,beat,tasks,backlog", check=False)
+            health = run_cli(env, "health", "--check", "database,broker,beat,tasks,backlog", check=False)
             assert health.returncode == 0, health.stdout + health.stderr
             metrics = urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=10).read().decode()
             assert "remon_polls_total" in metrics and "remon_articles_processed_total" in metrics

@@ -14,7 +14,8 @@ from storage import corrections
 from storage.corrections import Fix
 from storage.db import session_scope
 from tests.correctionsdata import seed
-from tests.servers import remon_env, run_remon
+from tests.inproc import run_cli
+from tests.servers import remon_env
 from worker.extract.evaluate import evaluate, load_jsonl
 
 pytestmark = [pytest.mark.slow]
@@ -33,7 +34,7 @@ def corrected(db_url: str, tmp_path: Path) -> tuple[dict[str, str], dict[str, An
 
 def test_corrections_list_is_an_aligned_table_with_labels(corrected: Any) -> None:
     env, ids = corrected
-    out = run_remon(env, "corrections", "list").stdout.splitlines()
+    out = run_cli(env, "corrections", "list").stdout.splitlines()
     header, rule, *rows = out
     assert set(rule) == {"-", " "}
     assert header.split() == ["id", "when", "who", "item", "action", "fixed", "article", "note"]
@@ -45,16 +46,16 @@ def test_corrections_list_is_an_aligned_table_with_labels(corrected: Any) -> Non
     assert "measure: production share, value: 93.5%" in rows[1]
     assert "share_of_global" not in "\n".join(out)  # labels, not raw keys
     assert "a forecast, not a share" in rows[2]
-    data = json.loads(run_remon(env, "corrections", "list", "--target", "statistic", "-f", "json").stdout)
+    data = json.loads(run_cli(env, "corrections", "list", "--target", "statistic", "-f", "json").stdout)
     assert [(c["who"], c["action"], c["value"]) for c in data] == [("Li", "fix", 93.5), ("Ana", "wrong", None)]
-    bad = run_remon(env, "corrections", "list", "--target", "metric", check=False)
+    bad = run_cli(env, "corrections", "list", "--target", "metric", check=False)
     assert bad.returncode == 2 and "--target must be one of" in bad.stderr
 
 
 def test_export_corrections_as_gold_lines_read_back_by_the_gold_loader(corrected: Any, tmp_path: Path) -> None:
     env, ids = corrected
     out = tmp_path / "corrections.jsonl"
-    run_remon(env, "export", "--what", "corrections", "--format", "jsonl", "-o", str(out))
+    run_cli(env, "export", "--what", "corrections", "--format", "jsonl", "-o", str(out))
     gold = load_jsonl(out)
     assert [g["id"] for g in gold] == [f"remon-article-{ids['article1']}", f"remon-article-{ids['article2']}"]
     first, second = gold
@@ -78,5 +79,5 @@ def test_export_corrections_as_gold_lines_read_back_by_the_gold_loader(corrected
                                   "material": "rare_earths", "measure": "share_of_global_refining"}]}]
     scored = evaluate(gold, extracted).to_dict()["groups"]["all"]
     assert scored["stats_full"]["f1"] == 0.0 and scored["stances"]["precision"] == 0.5
-    bad = run_remon(env, "export", "--what", "corrections", "--format", "csv", check=False)
+    bad = run_cli(env, "export", "--what", "corrections", "--format", "csv", check=False)
     assert bad.returncode == 2 and "jsonl" in bad.stderr

@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from remon.demo import page_html
-from tests.servers import JsonReceiver, Site, background, free_port, remon_cmd, remon_env, rss, run_remon, wait_port
+from tests.inproc import run_cli
+from tests.servers import JsonReceiver, Site, background, free_port, remon_cmd, remon_env, rss, wait_port
 
 pytestmark = [pytest.mark.slow]
 
@@ -45,7 +46,7 @@ def article(slug: str, published: str, share: int) -> dict[str, Any]:
 
 
 def share_alerts(env: dict[str, str]) -> list[dict[str, Any]]:
-    alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+    alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
     return [a for a in alerts if a["statistic"] and
             "/".join(a["statistic"][k] or "" for k in ("subject", "material", "measure")) == SHARE]
 
@@ -56,16 +57,16 @@ def test_a_correction_changes_what_the_next_articles_alert(db_url: str, tmp_path
     watch.write_text("routing:\n  debounce_minutes: 0\n", encoding="utf-8")  # every change is sent at once
     env = remon_env(tmp_path, REMON_DATABASE_URL=db_url, REMON_NOTIFY_URLS=json_receiver.url(),
                     REMON_WEB_TOKEN=TOKEN, REMON_CONFIG=str(watch))
-    run_remon(env, "init")
+    run_cli(env, "init")
     items = [article("first", "2026-09-01T08:00:00Z", 90)]
     publish(site, items)
-    run_remon(env, "sources", "add", f"{site.base}/feed.xml", "--name", "Wire")
-    run_remon(env, "poll", "--once")
+    run_cli(env, "sources", "add", f"{site.base}/feed.xml", "--name", "Wire")
+    run_cli(env, "poll", "--once")
     first = share_alerts(env)
     assert [(a["kind"], a["statistic"]["value"]) for a in first] == [("new_statistic", 90.0)]
     assert any("90%" in json.dumps(m, ensure_ascii=False) for m in json_receiver.received)
 
-    stats = json.loads(run_remon(env, "stats", "list", "--metric", SHARE, "-f", "json").stdout)
+    stats = json.loads(run_cli(env, "stats", "list", "--metric", SHARE, "-f", "json").stdout)
     assert [s["value"] for s in stats] == [90.0]
     stat_id = stats[0]["id"]
     port = free_port()
@@ -81,15 +82,15 @@ def test_a_correction_changes_what_the_next_articles_alert(db_url: str, tmp_path
 
     items.append(article("repeat", "2026-09-10T08:00:00Z", 92))
     publish(site, items)
-    run_remon(env, "poll", "--once")
+    run_cli(env, "poll", "--once")
     assert len(share_alerts(env)) == 1  # 92% repeats the corrected current value: no alert
     items.append(article("change", "2026-10-02T08:00:00Z", 95))
     publish(site, items)
     sent = len(json_receiver.received)
-    run_remon(env, "poll", "--once")
+    run_cli(env, "poll", "--once")
     alerts = share_alerts(env)
     assert [(a["kind"], a["statistic"]["value"], (a["previous"] or {}).get("value")) for a in alerts[1:]] == [
         ("changed_statistic", 95.0, 92.0)]  # a change from the corrected value, not from the extracted 90%
     assert any("95%" in json.dumps(m, ensure_ascii=False) for m in json_receiver.received[sent:])
-    listed = run_remon(env, "corrections", "list").stdout
+    listed = run_cli(env, "corrections", "list").stdout
     assert "Ana" in listed and "value: 92%" in listed

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.inproc import run_cli
 from tests.servers import (
     JsonReceiver,
     RedisServer,
@@ -27,7 +28,6 @@ from tests.servers import (
     remon_cmd,
     remon_env,
     rss,
-    run_remon,
     wait_for,
 )
 
@@ -57,7 +57,7 @@ def publish(site: Site, n: int) -> None:
 
 
 def alerts(env: dict[str, str]) -> list[dict]:
-    return json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+    return json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
 
 
 def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, json_receiver: JsonReceiver) -> None:
@@ -66,9 +66,9 @@ def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, js
     env = remon_env(tmp_path, REMON_NOTIFY_URLS=f"{smtp.url()} {json_receiver.url()}",
                     REMON_RETRY_BASE="0.2", REMON_RETRY_MAX="0.5", REMON_RETRY_ATTEMPTS="5")
     publish(site, 1)
-    run_remon(env, "init")
-    run_remon(env, "sources", "add", f"{site.base}/feed.xml")
-    run_remon(env, "poll", "--once")
+    run_cli(env, "init")
+    run_cli(env, "sources", "add", f"{site.base}/feed.xml")
+    run_cli(env, "poll", "--once")
     first = alerts(env)
     assert first, "the article must raise alerts"
     states = Counter(d["status"] for a in first for d in a["deliveries"])
@@ -79,7 +79,7 @@ def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, js
 
     for _ in range(2):  # still down: the sends are retried and stay pending
         time.sleep(0.6)
-        run_remon(env, "poll", "--once")
+        run_cli(env, "poll", "--once")
     mail = [d for a in alerts(env) for d in a["deliveries"] if d["channel"].startswith("mailto")]
     assert all(d["status"] == "pending" and d["attempts"] == 3 for d in mail)
 
@@ -87,7 +87,7 @@ def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, js
     try:
         for _ in range(3):  # meanwhile the receiver keeps failing until its attempts run out
             time.sleep(0.6)
-            run_remon(env, "poll", "--once")
+            run_cli(env, "poll", "--once")
         final = alerts(env)
         mail = [d for a in final for d in a["deliveries"] if d["channel"].startswith("mailto")]
         assert mail and all(d["status"] == "sent" for d in mail)
@@ -97,13 +97,13 @@ def test_smtp_down_then_up_and_a_failing_receiver(tmp_path: Path, site: Site, js
         hooks = [d for a in final for d in a["deliveries"] if d["channel"].startswith("json")]
         assert hooks and all(d["status"] == "failed" and d["attempts"] == 5 for d in hooks)
         assert all(d["last_error"] and "recv-token-123" not in d["last_error"] for d in hooks)
-        listing = run_remon(env, "alerts", "list").stdout
+        listing = run_cli(env, "alerts", "list").stdout
         assert "failed" in listing and "recv-token-123" not in listing
         # a manual retry reaches the receiver once it is healthy, exactly once
         json_receiver.status = 200
-        run_remon(env, "alerts", "retry", str(final[0]["id"]))
+        run_cli(env, "alerts", "retry", str(final[0]["id"]))
         assert len(json_receiver.received) == 1
-        run_remon(env, "poll", "--once")
+        run_cli(env, "poll", "--once")
         assert len(json_receiver.received) == 1 and len(smtp.messages) == len(final)
     finally:
         smtp.stop()
@@ -119,16 +119,16 @@ def test_digest_channel_gets_one_message_immediate_gets_each(tmp_path: Path, sit
                     REMON_NOTIFY_URLS=f"now={json_receiver.url()} daily={digest.url('digest-token')}")
     try:
         publish(site, 2)
-        run_remon(env, "init")
-        run_remon(env, "sources", "add", f"{site.base}/feed.xml")
-        run_remon(env, "poll", "--once")
+        run_cli(env, "init")
+        run_cli(env, "sources", "add", f"{site.base}/feed.xml")
+        run_cli(env, "poll", "--once")
         got = alerts(env)
         assert len(got) >= 2
         assert len(json_receiver.received) == len(got)
         assert len(digest.received) == 1, "the first digest goes out when its period starts"
         body = json.dumps(digest.received[0], ensure_ascii=False)
         assert all(a["title"].split(":")[0] in body for a in got)
-        run_remon(env, "poll", "--once")
+        run_cli(env, "poll", "--once")
         assert len(digest.received) == 1, "nothing new, and the hour is not over"
     finally:
         digest.stop()
@@ -139,12 +139,12 @@ def test_sigkill_between_analysis_and_delivery(tmp_path: Path, site: Site, json_
     env = remon_env(tmp_path, REMON_BROKER_URL=redis_server.url, REMON_NOTIFY_URLS=json_receiver.url(),
                     REMON_BEAT_INTERVAL="1", REMON_TASK_LEASE="5")
     publish(site, 2)
-    run_remon(env, "init")
-    run_remon(env, "sources", "add", f"{site.base}/feed.xml", "--interval", "3600")
+    run_cli(env, "init")
+    run_cli(env, "sources", "add", f"{site.base}/feed.xml", "--interval", "3600")
     # 1) a worker that analyses but does not serve the notify queue: alerts pile up undelivered
     with background(remon_cmd("run", "-c", "1", "-Q", "poll,fetch,analyze"), env, tmp_path / "w1.log") as w1:
         found = wait_for(lambda: len(alerts(env)) >= 2 and not any(
-            a["status"] in ("pending", "processing") for a in json.loads(run_remon(
+            a["status"] in ("pending", "processing") for a in json.loads(run_cli(
                 env, "articles", "list", "--format", "json").stdout)) and alerts(env), timeout=120,
             what="analysis done")
         os.killpg(w1.pid, signal.SIGKILL)
@@ -163,8 +163,8 @@ def test_sigkill_between_analysis_and_delivery(tmp_path: Path, site: Site, json_
 def test_a_flapping_metric_sends_one_alert_per_window(tmp_path: Path, site: Site,
                                                      json_receiver: JsonReceiver) -> None:
     env = remon_env(tmp_path, REMON_NOTIFY_URLS=json_receiver.url())
-    run_remon(env, "init")
-    run_remon(env, "sources", "add", f"{site.base}/feed.xml")
+    run_cli(env, "init")
+    run_cli(env, "sources", "add", f"{site.base}/feed.xml")
     items = []
     for i, share in enumerate((92, 85, 92)):
         path = f"/flap/{i}.html"
@@ -178,7 +178,7 @@ def test_a_flapping_metric_sends_one_alert_per_window(tmp_path: Path, site: Site
         items.insert(0, {"title": f"Refining share {i}", "link": site.base + path,
                          "published": f"2025-05-0{i + 1}T08:00:00Z"})
         site.pages["/feed.xml"] = ("application/rss+xml", rss(items))
-        run_remon(env, "poll", "--once")
+        run_cli(env, "poll", "--once")
     stat_alerts = [a for a in alerts(env) if a["statistic"] and a["statistic"]["measure"] == "share_of_global_refining"]
     assert [a["kind"] for a in stat_alerts] == ["new_statistic", "changed_statistic", "changed_statistic"]
     delivered = [r for r in json_receiver.received if r.get("title", "").startswith("China · refining share")]

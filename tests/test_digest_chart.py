@@ -17,7 +17,18 @@ import pytest
 from PIL import Image
 from pydantic import SecretStr
 
-from tests.servers import Site, SmtpServer, free_port, remon_env, rss, run_remon
+from tests.servers import (
+    RedisServer,
+    Site,
+    SmtpServer,
+    background,
+    free_port,
+    remon_cmd,
+    remon_env,
+    rss,
+    run_remon,
+    wait_for,
+)
 from worker.alert.chart import (
     DigestChart,
     changed_metrics,
@@ -163,5 +174,48 @@ def test_email_digest_carries_a_chart_that_survives_a_failed_send(tmp_path: Path
         assert all(d["status"] == "sent" for a in after for d in a["deliveries"])
         run_remon(env, "poll", "--once")
         assert len(smtp.messages) == 1, "a digest is sent once"
+    finally:
+        smtp.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_email_digest_chart_with_workers_on_redis_and_postgres(tmp_path: Path, site: Site,
+                                                               redis_server: RedisServer, pg_url: str) -> None:
+    """The same on Redis + PostgreSQL with `remon run`: a worker tries the digest while the mail server
+    is down and is stopped; a new worker sends it, with the chart drawn from the stored values, once."""
+    smtp = SmtpServer(port=free_port())
+    watch = tmp_path / "watch.yaml"
+    watch.write_text("routing:\n  tags:\n    daily: {mode: digest, every: hourly}\n", encoding="utf-8")
+    env = remon_env(tmp_path, REMON_CONFIG=str(watch), REMON_NOTIFY_URLS=f"daily={smtp.url()}",
+                    REMON_DATABASE_URL=pg_url, REMON_BROKER_URL=redis_server.url, REMON_BEAT_INTERVAL="1")
+    _publish(site)
+    run_remon(env, "init")
+    run_remon(env, "sources", "add", f"{site.base}/feed.xml", "--interval", "3600")
+
+    def deliveries() -> list[dict[str, Any]]:
+        alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        return [d for a in alerts for d in a["deliveries"]]
+
+    def analysed() -> bool:
+        rows = json.loads(run_remon(env, "articles", "list", "--format", "json").stdout)
+        return len(rows) == 2 and all(r["status"] == "analysed" for r in rows)
+
+    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker1.log"):
+        wait_for(analysed, timeout=240, what="both articles analysed")
+        wait_for(lambda: all(d["attempts"] >= 1 and d["last_error"] for d in deliveries()), timeout=120,
+                 what="the digest tried (with every alert) while the mail server is down")
+    assert all(d["status"] == "digest" for d in deliveries())
+    smtp.start()
+    try:
+        with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker2.log"):
+            wait_for(lambda: smtp.messages, timeout=240, what="the digest mail")
+            wait_for(lambda: all(d["status"] == "sent" for d in deliveries()), timeout=60, what="deliveries sent")
+        (msg,) = smtp.messages
+        images = [p for p in _parts(msg) if p.get_content_type() == "image/png"]
+        assert [p["Content-ID"] for p in images] == ["<metric-1.png>"]
+        assert _bytes(images[0]) == chart_png([92.0, 88.0])
+        html = _bytes(next(p for p in _parts(msg) if p.get_content_type() == "text/html")).decode()
+        assert 'src="cid:metric-1.png"' in html and "92% → 88% (2 values)" in html
     finally:
         smtp.stop()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.inproc import run_cli
 from tests.servers import (
     JsonReceiver,
     RedisServer,
@@ -77,8 +78,8 @@ def test_feed_item_to_delivered_alert(broker: str, tmp_path: Path, shared: Path,
         extra["REMON_BROKER_URL"] = redis.url
     env = remon_env(tmp_path, **extra)
     try:
-        run_remon(env, "init")
-        run_remon(env, "sources", "add", f"{site.base}/feed.xml", "--name", "local wire", "--interval", "3600")
+        run_remon(env, "init")  # the real binary, as a user runs it
+        run_cli(env, "sources", "add", f"{site.base}/feed.xml", "--name", "local wire", "--interval", "3600")
         with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker.log") as proc:
             def delivered() -> bool:
                 mails = [b for b in smtp_server.bodies() if "92%" in b]
@@ -92,7 +93,7 @@ def test_feed_item_to_delivered_alert(broker: str, tmp_path: Path, shared: Path,
             assert proc.poll() is None, "the worker must still be running"
             # let the worker finish delivering every alert it created
             wait_for(lambda: all(a["deliveries"] and all(d["status"] == "sent" for d in a["deliveries"])
-                                 for a in json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)),
+                                 for a in json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)),
                      timeout=60, what="every delivery sent")
     finally:
         if redis:
@@ -117,7 +118,7 @@ def test_feed_item_to_delivered_alert(broker: str, tmp_path: Path, shared: Path,
     assert len(smtp_server.messages) == sent_mail
     assert len(json_receiver.received) == sent_hooks
 
-    alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+    alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
     stat_values = {a["statistic"]["value"] for a in alerts if a["kind"] == "new_statistic"}
     assert {61.0, 92.0, 99.0, 87.0} <= stat_values
     assert all(d["status"] == "sent" and "s3cretSMTPpass" not in d["channel"]

@@ -29,6 +29,7 @@ import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
 
+from tests.inproc import run_cli
 from tests.servers import (
     JsonReceiver,
     RedisServer,
@@ -41,7 +42,6 @@ from tests.servers import (
     remon_cmd,
     remon_env,
     rss,
-    run_remon,
     wait_for,
 )
 from tests.test_compose_scale import synthetic_article
@@ -170,7 +170,7 @@ def test_sigkill_twenty_times_during_analysis_and_delivery(tmp_path: Path, site:
                     # + 10 s): with the default 2 slots the kills would throttle every page of 127.0.0.1
                     REMON_FETCH_TIMEOUT="5", REMON_PER_HOST_CONCURRENCY="16",
                     REMON_NOTIFY_URLS=f"{hooks[0].url('hook-a')} {hooks[1].url('hook-b')}")
-    run_remon(env, "init")
+    run_cli(env, "init")
     db = Db(pg_url)
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -288,7 +288,7 @@ def test_redis_and_postgres_restart_smtp_down_and_a_500ing_target(tmp_path: Path
                         REMON_TASK_LEASE="5", REMON_RETRY_BASE="1", REMON_RETRY_MAX="2", REMON_RETRY_ATTEMPTS="40",
                         REMON_RESTART="true",  # remon run supervises its worker (the default on the embedded broker)
                         REMON_NOTIFY_URLS=f"{smtp.url()} {flaky.url('flaky-token')}")
-        run_remon(env, "init")
+        run_cli(env, "init")
         db = Db(pg.url)
         log = tmp_path / "worker.log"
         worker = stack.enter_context(background(remon_cmd("run", "-c", "2"), env, log))
@@ -303,7 +303,7 @@ def test_redis_and_postgres_restart_smtp_down_and_a_500ing_target(tmp_path: Path
         time.sleep(2)
         pg.start()
         for url in second:  # new sources while the mail server is still down
-            run_remon(env, "sources", "add", url, "--interval", "3600")
+            run_cli(env, "sources", "add", url, "--interval", "3600")
         try:
             down = wait_for(lambda: db.try_one("SELECT count(*) FROM deliveries WHERE status = 'pending' "
                                                "AND attempts > 0 AND channel LIKE 'mailto%'", 0),
@@ -387,7 +387,7 @@ def test_task_time_limit_stops_a_pathological_page(tmp_path: Path, site: Site,
     site.pages["/feed.xml"] = ("application/rss+xml", rss(items))
     env = remon_env(tmp_path, REMON_TASK_SOFT_TIME_LIMIT="3", REMON_TASK_TIME_LIMIT="60", REMON_BEAT_INTERVAL="1",
                     REMON_CONFIG=str(watch_file(tmp_path, [f"{site.base}/feed.xml"])))
-    run_remon(env, "init")
+    run_cli(env, "init")
     db = Db(f"sqlite:///{tmp_path}/data/remon.db")
     log = tmp_path / "worker.log"
     began = time.monotonic()

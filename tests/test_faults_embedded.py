@@ -30,6 +30,7 @@ import pytest
 
 from tasks.claims import gone
 from tests.fsfaults import ReadOnly, fill, need_mount, tmpfs
+from tests.inproc import run_cli
 from tests.servers import (
     JsonReceiver,
     Site,
@@ -38,7 +39,6 @@ from tests.servers import (
     free_port,
     remon_cmd,
     remon_env,
-    run_remon,
     wait_for,
 )
 from tests.test_faults import (
@@ -126,7 +126,7 @@ def test_five_sigkills_of_the_whole_embedded_run(tmp_path: Path, site: Site, rec
     with receivers(2, delay=0.6) as (hook_a, hook_b):
         env = remon_env(tmp_path, REMON_CONFIG=str(watch_file(tmp_path, urls)),  # default settings otherwise
                         REMON_NOTIFY_URLS=f"{hook_a.url('hook-a')} {hook_b.url('hook-b')}")
-        run_remon(env, "init")
+        run_cli(env, "init")
         db = Db(f"sqlite:///{tmp_path}/data/remon.db")
         logs = tmp_path / "logs"
         logs.mkdir()
@@ -201,7 +201,7 @@ def _start_embedded(tmp_path: Path, site: Site, data: Path, hook: JsonReceiver, 
     env = remon_env(tmp_path, REMON_CONFIG=str(watch_file(tmp_path, urls)), REMON_NOTIFY_URLS=hook.url("tok"),
                     REMON_DATA_DIR=str(data), TMPDIR=str(tmp_path / "tmp"), **extra)
     (tmp_path / "tmp").mkdir()
-    run_remon(env, "init")
+    run_cli(env, "init")
     return env, Db(f"sqlite:///{data}/remon.db"), expected
 
 
@@ -326,7 +326,7 @@ def bounded_run(tmp_path: Path, site: Site, record: Callable[..., None], *, minu
     watch.write_text("sources:\n" + "".join(f"  - {{url: '{u}', interval: 30}}\n" for u in urls))
     env = remon_env(tmp_path, REMON_CONFIG=str(watch), REMON_BEAT_INTERVAL="1",
                     REMON_MAINTENANCE_INTERVAL=str(maintenance))
-    run_remon(env, "init")
+    run_cli(env, "init")
     data = tmp_path / "data"
     broker = Db(f"sqlite:///{data}/broker.db")
     samples: list[tuple[float, int, int, int, int]] = []  # (t, rows, broker.db, broker WAL, data WAL)

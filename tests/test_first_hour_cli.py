@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.inproc import run_cli
 from tests.servers import (
     REPO,
     JsonReceiver,
@@ -48,7 +49,7 @@ def one_line_error(proc: object, code: int) -> str:
     ("sqlite://", "names no SQLite file"),
 ])
 def test_a_bad_database_url_is_named_explained_and_exits_2(tmp_path: Path, url: str, says: str) -> None:
-    proc = run_remon(remon_env(tmp_path, REMON_DATABASE_URL=url), "sources", "list", check=False)
+    proc = run_cli(remon_env(tmp_path, REMON_DATABASE_URL=url), "sources", "list", check=False)
     err = one_line_error(proc, 2)
     assert "REMON_DATABASE_URL" in err and says in err
     assert "Hunter2pw" not in proc.stdout + proc.stderr and "//***" not in err
@@ -63,7 +64,7 @@ def test_a_bad_database_url_is_named_explained_and_exits_2(tmp_path: Path, url: 
 def test_only_init_and_run_create_a_database(tmp_path: Path, command: list[str]) -> None:
     folder = tmp_path / "typo" / "data"
     env = remon_env(tmp_path, REMON_DATABASE_URL=f"sqlite:///{folder}/remon.db")
-    err = one_line_error(run_remon(env, *command, check=False), 2)
+    err = one_line_error(run_cli(env, *command, check=False), 2)
     assert err == f"remon: no database at {folder}/remon.db; run `remon init` (or check REMON_DATABASE_URL and " \
                   "REMON_DATA_DIR)"
     assert not (tmp_path / "typo").exists()  # nothing was created on the way
@@ -73,12 +74,12 @@ def test_only_init_and_run_create_a_database(tmp_path: Path, command: list[str])
 def test_init_creates_the_database_and_says_where(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
     where = tmp_path / "data" / "remon.db"
-    first = run_remon(env, "init")
+    first = run_cli(env, "init")
     assert f"created a new database at {where}" in first.stderr and f"database ready at {where}" in first.stdout
-    again = run_remon(env, "init")
+    again = run_cli(env, "init")
     assert "created" not in again.stderr
-    assert run_remon(env, "sources", "list").stdout.strip() == "(none)"
-    health = run_remon(remon_env(tmp_path, REMON_DATA_DIR=str(tmp_path / "elsewhere")), "health", check=False)
+    assert run_cli(env, "sources", "list").stdout.strip() == "(none)"
+    health = run_cli(remon_env(tmp_path, REMON_DATA_DIR=str(tmp_path / "elsewhere")), "health", check=False)
     assert health.returncode == 1 and "no database at" in health.stdout
     assert not (tmp_path / "elsewhere").exists()
 
@@ -100,16 +101,16 @@ def test_run_on_a_fresh_machine_creates_the_database_and_says_how_to_add_a_sourc
 @pytest.mark.system
 def test_sources_add_defaults_lists_what_it_added(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
-    run_remon(env, "init")
-    out = run_remon(env, "sources", "add", "--defaults").stdout.splitlines()
+    run_cli(env, "init")
+    out = run_cli(env, "sources", "add", "--defaults").stdout.splitlines()
     added = [line for line in out if line.startswith("added: source ")]
     assert len(added) >= 10 and any("MOFCOM" in line for line in added) and any("稀土" in line for line in added)
     assert out[-1].startswith(f"{len(added)} of {len(added)} default source(s) added")
-    rows = json.loads(run_remon(env, "sources", "list", "-f", "json").stdout)
+    rows = json.loads(run_cli(env, "sources", "list", "-f", "json").stdout)
     assert len(rows) == len(added)
-    again = run_remon(env, "sources", "add", "--defaults").stdout
+    again = run_cli(env, "sources", "add", "--defaults").stdout
     assert "added: source" not in again and again.count("already present") == len(added)
-    assert run_remon(env, "sources", "add", check=False).returncode == 2
+    assert run_cli(env, "sources", "add", check=False).returncode == 2
 
 
 # ----------------------------------------------------------------------------- notifications
@@ -118,13 +119,14 @@ def test_sources_add_defaults_lists_what_it_added(tmp_path: Path) -> None:
 @pytest.mark.system
 def test_an_unknown_apprise_scheme_is_bad_configuration(tmp_path: Path) -> None:
     env = remon_env(tmp_path, REMON_NOTIFY_URLS="bogus://hooks.example.org/tok3nValue")
-    run_remon(remon_env(tmp_path), "init")
+    run_cli(remon_env(tmp_path), "init")
     for command in (["poll", "--once"], ["run"]):
-        err = one_line_error(run_remon(env, *command, check=False), 2)
+        run = run_remon if command == ["run"] else run_cli  # `remon run` through the binary: a service
+        err = one_line_error(run(env, *command, check=False), 2)
         assert "REMON_NOTIFY_URLS" in err and "bogus" in err and "tok3nValue" not in err
-    test = run_remon(env, "notify", "test", check=False)
+    test = run_cli(env, "notify", "test", check=False)
     assert test.returncode == 2 and "no notification service is called 'bogus'" in test.stdout
-    health = run_remon(env, "health", check=False)
+    health = run_cli(env, "health", check=False)
     assert health.returncode == 1
     row = next(line for line in health.stdout.splitlines() if line.startswith("notify"))
     assert "False" in row and "bogus" in row and "tok3nValue" not in health.stdout
@@ -135,7 +137,7 @@ def test_notify_test_prints_apprises_reason_on_the_outcome_line(tmp_path: Path, 
     bad_from = "mailto://me:Pa55word9@127.0.0.1:25?from=not-an-address&to=me@example.org"
     json_receiver.status = 500
     env = remon_env(tmp_path, REMON_NOTIFY_URLS=f"{bad_from} {json_receiver.url('hookSecret77')}")
-    proc = run_remon(env, "notify", "test", check=False)
+    proc = run_cli(env, "notify", "test", check=False)
     assert proc.returncode == 2  # one channel is misconfigured
     mail, hook = proc.stdout.splitlines()
     assert mail.startswith("mailto://***@127.0.0.1:25") and "FAILED" in mail and "Invalid From email" in mail
@@ -149,26 +151,26 @@ def test_notify_test_prints_apprises_reason_on_the_outcome_line(tmp_path: Path, 
 @pytest.mark.slow
 def test_poll_once_exits_1_when_every_source_failed_with_a_summary(tmp_path: Path, site: Site) -> None:
     env = remon_env(tmp_path)
-    run_remon(env, "init")
+    run_cli(env, "init")
     dead = [f"http://127.0.0.1:{free_port()}/feed{i}.xml" for i in range(2)]
     for url in dead:
-        run_remon(env, "sources", "add", url)
-    proc = run_remon(env, "poll", "--once", check=False)
+        run_cli(env, "sources", "add", url)
+    proc = run_cli(env, "poll", "--once", check=False)
     assert proc.returncode == 1
     assert proc.stdout.strip() == "polled 2 sources: 0 new articles, 0 alerts; 2 failed (fetch.connect ×2)"
     assert "every source failed" in proc.stderr
     # one source that works: exit 0, and the failure still counted
     site.pages["/feed.xml"] = ("application/rss+xml", rss([]))
-    run_remon(env, "sources", "add", f"{site.base}/feed.xml")
-    ok = run_remon(env, "poll", "--once")
+    run_cli(env, "sources", "add", f"{site.base}/feed.xml")
+    ok = run_cli(env, "poll", "--once")
     assert ok.stdout.strip() == "polled 3 sources: 0 new articles, 0 alerts; 2 failed (fetch.connect ×2)"
 
 
 @pytest.mark.system
 def test_poll_once_with_no_source_says_how_to_add_one(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
-    run_remon(env, "init")
-    proc = run_remon(env, "poll", "--once")
+    run_cli(env, "init")
+    proc = run_cli(env, "poll", "--once")
     assert proc.stdout.strip() == "polled 0 sources: 0 new articles, 0 alerts"
     assert "remon sources add --defaults" in proc.stderr
 
@@ -176,15 +178,15 @@ def test_poll_once_with_no_source_says_how_to_add_one(tmp_path: Path) -> None:
 @pytest.mark.system
 def test_adding_a_private_address_warns_at_once_naming_the_setting(tmp_path: Path) -> None:
     env = remon_env(tmp_path, REMON_ALLOW_PRIVATE_NETWORKS="false")
-    run_remon(env, "init")
+    run_cli(env, "init")
     for url in ("http://127.0.0.1:8000/feed.xml", "http://10.1.2.3/rss", "http://localhost/feed"):
-        proc = run_remon(env, "sources", "add", url)
+        proc = run_cli(env, "sources", "add", url)
         assert proc.stdout.startswith("added: source")
         assert "warning:" in proc.stderr and "REMON_ALLOW_PRIVATE_NETWORKS=true" in proc.stderr
         assert "allow_hosts" in proc.stderr and "fetch.private_address" in proc.stderr
-    loopback = run_remon(env, "sources", "add", "http://127.0.0.2/x.xml").stderr
+    loopback = run_cli(env, "sources", "add", "http://127.0.0.2/x.xml").stderr
     assert "127.0.0.2 is a loopback address" in loopback
-    allowed = run_remon(remon_env(tmp_path, REMON_ALLOW_PRIVATE_NETWORKS="true"), "sources", "add",
+    allowed = run_cli(remon_env(tmp_path, REMON_ALLOW_PRIVATE_NETWORKS="true"), "sources", "add",
                         "http://192.168.1.9/feed.xml")
     assert allowed.stderr == ""
 
@@ -195,12 +197,12 @@ def test_adding_a_private_address_warns_at_once_naming_the_setting(tmp_path: Pat
 @pytest.mark.system
 def test_web_on_a_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
-    run_remon(env, "init")
+    run_cli(env, "init")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        err = one_line_error(run_remon(env, "web", "--port", str(port), check=False), 1)
+        err = one_line_error(run_cli(env, "web", "--port", str(port), check=False), 1)
     assert err == f"remon: cannot listen on 127.0.0.1:{port}: the port is already in use (another `remon web`?); " \
                   "choose another with --port"
 
@@ -214,19 +216,19 @@ OFF_TOPIC = ("Gallium is a soft, silvery metal that melts in the hand. "
 @pytest.mark.system
 def test_extract_says_why_a_text_is_off_topic_and_all_extracts_anyway(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
-    proc = run_remon(env, "extract", "--text", "-", stdin=OFF_TOPIC.encode())
+    proc = run_cli(env, "extract", "--text", "-", stdin=OFF_TOPIC.encode())
     doc = json.loads(proc.stdout)
     assert doc["relevant"] is False and doc["statistics"] == [] and doc["threshold"] > doc["relevance"]
     why = proc.stderr.strip()
     assert why.startswith("remon: <stdin>: off topic (relevance ") and "below the threshold" in why
     assert f"{doc['threshold']:.2f}" in why and "gallium" in why and "--all" in why
-    forced = run_remon(env, "extract", "--text", "--all", "-", stdin=OFF_TOPIC.encode())
+    forced = run_cli(env, "extract", "--text", "--all", "-", stdin=OFF_TOPIC.encode())
     everything = json.loads(forced.stdout)
     assert everything["relevant"] is False and everything["relevance"] == doc["relevance"]
     assert [s["value"] for s in everything["statistics"]] == [-12.0]
     assert "extracted anyway (--all)" in forced.stderr
     on_topic = "China supplies 92% of the world's refined rare earths and tightened export controls on them."
-    quiet = run_remon(env, "extract", "--text", "-", stdin=on_topic.encode())
+    quiet = run_cli(env, "extract", "--text", "-", stdin=on_topic.encode())
     assert json.loads(quiet.stdout)["relevant"] is True and quiet.stderr == ""
 
 
@@ -235,7 +237,7 @@ def test_extract_matched_terms_are_words_of_the_text(tmp_path: Path) -> None:
     texts = [OFF_TOPIC, "China's REE output and the new curbs on cerium exports worried buyers.",
              "稀土出口管制：中國對鎵和鍺實施出口許可。"]
     for text in texts:
-        doc = json.loads(run_remon(remon_env(tmp_path), "extract", "--text", "-", stdin=text.encode()).stdout)
+        doc = json.loads(run_cli(remon_env(tmp_path), "extract", "--text", "-", stdin=text.encode()).stdout)
         assert doc["matched_terms"]
         missing = [t for t in doc["matched_terms"] if t.lower() not in text.lower()]
         assert missing == [], (text, doc["matched_terms"])
@@ -243,13 +245,13 @@ def test_extract_matched_terms_are_words_of_the_text(tmp_path: Path) -> None:
 
 @pytest.mark.system
 def test_extract_help_points_to_the_output_doc_in_the_repo(tmp_path: Path) -> None:
-    out = run_remon(remon_env(tmp_path), "extract", "--help").stdout
+    out = run_cli(remon_env(tmp_path), "extract", "--help").stdout
     assert "SCHEMA.md" not in out and "docs/extract-output.md" in out and "--all" in out
     doc = (REPO / "docs" / "extract-output.md").read_text(encoding="utf-8")
     text = ("China supplies 92% of the world's refined rare earths. Beijing tightened export controls on rare "
             "earth magnets on Monday, the commerce ministry said. Japan said the licence delays on rare earths "
             "could disrupt production within weeks.")
-    sample = json.loads(run_remon(remon_env(tmp_path), "extract", "--text", "-", stdin=text.encode()).stdout)
+    sample = json.loads(run_cli(remon_env(tmp_path), "extract", "--text", "-", stdin=text.encode()).stdout)
     assert sample["statistics"] and sample["stances"] and sample["claims"]
     for key in [*sample, *sample["statistics"][0], *sample["stances"][0], *sample["claims"][0]]:
         assert f"`{key}`" in doc, key  # every field the command prints is documented
@@ -261,19 +263,19 @@ def test_extract_help_points_to_the_output_doc_in_the_repo(tmp_path: Path) -> No
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("demo-cli")
-    run_remon(remon_env(tmp), "demo", "--dir", str(tmp / "demo"), "--no-serve", "--no-open")
+    run_cli(remon_env(tmp), "demo", "--dir", str(tmp / "demo"), "--no-serve", "--no-open")
     return remon_env(tmp, REMON_DATABASE_URL=f"sqlite:///{tmp}/demo/remon.db")
 
 
 @pytest.mark.system
 def test_claim_speakers_are_one_form_the_label(demo_env: dict[str, str]) -> None:
-    rows = json.loads(run_remon(demo_env, "claims", "list", "-f", "json").stdout)
+    rows = json.loads(run_cli(demo_env, "claims", "list", "-f", "json").stdout)
     speakers = {r["speaker"] for r in rows}
     assert speakers == {"China", "Japan", "United States", "Analysts", "Officials"}, speakers
     assert {r["speaker_key"] for r in rows} >= {"china", "united_states", "Analysts"}
-    table = run_remon(demo_env, "claims", "list").stdout
+    table = run_cli(demo_env, "claims", "list").stdout
     assert "united_states" not in table and "United States" in table
-    detail = json.loads(run_remon(demo_env, "articles", "show", "1").stdout)[0]
+    detail = json.loads(run_cli(demo_env, "articles", "show", "1").stdout)[0]
     assert {c["speaker"] for c in detail["claims"]} <= speakers
 
 
@@ -286,12 +288,12 @@ def _starts(line: str) -> list[int]:
 
 @pytest.mark.system
 def test_cli_tables_align_chinese_by_display_width(demo_env: dict[str, str]) -> None:
-    lines = run_remon(demo_env, "sources", "list").stdout.splitlines()
+    lines = run_cli(demo_env, "sources", "list").stdout.splitlines()
     assert any("演示日报" in line for line in lines)
     header = _starts(lines[0])
     for line in lines[2:]:
         assert _starts(line)[:3] == header[:3], line  # id, name, url start where their headings do
-    claims = run_remon(demo_env, "claims", "list").stdout.splitlines()
+    claims = run_cli(demo_env, "claims", "list").stdout.splitlines()
     assert len({len(_starts(line)) and _starts(line)[4] for line in [claims[0], *claims[2:]]}) == 1
 
 
@@ -322,9 +324,9 @@ def test_the_readme_describes_what_the_demo_shows(demo_env: dict[str, str]) -> N
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     demo = readme[readme.index("New here? `remon demo`"):]
     demo = " ".join(demo[:demo.index("\n\n")].split())
-    titles = [a["title"] for a in json.loads(run_remon(demo_env, "alerts", "list", "-f", "json").stdout)]
-    stats = json.loads(run_remon(demo_env, "stats", "list", "-f", "json").stdout)
-    articles = json.loads(run_remon(demo_env, "articles", "list", "-f", "json").stdout)
+    titles = [a["title"] for a in json.loads(run_cli(demo_env, "alerts", "list", "-f", "json").stdout)]
+    stats = json.loads(run_cli(demo_env, "stats", "list", "-f", "json").stdout)
+    articles = json.loads(run_cli(demo_env, "articles", "list", "-f", "json").stdout)
     assert "six invented articles" in demo and len(articles) == 6
     assert "90% → 94%" in demo and "China · refining share · rare earths: 90% → 94%" in titles
     assert "90% → 92% → 94%" not in demo  # 92% is another source's value for September, not a change

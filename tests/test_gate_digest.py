@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests import replay_harness as h
-from tests.servers import JsonReceiver, Site, free_port, remon_env, rss, run_remon
+from tests.inproc import run_cli
+from tests.servers import JsonReceiver, Site, free_port, remon_env, rss
 
 pytestmark = [pytest.mark.slow]
 
@@ -33,10 +34,10 @@ def test_the_digest_has_an_unconfirmed_section(tmp_path: Path, shared: Path, sit
                      "    cn: {mode: digest, every: hourly, lang: zh}\n", encoding="utf-8")
     urls = f"digest={receivers['digest'].url('d-token')} cn={receivers['cn'].url('c-token')}"
     env = remon_env(tmp_path, REMON_CONFIG=str(watch), REMON_ALERT_MIN_CONFIDENCE="0.8", REMON_NOTIFY_URLS=urls)
-    run_remon(env, "init")
-    run_remon(env, "sources", "add", f"{site.base}/daily.xml")
-    run_remon(env, "poll", "--once")
-    held = json.loads(run_remon(env, "alerts", "unconfirmed", "--format", "json").stdout)
+    run_cli(env, "init")
+    run_cli(env, "sources", "add", f"{site.base}/daily.xml")
+    run_cli(env, "poll", "--once")
+    held = json.loads(run_cli(env, "alerts", "unconfirmed", "--format", "json").stdout)
     assert [r["payload"]["statistic"]["value"] for r in held] == [82.0]
     (en,), (zh,) = receivers["digest"].received, receivers["cn"].received
     assert en["title"].endswith(", 1 unconfirmed")

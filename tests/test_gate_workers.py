@@ -10,18 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests import replay_harness as h
-from tests.servers import (
-    JsonReceiver,
-    RedisServer,
-    Site,
-    background,
-    free_port,
-    remon_cmd,
-    remon_env,
-    rss,
-    run_remon,
-    wait_for,
-)
+from tests.inproc import run_cli
+from tests.servers import STACKS, JsonReceiver, Site, free_port, remon_worker, rss, stack_env, wait_for, worker_ready
 
 pytestmark = [pytest.mark.slow]
 
@@ -40,11 +30,11 @@ def _publish(site: Site, feed: str, timeline: Path, step: dict) -> None:
 
 
 def _held(env: dict[str, str]) -> list[dict]:
-    return json.loads(run_remon(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
+    return json.loads(run_cli(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("stack", ["embedded", "redis-postgres"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_path: Path, shared: Path,
                                                               json_receiver: JsonReceiver,
                                                               request: pytest.FixtureRequest) -> None:
@@ -57,18 +47,12 @@ def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_pa
     wire.start()
     request.addfinalizer(daily.stop)
     request.addfinalizer(wire.stop)
-    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1", "REMON_ALERT_MIN_CONFIDENCE": "0.8"}
-    if stack == "redis-postgres":
-        redis = RedisServer(port=free_port(), workdir=tmp_path)
-        redis.start()
-        request.addfinalizer(redis.stop)
-        extra.update(REMON_BROKER_URL=redis.url, REMON_DATABASE_URL=request.getfixturevalue("pg_url"))
-    env = remon_env(tmp_path, **extra)
-    run_remon(env, "init")
+    env = stack_env(tmp_path, stack, request, REMON_NOTIFY_URLS=json_receiver.url(),
+                    REMON_ALERT_MIN_CONFIDENCE="0.8")
+    run_cli(env, "init")
     _publish(daily, "daily", timeline, steps[0])
-    run_remon(env, "sources", "add", f"{daily.base}/daily.xml", "--name", "daily", "--interval", "3600")
-    log = tmp_path / "worker.log"
-    with background(remon_cmd("run", "--concurrency", "1"), env, log):
+    run_cli(env, "sources", "add", f"{daily.base}/daily.xml", "--name", "daily", "--interval", "3600")
+    with remon_worker(env, tmp_path / "worker.log"):
         wait_for(lambda: _held(env), timeout=180, what="the headline-only EU stance held")
     held = _held(env)
     assert [(r["kind"], r["status"], r["payload"]["stance"]["actor"]) for r in held] == \
@@ -76,20 +60,18 @@ def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_pa
     assert json_receiver.received == []  # held: nothing sent
     # the worker is stopped; the second publisher's article appears; a new worker starts
     _publish(wire, "wire", timeline, steps[1])
-    run_remon(env, "sources", "add", f"{wire.base}/wire.xml", "--name", "wire", "--interval", "3600")
-    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker2.log"):
+    run_cli(env, "sources", "add", f"{wire.base}/wire.xml", "--name", "wire", "--interval", "3600")
+    with remon_worker(env, tmp_path / "worker2.log"):
         wait_for(lambda: any("Confirmed by 2 sources" in m.get("message", "") for m in json_receiver.received),
                  timeout=180, what="the confirmation alert")
         wait_for(lambda: all(a["deliveries"] and all(d["status"] == "sent" for d in a["deliveries"])
-                             for a in json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)),
+                             for a in json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)),
                  timeout=120, what="every delivery sent")
     # a third worker run: nothing is sent again
-    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker3.log"):
-        wait_for(lambda: "ready" in (tmp_path / "worker3.log").read_text(errors="replace").lower()
-                 or "celery@" in (tmp_path / "worker3.log").read_text(errors="replace"), timeout=120,
-                 what="the third worker up")
-        sent_before = len(json_receiver.received)
-        wait_for(lambda: len(json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)) > 0,
+    sent_before = len(json_receiver.received)
+    with remon_worker(env, tmp_path / "worker3.log", ready=True):
+        assert worker_ready(tmp_path / "worker3.log")
+        wait_for(lambda: len(json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)) > 0,
                  timeout=30)
     confirmations = [m for m in json_receiver.received if "Confirmed by 2 sources" in m.get("message", "")]
     assert len(confirmations) == 1 and confirmations[0]["title"] == "EU · stance: countering"

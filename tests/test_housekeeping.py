@@ -16,7 +16,8 @@ from storage.models import Heartbeat
 from tasks import broker
 from tasks.maintenance import run as housekeeping
 from tasks.runtime import build_runtime
-from tests.servers import RedisServer, remon_env, run_remon
+from tests.inproc import run_cli
+from tests.servers import RedisServer, remon_env
 from worker.config import load_settings
 
 
@@ -33,14 +34,14 @@ def _publish(broker_url: str, queue_name: str, n: int) -> None:
 
 
 def _health(env: dict[str, str]) -> tuple[int, dict[str, dict[str, object]]]:
-    done = run_remon(env, "health", "--check", "broker,disk", "--format", "json", check=False)
+    done = run_cli(env, "health", "--check", "broker,disk", "--format", "json", check=False)
     return done.returncode, {row["check"]: row for row in json.loads(done.stdout)}
 
 
 @pytest.mark.system
 def test_health_reports_the_broker_backlog_and_free_space(tmp_path: Path) -> None:
     env = remon_env(tmp_path)
-    run_remon(env, "init")
+    run_cli(env, "init")
     _publish(f"sqla+sqlite:///{tmp_path}/data/broker.db", "analyze", 3)
     code, checks = _health(env)
     assert code == 0, checks
@@ -57,7 +58,7 @@ def test_health_reports_the_broker_backlog_and_free_space(tmp_path: Path) -> Non
 @pytest.mark.redis
 def test_health_reports_the_backlog_on_redis_too(tmp_path: Path, redis_server: RedisServer) -> None:
     env = remon_env(tmp_path, REMON_BROKER_URL=redis_server.url)
-    run_remon(env, "init")
+    run_cli(env, "init")
     _publish(redis_server.url, "notify", 2)
     code, checks = _health(env)
     assert code == 0 and checks["broker"]["detail"] == (

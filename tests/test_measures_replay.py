@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.servers import JsonReceiver, Site, remon_env, rss, run_remon, wait_for
+from tests.inproc import run_cli
+from tests.servers import STACKS, JsonReceiver, Site, remon_env, remon_worker, rss, stack_env, wait_for
 
 pytestmark = [pytest.mark.slow]
 
@@ -59,24 +60,24 @@ def test_a_measure_replayed_yields_exactly_the_expected_alerts(order: str, db: s
     steps = IN_ORDER if order == "in_order" else SUSPENSION_LATE
     url = f"sqlite:///{tmp_path}/data/remon.db" if db == "sqlite" else request.getfixturevalue("pg_url")
     env = remon_env(tmp_path, REMON_DATABASE_URL=url, REMON_NOTIFY_URLS=json_receiver.url())
-    run_remon(env, "init")
+    run_cli(env, "init")
     feeds: dict[str, list[dict[str, str]]] = {"wire": [], "daily": []}
     for feed in feeds:
         site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss([], title=feed))
-        run_remon(env, "sources", "add", f"{site.base}/{feed}.xml", "--name", feed)
+        run_cli(env, "sources", "add", f"{site.base}/{feed}.xml", "--name", feed)
     seen, report = 0, []
     for number, ((feed, title, published, text), expected) in enumerate(steps, 1):
         path = f"/{feed}/{number}.html"
         site.pages[path] = ("text/html; charset=utf-8", page(title, published, text))
         feeds[feed].insert(0, {"title": title, "link": site.base + path, "published": published})
         site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss(feeds[feed], feed))
-        run_remon(env, "poll", "--once")
-        alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        run_cli(env, "poll", "--once")
+        alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
         new = [f"{a['kind']}:{a['measure']['change']}" for a in alerts[seen:] if a["measure"]]
         seen = len(alerts)
         report.append((number, title, new, expected))
     assert [r for r in report if r[2] != r[3]] == [], report
-    alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+    alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
     assert {a["measure"]["measure_key"] for a in alerts if a["measure"]} == {"mofcom-2023-23"}
     assert all(d["status"] == "sent" for a in alerts for d in a["deliveries"])
     sent = sum(len(a["deliveries"]) for a in alerts)
@@ -87,21 +88,15 @@ def test_a_measure_replayed_yields_exactly_the_expected_alerts(order: str, db: s
     assert titles[0] == "New measure · MOFCOM mofcom-2023-23 · gallium, germanium: imposed (2023-08-01)"
 
 
-@pytest.mark.parametrize("stack", ["embedded", "redis+postgres"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_a_measure_and_its_suspension_through_a_worker(stack: str, site: Site, tmp_path: Path,
                                                        json_receiver: JsonReceiver,
                                                        request: pytest.FixtureRequest) -> None:
     """`remon run` (Celery worker + beat) on the embedded default (SQLite data and broker) and on
     redis-server + PostgreSQL. The imposition comes first; a second feed added while the worker
     runs brings the suspension."""
-    from tests.servers import background, remon_cmd
-
-    extra = {"REMON_NOTIFY_URLS": json_receiver.url(), "REMON_BEAT_INTERVAL": "1"}
-    if stack == "redis+postgres":
-        extra.update(REMON_DATABASE_URL=request.getfixturevalue("pg_url"),
-                     REMON_BROKER_URL=request.getfixturevalue("redis_server").url)
-    env = remon_env(tmp_path, **extra)
-    run_remon(env, "init")
+    env = stack_env(tmp_path, stack, request, REMON_NOTIFY_URLS=json_receiver.url())
+    run_cli(env, "init")
     for number, (feed, title, published, text) in enumerate((IMPOSE, SUSPEND), 1):
         path = f"/{feed}/{number}.html"
         site.pages[path] = ("text/html; charset=utf-8", page(title, published, text))
@@ -109,17 +104,17 @@ def test_a_measure_and_its_suspension_through_a_worker(stack: str, site: Site, t
             [{"title": title, "link": site.base + path, "published": published}], feed))
 
     def measure_alerts() -> list[dict[str, Any]]:
-        alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
         return [a for a in alerts if a["measure"]]
 
     def delivered(word: str) -> bool:
         return any(word in json.dumps(r, ensure_ascii=False) for r in json_receiver.received)
 
-    run_remon(env, "sources", "add", f"{site.base}/wire.xml", "--name", "wire", "--interval", "3600")
-    with background(remon_cmd("run", "--concurrency", "1"), env, tmp_path / "worker.log"):
+    run_cli(env, "sources", "add", f"{site.base}/wire.xml", "--name", "wire", "--interval", "3600")
+    with remon_worker(env, tmp_path / "worker.log"):
         try:
             wait_for(lambda: delivered("New measure · MOFCOM mofcom-2023-23"), timeout=120, what="new_measure sent")
-            run_remon(env, "sources", "add", f"{site.base}/daily.xml", "--name", "daily", "--interval", "3600")
+            run_cli(env, "sources", "add", f"{site.base}/daily.xml", "--name", "daily", "--interval", "3600")
             wait_for(lambda: delivered("gallium, germanium: suspended"), timeout=120, what="measure_changed sent")
             wait_for(lambda: all(d["status"] == "sent" for a in measure_alerts() for d in a["deliveries"]),
                      timeout=60, what="every measure alert sent")
@@ -148,10 +143,10 @@ def test_measure_alerts_follow_routing_rules_into_a_digest(site: Site, tmp_path:
         site.pages["/wire/1.html"] = ("text/html; charset=utf-8", page(title, published, text))
         site.pages["/wire.xml"] = ("application/rss+xml", rss(
             [{"title": title, "link": f"{site.base}/wire/1.html", "published": published}], feed))
-        run_remon(env, "init")
-        run_remon(env, "sources", "add", f"{site.base}/wire.xml")
-        run_remon(env, "poll", "--once")
-        got = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        run_cli(env, "init")
+        run_cli(env, "sources", "add", f"{site.base}/wire.xml")
+        run_cli(env, "poll", "--once")
+        got = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
         measure = [a for a in got if a["measure"]]
         assert [a["kind"] for a in measure] == ["new_measure"]
         assert [d["mode"] for d in measure[0]["deliveries"]] == ["digest"]

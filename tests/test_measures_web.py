@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import background, free_port, remon_cmd, remon_env, run_remon, wait_port
+from tests.inproc import run_cli
+from tests.servers import background, free_port, remon_cmd, remon_env, wait_port
 from worker.types import MeasureEvent
 
 pytestmark = [pytest.mark.slow]
@@ -120,16 +121,16 @@ def test_the_calendar_feed_parses_and_lists_upcoming_dates(app: Any) -> None:
 
 def test_cli_lists_filters_and_exports_measures(app: Any) -> None:
     _, ids, env = app
-    rows = json.loads(run_remon(env, "measures", "list", "--material", "gallium", "--in-force-on", _d(41),
+    rows = json.loads(run_cli(env, "measures", "list", "--material", "gallium", "--in-force-on", _d(41),
                                 "-f", "json").stdout)
     assert [r["id"] for r in rows] == [ids["gallium"]]
-    table = run_remon(env, "measures", "list").stdout
+    table = run_cli(env, "measures", "list").stdout
     assert "MOFCOM mofcom-2026-70 · antimony" in table and "suspended" in table
-    bad = run_remon(env, "measures", "list", "--in-force-on", "June", check=False)
+    bad = run_cli(env, "measures", "list", "--in-force-on", "June", check=False)
     assert bad.returncode == 2 and "--in-force-on" in bad.stderr
-    exported = json.loads(run_remon(env, "export", "--what", "measures", "-f", "json").stdout)
+    exported = json.loads(run_cli(env, "export", "--what", "measures", "-f", "json").stdout)
     assert {r["id"] for r in exported} >= set(ids.values()) and all("status" in r for r in exported)
-    csv = run_remon(env, "export", "--what", "measures").stdout
+    csv = run_cli(env, "export", "--what", "measures").stdout
     assert csv.lstrip("\ufeff").startswith("id,key,issuer")
 
 

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests import replay_harness as h
-from tests.servers import JsonReceiver, Site, free_port, run_remon, wait_for
+from tests.inproc import run_cli
+from tests.servers import JsonReceiver, Site, free_port, wait_for
 from worker.measures.render import MEASURE_KINDS
 
 pytestmark = [pytest.mark.slow]
@@ -105,7 +106,7 @@ def _replay_and_check(timeline: Path, sites: dict[str, Site], tmp_path: Path, js
     wait_for(lambda: len(_not_measures(json_receiver)) >= len(alerts), timeout=60)
     env = final["env"]
     for _ in range(2):  # later polls (new processes: a restart each) send nothing again
-        run_remon(env, "poll", "--once")
+        run_cli(env, "poll", "--once")
     titles = [m["title"] for m in _not_measures(json_receiver)]
     assert sorted(titles) == sorted(a["title"] for a in alerts)
     confirmed = [a for a in alerts if a["confirmed_by"]]
@@ -126,7 +127,7 @@ def _replay_and_check(timeline: Path, sites: dict[str, Site], tmp_path: Path, js
     e017 = next(a for a in alerts if (a["stance"] or {}).get("actor") == "european_union")
     assert (e017["stance"]["sentence"][:60] in next(m["message"] for m in zh.received
                                                     if m["title"] == "欧盟 · 立场：反制"))
-    held = json.loads(run_remon(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
+    held = json.loads(run_cli(env, "alerts", "unconfirmed", "--status", "all", "--format", "json").stdout)
     confirmed_held = sorted(r["kind"] + ":" + (
         (r["payload"].get("stance") or {}).get("actor") or "{subject}/{material}/{measure}".format(
             **r["payload"]["statistic"])) for r in held if r["status"] == "confirmed")

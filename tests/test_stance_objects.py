@@ -6,6 +6,8 @@
 - A cue that names its goods itself is about them, whatever other goods the rest of the sentence
   names ("relax the rare earth controls if the US removed its chip restrictions").
 - The one told or assured ("told their US counterparts that …") is the addressee, not the holder.
+- "agreed with Xi to pause the controls": the controls a deal eases are the controlling partner's,
+  and "agreed with" a named party is talks (the English form of 与…同意).
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ CASES: list[Case] = [
     ("told-possessive", "Chinese officials told their US counterparts that the rare earth curbs would stay.",
      {("china", "maintain")}, {("united_states", "maintain")}),
     ("told-to-press", "The US told China to lift its rare earth curbs.", {("united_states", "press")}, set()),
+    # a deal's controls are the controlling partner's; both sides of "agreed with X" negotiate
+    ("agreed-with-controller", "Trump said he had agreed with Xi to pause the rare earth controls for a year.",
+     {("china", "ease"), ("china", "negotiate"), ("united_states", "negotiate")}, {("united_states", "ease")}),
+    ("agreed-alone", "Beijing agreed to suspend its new rare earth export controls for one year.",
+     {("china", "ease")}, set()),
+    ("agreed-with-a-view", "Analysts agreed with the assessment that China's rare earth curbs will last.",
+     set(), {("china", "negotiate")}),
     # the rule must not fire: a cue on other goods stays other goods
     ("other-goods-still", "The US lifted its restrictions on chip design software exports to China.",
      set(), {("united_states", "ease")}),

@@ -127,3 +127,17 @@ def test_a_frequency_after_the_object_is_out_of_scope(text: str, frequency: bool
 )
 def test_a_continuation_clause_reads_the_clause_it_continues(text: str, expected: tuple) -> None:
     assert expected in _rows(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # trade-remedy duties are tariffs: a stated level is a tariff rate, held by who imposes it
+        ("美国对中国石墨负极材料征收93.5%的反倾销税。", (93.5, "percent", "united_states", None, "tariff_rate")),
+        ("美國對中國石墨負極材料徵收93.5%的反傾銷稅。", (93.5, "percent", "united_states", None, "tariff_rate")),
+        ("The US set anti-dumping duties of 93.5% on Chinese graphite anode material.",
+         (93.5, "percent", "united_states", None, "tariff_rate")),
+    ],
+)
+def test_a_trade_remedy_duty_is_a_tariff(text: str, expected: tuple) -> None:
+    assert expected in _rows(text)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import REPO, background, remon_cmd, remon_env, run_remon, wait_for
+from tests.inproc import run_cli
+from tests.servers import REPO, background, remon_cmd, remon_env, wait_for
 
 pytestmark = [pytest.mark.system]  # starts supervisors, worker stand-ins and remon (make test-fast skips it)
 
@@ -78,7 +79,7 @@ def test_a_worker_that_stops_on_an_error_is_not_a_success(tmp_path: Path, restar
     used to exit 0 (the exit code Celery computes was dropped); it exits 1. Supervised, the worker starts
     again (backoff) until the file is fixed, then works."""
     env = remon_env(tmp_path, REMON_BEAT_INTERVAL="1")
-    run_remon(env, "init")
+    run_cli(env, "init")
     broker = tmp_path / "data" / "broker.db"
     broker.write_bytes(b"this is not a database\n" * 200)
     log = tmp_path / "run.log"

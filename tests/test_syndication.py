@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Site, remon_env, rss, run_remon
+from tests.inproc import run_cli
+from tests.servers import Site, remon_env, rss
 
 pytestmark = [pytest.mark.slow]
 
@@ -21,19 +22,19 @@ pytestmark = [pytest.mark.slow]
 def test_syndicated_copy_is_one_more_appearance(shared: Path, site: Site, tmp_path: Path) -> None:
     articles = shared / "eval" / "timeline-dev" / "articles"
     env = remon_env(tmp_path)
-    run_remon(env, "init")
+    run_cli(env, "init")
     for feed, name in (("daily", "01-p009.html"), ("wire", "01-p009-copy.html")):
         site.pages[f"/{feed}/{name}"] = ("text/html; charset=utf-8", (articles / name).read_bytes())
         site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss([
             {"title": "Separating and Refining Rare Earths", "link": f"{site.base}/{feed}/{name}",
              "published": "2025-04-01T08:00:00Z"}]))
-    run_remon(env, "sources", "add", f"{site.base}/daily.xml", "--name", "daily")
-    run_remon(env, "poll", "--once")
-    alerts_first = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+    run_cli(env, "sources", "add", f"{site.base}/daily.xml", "--name", "daily")
+    run_cli(env, "poll", "--once")
+    alerts_first = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
     assert alerts_first, "the original raises alerts"
-    run_remon(env, "sources", "add", f"{site.base}/wire.xml", "--name", "wire")
-    run_remon(env, "poll", "--once")
-    alerts_after = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+    run_cli(env, "sources", "add", f"{site.base}/wire.xml", "--name", "wire")
+    run_cli(env, "poll", "--once")
+    alerts_after = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
     assert alerts_after == alerts_first, "the copy raises no alert of any kind"
 
     con = sqlite3.connect(tmp_path / "data" / "remon.db")
@@ -43,5 +44,5 @@ def test_syndicated_copy_is_one_more_appearance(shared: Path, site: Site, tmp_pa
                           (rows[0][0],)).fetchone()[0]
     assert carried == 2
     assert con.execute("SELECT count(*) FROM statistics WHERE article_id = ?", (rows[1][0],)).fetchone()[0] == 0
-    detail = json.loads(run_remon(env, "articles", "show", str(rows[0][0])).stdout)[0]
+    detail = json.loads(run_cli(env, "articles", "show", str(rows[0][0])).stdout)[0]
     assert len(detail["appearances"]) == 2

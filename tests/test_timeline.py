@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Site, remon_env, rss, run_remon
+from tests.inproc import run_cli
+from tests.servers import Site, remon_env, rss
 
 pytestmark = [pytest.mark.slow]
 
@@ -32,11 +33,11 @@ def _matches(alert: dict, exp: dict) -> bool:
 def replay(timeline_dir: Path, site: Site, tmp_path: Path) -> list[dict]:
     timeline = json.loads((timeline_dir / "timeline.json").read_text(encoding="utf-8"))
     env = remon_env(tmp_path)  # the gate off (remon_env): the detector's own rules (docs/alerts.md)
-    run_remon(env, "init")
+    run_cli(env, "init")
     published: dict[str, list[dict]] = {feed: [] for feed in timeline["feeds"]}
     for feed in timeline["feeds"]:
         site.pages[f"/{feed}.xml"] = ("application/rss+xml", rss([], title=feed))
-        run_remon(env, "sources", "add", f"{site.base}/{feed}.xml", "--name", feed)
+        run_cli(env, "sources", "add", f"{site.base}/{feed}.xml", "--name", feed)
     seen = 0
     report = []
     for number, step in enumerate(timeline["steps"], 1):
@@ -46,8 +47,8 @@ def replay(timeline_dir: Path, site: Site, tmp_path: Path) -> list[dict]:
             published[pub["feed"]].insert(0, {"title": pub["title"], "link": site.base + path,
                                               "published": pub["published"]})
             site.pages[f"/{pub['feed']}.xml"] = ("application/rss+xml", rss(published[pub["feed"]], pub["feed"]))
-        run_remon(env, "poll", "--once")
-        alerts = json.loads(run_remon(env, "alerts", "list", "--format", "json").stdout)
+        run_cli(env, "poll", "--once")
+        alerts = json.loads(run_cli(env, "alerts", "list", "--format", "json").stdout)
         new = [a for a in alerts[seen:] if a["kind"] in ("new_statistic", "changed_statistic", "stance_shift")]
         if step.get("expect_none"):
             new = alerts[seen:]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Site, remon_env, rss, run_remon
+from tests.inproc import run_cli
+from tests.servers import Site, remon_env, rss
 
 pytestmark = [pytest.mark.slow]
 
@@ -44,8 +45,8 @@ def test_watch_file_vocab_reaches_the_stored_statistics(tmp_path: Path, site: Si
         encoding="utf-8",
     )
     env = remon_env(tmp_path, REMON_CONFIG=str(watch))
-    run_remon(env, "init")
-    run_remon(env, "poll", "--once")
+    run_cli(env, "init")
+    run_cli(env, "poll", "--once")
     con = sqlite3.connect(tmp_path / "data" / "remon.db")
     try:
         rows = con.execute("SELECT value, subject, material, measure FROM statistics").fetchall()
@@ -60,7 +61,7 @@ def test_watch_file_vocab_reaches_the_stored_statistics(tmp_path: Path, site: Si
 def test_a_bad_vocab_entry_is_bad_configuration(tmp_path: Path, section: str) -> None:
     watch = tmp_path / "watch.yaml"
     watch.write_text(f"vocab:\n  {section}\n", encoding="utf-8")
-    proc = run_remon(remon_env(tmp_path, REMON_CONFIG=str(watch)), "init", check=False)
+    proc = run_cli(remon_env(tmp_path, REMON_CONFIG=str(watch)), "init", check=False)
     assert proc.returncode == 2
     assert str(watch) in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
         "30,7,1", description="Days before a measure takes effect or a suspension ends that a reminder is sent.")
     alert_min_confidence: float = Field(
         0.8, ge=0.0, le=1.0, description="Alerts below this confidence wait for a second source (0: no gate).")
+    unconfirmed_max_days: int = Field(
+        14, ge=0, description="Days a held (unconfirmed) item waits for a second source; then it expires: kept, "
+        "marked expired, never alerted (0: never expires).")
     log_level: str = Field("INFO", description="Python log level.")
     log_json: bool = Field(False, description="Emit structured JSON logs.")
 

@@ -17,15 +17,12 @@ def alerts_list(fmt: context.Format = "table",
                 since: Annotated[int, typer.Option("--since-id", help="Only alerts after this id.")] = 0) -> None:
     """Alerts, oldest first, with their per-channel delivery state."""
     from remon.output import emit
-    from storage import queries
     from storage.db import session_scope
-    from storage.views import alert_json
+    from storage.review import alerts_since
 
     rt = context.migrated_runtime()
     with session_scope(rt.db_url) as session:
-        alerts = queries.list_alerts(session, since_id=since)
-        deliveries = queries.deliveries_for(session, alert_ids=[a.id for a in alerts if a.id])
-        rows = [alert_json(a, deliveries.get(a.id or 0, [])) for a in alerts]
+        rows = alerts_since(session, since_id=since)
     if fmt == "table":
         for row in rows:
             row["delivery"] = ", ".join(f"{d['channel'].split('?')[0]} {d['status']}×{d['attempts']}"
@@ -37,7 +34,7 @@ def alerts_list(fmt: context.Format = "table",
 
 @app.command("unconfirmed")
 def alerts_unconfirmed(fmt: context.Format = "table", status: Annotated[str, typer.Option(
-        "--status", help="waiting, confirmed or all.")] = "waiting") -> None:
+        "--status", help="waiting, confirmed, expired or all.")] = "waiting") -> None:
     """Statistics and stances held below the confidence gate, waiting for a second source."""
     from remon.output import emit
     from storage import unconfirmed

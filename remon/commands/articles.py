@@ -17,7 +17,7 @@ def articles_list(fmt: context.Format = "table",
     """The newest articles with their status."""
     from remon.output import emit
     from storage.db import session_scope
-    from storage.read import latest_articles
+    from storage.review import latest_articles
 
     rt = context.migrated_runtime()
     with session_scope(rt.db_url) as session:
@@ -30,7 +30,7 @@ def articles_show(article_id: int, fmt: context.Format = "json") -> None:
     """One article with its text, statistics, stances and claims."""
     from remon.output import emit
     from storage.db import session_scope
-    from storage.read import article_detail
+    from storage.review import article_detail
 
     rt = context.migrated_runtime()
     with session_scope(rt.db_url) as session:

@@ -152,3 +152,24 @@ def day(value: str | None, option: str) -> date | None:
     except ValueError as exc:
         typer.echo(f"remon: {option} must be a date (YYYY-MM-DD), not {value!r}", err=True)
         raise typer.Exit(2) from exc
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """One line for a storage failure (full or read-only disk, database away) that reached the top."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.faults import classify, describe, first_line, where_of
+
+    if not isinstance(exc, SQLAlchemyError) and not (isinstance(exc, OSError) and exc.filename):
+        return None  # (an OSError without a file, e.g. a closed pipe on stdout, is not about storage)
+    fault = classify(exc)
+    try:
+        url = load_settings().database_url_value
+    except RemonError:
+        url = ""
+    if isinstance(exc, OSError):  # a file the command writes (export -o): name it and the system's reason
+        return f"cannot write {exc.filename}: {exc.strerror or exc}"
+    where = where_of(url) if url else "the database"
+    if fault is None:
+        return f"could not use {where}: {exc.__class__.__name__}: {first_line(exc)}"
+    return describe(fault, where)

@@ -41,7 +41,7 @@ def poll_once(rt: Any) -> int:
     """Run one cycle, print the summary, and return the exit code."""
     from storage.db import session_scope
     from storage.models import utcnow
-    from storage.read import failed_sources_since
+    from storage.review import failed_sources_since
     from tasks.steps import run_once
 
     started = utcnow()

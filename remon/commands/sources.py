@@ -91,7 +91,7 @@ def _kind(message: str) -> str:
 
 def enabled_count(rt: Any) -> int:
     from storage.db import session_scope
-    from storage.read import enabled_source_count
+    from storage.review import enabled_source_count
 
     with session_scope(rt.db_url) as session:
         return enabled_source_count(session)
@@ -147,13 +147,12 @@ def _add_default_sources() -> None:
 def sources_list(fmt: context.Format = "table") -> None:
     """List sources with their health."""
     from remon.output import emit
-    from storage import queries
     from storage.db import session_scope
-    from storage.views import source_json
+    from storage.review import list_sources
 
     rt = context.migrated_runtime()
     with session_scope(rt.db_url) as session:
-        rows = [source_json(s) for s in queries.list_sources(session)]
+        rows = list_sources(session)
     emit(rows, fmt, ["id", "name", "url", "kind", "interval", "enabled", "last_success", "error_count",
                      "error_code"])
 
@@ -161,14 +160,12 @@ def sources_list(fmt: context.Format = "table") -> None:
 @app.command("remove")
 def sources_remove(ref: Annotated[str, typer.Argument(help="Source id or URL.")]) -> None:
     """Stop polling a source (its articles and history are kept)."""
-    from storage import queries
     from storage.db import session_scope
+    from storage.review import disable_source
 
     rt = context.migrated_runtime()
     with session_scope(rt.db_url) as session:
-        source = queries.find_source(session, ref=ref)
+        source = disable_source(session, ref=ref)
         if source is None:
             context.fail(f"no source {ref!r}", 1)
-        source.enabled = False
-        session.add(source)
         typer.echo(f"removed: source {source.id} {source.url} (disabled; history kept)")

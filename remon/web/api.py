@@ -20,7 +20,6 @@ from sqlmodel import Session
 from storage import review
 from storage.db import session_scope
 from storage.models import Alert
-from storage.read import article_detail
 
 EXPORT_NAME = re.compile(r"^(articles|statistics|stances|claims|measures)\.(csv|json)$")
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -62,7 +61,7 @@ def router(web: Any) -> APIRouter:
     @r.get("/articles/{article_id}")
     def article(db: Db, article_id: int) -> dict[str, Any]:
         """One article with its text, extracted items, the sources that carried it and its alerts."""
-        detail = article_detail(db, article_id=article_id)
+        detail = review.article_detail(db, article_id=article_id)
         if detail is None:
             raise HTTPException(404, f"no article {article_id}")
         return detail

@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from remon.web import charts, highlight
 from storage import review
-from storage.read import article_detail
 
 PAGE = 50
 SERIES_PAGE = 100  # values per page of a metric's table (the chart shows them all)
@@ -64,7 +63,7 @@ def router(web: Any) -> APIRouter:
 
     @r.get("/articles/{article_id}", response_class=HTMLResponse)
     def article(request: Request, db: Db, article_id: int) -> HTMLResponse:
-        a = article_detail(db, article_id=article_id)
+        a = review.article_detail(db, article_id=article_id)
         if a is None:
             raise HTTPException(404, f"no article {article_id}")
         text = a.get("text") or ""
@@ -132,8 +131,10 @@ def router(web: Any) -> APIRouter:
         """Items held below the confidence gate (issue 15): read-only, newest first."""
         from storage import unconfirmed
 
-        status = status if status in ("waiting", "confirmed") else "waiting"
-        return render(request, "unconfirmed.html", items=unconfirmed.listing(db, status=status), status=status)
+        status = status if status in ("waiting", "confirmed", "expired") else "waiting"
+        max_days = web.settings.unconfirmed_max_days if web.settings is not None else 14
+        return render(request, "unconfirmed.html", items=unconfirmed.listing(db, status=status), status=status,
+                      max_days=max_days)
 
     @r.get("/sources", response_class=HTMLResponse)
     def sources(request: Request, db: Db) -> HTMLResponse:

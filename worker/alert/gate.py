@@ -13,7 +13,9 @@ rules, in full (docs/alerts.md):
    dropped) and another article. Syndicated copies never get here: the detector raises nothing on
    them (worker/scrape/dedup.py marks them).
 3. Else a change whose confidence is at or above the threshold is sent now.
-4. Else it is held unconfirmed.
+4. Else it is held unconfirmed. A held item that no second source confirms within
+   ``REMON_UNCONFIRMED_MAX_DAYS`` expires (``expiry_cutoff``): kept, never alerted, and no later
+   source can confirm it (a later low-confidence statement is held on its own).
 
 The threshold is ``REMON_ALERT_MIN_CONFIDENCE`` unless the first routing rule that matches the
 change and sets ``min_confidence`` says otherwise. Nothing here does I/O: the caller loads the held
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -148,3 +150,11 @@ def decide(change: Change, *, publisher: str, article_id: int, held: Sequence[He
     if confidence >= threshold:
         return Verdict("send", confidence, threshold)
     return Verdict("hold", confidence, threshold)
+
+
+def expiry_cutoff(now: datetime, max_days: int) -> datetime | None:
+    """Held items held before this moment have waited ``max_days`` for a second source in vain and
+    expire (``REMON_UNCONFIRMED_MAX_DAYS``); None when they never expire (0 days)."""
+    if max_days <= 0:
+        return None
+    return now - timedelta(days=max_days)

@@ -326,7 +326,8 @@ def render(view: AlertView, fmt: Format = "text", lang: str = "en") -> tuple[str
 
 def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "text",
                   held: Sequence[tuple[str, str]] = (), *, expired: Sequence[tuple[str, str]] = (),
-                  health: Sequence[AlertView | tuple[str, str]] = (), lead: str = "") -> tuple[str, str]:
+                  health: Sequence[AlertView | tuple[str, str]] = (), lead: str = "",
+                  lang: str = "en") -> tuple[str, str]:
     """One message listing several alerts, oldest first: each alert's title then its body; then, in
     sections of their own, the items held unconfirmed (below the confidence gate, issue 15), the held
     items that expired unconfirmed, and last the source-health alerts (``health``; a caller may also
@@ -334,20 +335,20 @@ def render_digest(items: Sequence[AlertView | tuple[str, str]], fmt: Format = "t
 
     Items are views, or (title, body) pairs already rendered as text (what storage keeps). ``lead``
     is HTML put first in an HTML digest (the changed metrics' charts, ``worker.alert.chart``); other
-    formats ignore it.
+    formats ignore it. ``lang`` ("en", "zh") gives the title and the section headings; the alerts
+    themselves come already rendered in the reader's language.
     """
     count = len(items) + len(health)
-    title = f"remon digest: {count} alert{'s' if count != 1 else ''}"
+    title = phrase("digest_title", lang, count=count, s="s" if count != 1 else "")
     if held:
-        title += f", {len(held)} unconfirmed"
+        title += phrase("digest_unconfirmed", lang, n=len(held))
     if expired:
-        title += f", {len(expired)} expired"
+        title += phrase("digest_expired", lang, n=len(expired))
     if not items and not held and not expired and not health:
-        return title, "No alerts in this period."
+        return title, phrase("digest_empty", lang)
     parts = ([lead] if lead and fmt == "html" else []) + _digest_parts(items, fmt)
-    for head, section in (("Unconfirmed (waiting for a second source)", held),
-                          ("Expired unconfirmed (no second source in time; never alerted)", expired),
-                          ("Source health", health)):
+    for head, section in ((phrase("digest_held", lang), held), (phrase("digest_expired_head", lang), expired),
+                          (phrase("digest_health", lang), health)):
         if not section:
             continue
         heading = (f"<h2>{html.escape(head)}</h2>" if fmt == "html" else f"## {md_escape(head)}" if fmt == "markdown"

@@ -90,6 +90,7 @@ class Roles:
     frame_zh: re.Pattern[str]
     object_after_verb: re.Pattern[str]
     addressee: re.Pattern[str]
+    deal_with: re.Pattern[str]
     pairs: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
     both_sides: re.Pattern[str]
     pronoun: re.Pattern[str]
@@ -150,6 +151,7 @@ def build_roles(raw: Mapping[str, Any], shared: Mapping[str, Any]) -> Roles:
         frame_zh=_one(raw, "frame_zh"),
         object_after_verb=re.compile(str(raw.get("object_after_verb") or r"(?!x)x")),
         addressee=re.compile(str(raw.get("addressee") or r"(?!x)x")),
+        deal_with=re.compile(str(raw.get("deal_with") or r"(?!x)x")),
         pairs=tuple((tuple(str(a) for a in p["actors"]), union(by_lang(p))) for p in raw.get("pairs") or ()),
         both_sides=union(by_lang(raw.get("both_sides"))),
         pronoun=union(by_lang(shared.get("pronouns"))),

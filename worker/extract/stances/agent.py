@@ -142,6 +142,19 @@ def _licensor(q: _Ask) -> list[Resolved] | None:
     return [Resolved((q.roles.default_controller,), "default")]
 
 
+def _deal_partner(q: _Ask) -> list[Resolved] | None:
+    """ "Trump said he had agreed with Xi to pause the rare earth controls": the controls a deal
+    eases or keeps are the controlling partner's, named after "with" right after an agreement
+    word ("agreed with", "a deal with", "reached an understanding with") before the cue."""
+    if q.position not in _CONTROL:
+        return None
+    for m in q.outside:
+        if (m.end <= q.hit.start and any(a in q.roles.controllers for a in m.actors)
+                and q.roles.deal_with.search(q.sent, max(0, m.start - 40), m.start)):
+            return [Resolved(tuple(a for a in m.actors if a in q.roles.controllers), "deal partner")]
+    return None
+
+
 def _candidates(q: _Ask) -> list[Mention]:
     """Mentions before the cue that may be its subject (clause rules by language and position)."""
     sent, hit = q.sent, q.hit
@@ -263,7 +276,7 @@ def _default(q: _Ask) -> list[Resolved] | None:
 
 RESOLVERS: tuple[tuple[str, _Resolver], ...] = (
     ("inner", _inner), ("passive", _passive), ("possessor", _possessor), ("funder", _funder), ("licensor", _licensor),
-    ("before", _before),
+    ("deal partner", _deal_partner), ("before", _before),
     ("pronoun", _pronoun), ("after", _after), ("default", _default),
 )
 
