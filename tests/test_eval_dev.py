@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from worker.extract.analyze import analyze
-from worker.extract.evaluate import EvalReport, evaluate, format_report, load_jsonl
+from worker.extract.eval_report import format_report
+from worker.extract.evaluate import EvalReport, evaluate, load_jsonl
 
 # Floors per gold file and language: the levels measured at the end of the fold rounds (2026-12-02,
 # docs/extraction.md), rounded down to two decimals. Quality only goes up: raise them when it rises.

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from worker.extract.evaluate import Scores, evaluate, format_report, meets_targets
+from worker.extract.eval_report import format_report
+from worker.extract.evaluate import Scores, evaluate, meets_targets
 
 
 def stat(value: float, unit: str = "percent", approx: bool = False, subject: str | None = "china",

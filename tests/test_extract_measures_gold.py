@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from worker.extract.analyze import analyze
-from worker.extract.evaluate import EvalReport, attach_events, evaluate, format_report, load_jsonl
+from worker.extract.eval_report import format_report
+from worker.extract.evaluate import EvalReport, attach_events, evaluate, load_jsonl
 
 GOLD = Path(__file__).parent / "golden" / "measure_events.jsonl"
 

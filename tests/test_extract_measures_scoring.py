@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from worker.extract.evaluate import attach_events, evaluate, format_report, meets_targets
+from worker.extract.eval_report import format_report
+from worker.extract.evaluate import attach_events, evaluate, meets_targets
 from worker.extract.measures.scoring import action_pairs, dates, identifiers, issuer_pairs
 
 

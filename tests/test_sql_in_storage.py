@@ -1,8 +1,7 @@
-"""Issue 17, acceptance 2 (as far as it holds today): SQL is built in ``storage/`` only.
+"""Issue 17, acceptance 2: SQL is built in ``storage/`` only.
 
 A module outside ``storage/`` that imports a statement builder (``select``, ``text``, ``insert``,
-``update``, ``delete``) from SQLModel or SQLAlchemy writes SQL. The modules that still do are listed
-in ``KNOWN`` with the step of issue 17 that moves their statements into ``storage/``; the list can
+``update``, ``delete``) from SQLModel or SQLAlchemy writes SQL. ``KNOWN`` is empty; the list can
 only shrink (a listed module that no longer writes SQL must leave it).
 """
 

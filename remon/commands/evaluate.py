@@ -31,7 +31,8 @@ def eval_(
     """
     from worker.extract.analyze import analyze
     from worker.extract.calibration import format_calibration
-    from worker.extract.evaluate import attach_events, evaluate, format_report, load_jsonl, meets_targets
+    from worker.extract.eval_report import format_report
+    from worker.extract.evaluate import attach_events, evaluate, load_jsonl, meets_targets
     from worker.extract.folds import format_folds, select
     from worker.extract.folds import per_fold as score_folds
 
