@@ -242,7 +242,10 @@ def test_read_only_data_folder_for_20_seconds(tmp_path: Path, site: Site, record
             assert victim is not None
             leftovers = child_pids(victim)  # its beat and pool processes
             os.kill(victim, signal.SIGKILL)
-            wait_for(lambda: worker_child(proc) not in (None, victim), timeout=15, what="the worker started again")
+            # the killed worker's beat and pool become the supervisor's children for a moment (it is their
+            # subreaper): the worker started again is a child that is none of them
+            wait_for(lambda: worker_child(proc) not in (None, victim, *leftovers), timeout=30,
+                     what="the worker started again")
             assert leftovers and not [p for p in leftovers if Path(f"/proc/{p}").exists()], "no orphan beat or pool"
             time.sleep(max(0.0, 20 - (time.monotonic() - began)))
             during = db.one(DONE) - at_fault
