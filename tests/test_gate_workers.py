@@ -1,6 +1,7 @@
 """Issue 15, acceptance 1 and 3 with worker processes: a held stance waits across a worker restart,
 a second publisher confirms it, and the confirmation is delivered once — on the embedded default
-(SQLite + SQLite broker) and on Redis + PostgreSQL, with the JSON receiver as the channel."""
+(SQLite + SQLite broker) and on Redis + PostgreSQL, with JSON receivers as the channels: one in
+English, one tagged ``lang: zh`` that gets the same alert in Chinese."""
 
 from __future__ import annotations
 
@@ -47,8 +48,13 @@ def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_pa
     wire.start()
     request.addfinalizer(daily.stop)
     request.addfinalizer(wire.stop)
-    env = stack_env(tmp_path, stack, request, REMON_NOTIFY_URLS=json_receiver.url(),
-                    REMON_ALERT_MIN_CONFIDENCE="0.8")
+    zh = JsonReceiver(port=free_port())  # a channel tagged cn, whose tag sets lang: zh
+    zh.start()
+    request.addfinalizer(zh.stop)
+    watch = tmp_path / "watch.yaml"
+    watch.write_text("routing:\n  tags:\n    cn: {mode: immediate, lang: zh}\n", encoding="utf-8")
+    env = stack_env(tmp_path, stack, request, REMON_NOTIFY_URLS=f"{json_receiver.url()} cn={zh.url('zh-token-456')}",
+                    REMON_ALERT_MIN_CONFIDENCE="0.8", REMON_CONFIG=str(watch))
     run_cli(env, "init")
     _publish(daily, "daily", timeline, steps[0])
     run_cli(env, "sources", "add", f"{daily.base}/daily.xml", "--name", "daily", "--interval", "3600")
@@ -57,7 +63,7 @@ def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_pa
     held = _held(env)
     assert [(r["kind"], r["status"], r["payload"]["stance"]["actor"]) for r in held] == \
         [("stance_shift", "waiting", "european_union")]
-    assert json_receiver.received == []  # held: nothing sent
+    assert json_receiver.received == [] and zh.received == []  # held: nothing sent
     # the worker is stopped; the second publisher's article appears; a new worker starts
     _publish(wire, "wire", timeline, steps[1])
     run_cli(env, "sources", "add", f"{wire.base}/wire.xml", "--name", "wire", "--interval", "3600")
@@ -79,3 +85,10 @@ def test_held_stance_survives_a_restart_and_is_confirmed_once(stack: str, tmp_pa
     titles = [m["title"] for m in json_receiver.received]
     assert len(titles) == len(set(titles)) == sent_before
     assert [r["status"] for r in _held(env) if r["payload"]["stance"]] == ["confirmed"]
+    # the Chinese channel: the same confirmation once, its words in Chinese, the keys never raw
+    wait_for(lambda: any("经 2 个来源证实" in m.get("message", "") for m in zh.received), timeout=60,
+             what="the Chinese confirmation")
+    zh_confirmations = [m for m in zh.received if "经 2 个来源证实" in m.get("message", "")]
+    assert len(zh_confirmations) == 1 and "欧盟" in zh_confirmations[0]["title"]
+    assert not any("european_union" in m["title"] or "Confirmed by" in m.get("message", "") for m in zh.received)
+    assert len(zh.received) == len(json_receiver.received)
