@@ -8,14 +8,13 @@ bearer token of ``Web.token_ok`` instead, as ``POST /api/alerts/{id}/retry`` doe
 No ``from __future__ import annotations`` here: FastAPI resolves the route signatures at runtime.
 """
 
-import json
+import dataclasses
 import logging
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from remon.commands.corrections import field_text
@@ -164,22 +163,6 @@ def page_router(web: Any) -> APIRouter:
     return r
 
 
-class CorrectionIn(BaseModel):
-    """A correction through the API: ``action`` ``wrong``, or ``fix`` with the fields to change."""
-
-    target_kind: str = Field(description="alert, statistic or stance")
-    target_id: int
-    action: str = Field(description="wrong or fix")
-    who: str | None = None
-    note: str | None = None
-    subject: str | None = None
-    material: str | None = None
-    measure: str | None = None
-    value: float | None = None
-    actor: str | None = None
-    position: str | None = None
-
-
 def api_router(web: Any) -> APIRouter:
     r = APIRouter(prefix="/api", tags=["api"])
     Db = Annotated[Session, Depends(web.session)]
@@ -192,14 +175,16 @@ def api_router(web: Any) -> APIRouter:
         return {"items": items, "has_more": more, "next_offset": offset + len(items) if more else None}
 
     @r.post("/corrections", status_code=201)
-    def add_correction(db: Db, body: CorrectionIn, request: Request) -> dict[str, Any]:
-        """Store a correction (needs ``Authorization: Bearer $REMON_WEB_TOKEN``)."""
+    def add_correction(db: Db, body: Fix, request: Request) -> dict[str, Any]:
+        """Store a correction (needs ``Authorization: Bearer $REMON_WEB_TOKEN``): the fields of
+        ``storage.corrections.Fix`` as JSON (``target_kind`` alert, statistic or stance; ``action``
+        wrong or fix)."""
         if not web.token_ok(request):
             configured = auth.configured_token(web.settings) is not None
             raise HTTPException(401 if configured else 403,
                                 "writes need Authorization: Bearer <REMON_WEB_TOKEN>" if configured else auth.DISABLED)
         try:
-            fields = json.loads(body.model_dump_json())
+            fields = dataclasses.asdict(body)
             fields["who"] = fields.get("who") or "api"
             row = corrections.record(db, fix_from_fields(fields))
             db.commit()
