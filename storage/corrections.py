@@ -11,7 +11,7 @@ cancelled (status ``silenced``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -335,18 +335,15 @@ def target_detail(session: Session, kind: str, target_id: int) -> dict[str, Any]
     item: dict[str, Any]
     article_id: int | None
     links: dict[str, Any] = {}
-    if kind == "statistic":
-        stat = session.get(Statistic, target_id)
-        if stat is None:
+    extracted: dict[str, tuple[Any, Callable[[Any], dict[str, Any]], Callable[[Any], str]]] = {
+        "statistic": (Statistic, statistic_json, _stat_key), "stance": (Stance, stance_json, _stance_key)}
+    if kind in extracted:
+        model, to_json, key_of = extracted[kind]
+        row = session.get(model, target_id)
+        if row is None:
             return None
-        item, article_id = statistic_json(stat), stat.article_id
-        links["alert_id"] = session.exec(select(Alert.id).where(col(Alert.dedup_key) == _stat_key(stat))).first()
-    elif kind == "stance":
-        stance = session.get(Stance, target_id)
-        if stance is None:
-            return None
-        item, article_id = stance_json(stance), stance.article_id
-        links["alert_id"] = session.exec(select(Alert.id).where(col(Alert.dedup_key) == _stance_key(stance))).first()
+        item, article_id = to_json(row), row.article_id
+        links["alert_id"] = session.exec(select(Alert.id).where(col(Alert.dedup_key) == key_of(row))).first()
     elif kind == "alert":
         alert = session.get(Alert, target_id)
         if alert is None:
