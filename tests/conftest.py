@@ -62,6 +62,21 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh Chromium page (1280×900) that records console errors, page errors and dialogs
+    (``page.errors``, ``page.dialogs``; ``tests/test_web_browser.py`` ``assert_clean`` reads them)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors: list[str] = []  # type: ignore[misc]
+    pg.dialogs: list[str] = []  # type: ignore[misc]
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+@pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(port=free_port(), workdir=tmp_path)
     server.start()

@@ -35,19 +35,6 @@ def app(db_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     assert TOKEN not in (tmp_path / "web.log").read_text(errors="replace")
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors: list[str] = []  # type: ignore[misc]
-    pg.dialogs: list[str] = []  # type: ignore[misc]
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
-    context.close()
-
-
 def log_in(page: Any, base: str) -> None:
     page.goto(f"{base}/numbers/{SHARE}")
     assert page.locator("form.inline-fix").count() == 0  # no form before logging in

@@ -39,19 +39,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dic
     assert reviewdata.SECRET not in (tmp / "web.log").read_text(errors="replace")
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors: list[str] = []  # type: ignore[misc]
-    pg.dialogs: list[str] = []  # type: ignore[misc]
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
-    context.close()
-
-
 def shot(pg: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
