@@ -165,15 +165,12 @@ def _demand(pol: Polarity, f: SentenceFacts, hit: Hit, position: str) -> Verdict
         return None
     for o in f.hits:
         if o.cue.directive and o.end <= hit.start and not any(
-                o.end <= s < hit.start and not _OBJECT_BEFORE.search(f.sent, max(0, s - 12), s)
+                o.end <= s < hit.start and not pol.demand_object_before.search(f.sent, max(0, s - 12), s)
                 for s in f.mention_starts):
             # a name in between that is an object ("呼吁政府与中国磋商", "urged talks with China") is
             # no subject of its own: the cue is still what was asked
             return Verdict(None, "content of a demand")
     return None
-
-
-_OBJECT_BEFORE = re.compile(r"(?:与|和|同|跟|对|向)$|\b(?:with|to|on|against)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _masked(f: SentenceFacts, hit: Hit) -> list[tuple[int, int]]:
@@ -392,6 +389,7 @@ def build_polarity(raw: Mapping[str, Any]) -> Polarity:
         alternative=union(by_lang(raw.get("alternative"))),
         demand_positions=frozenset(raw.get("demand_positions") or ()),
         demand_press=bool(raw.get("demand_press")),
+        demand_object_before=union(by_lang(raw.get("demand_object_before"))),
         nominal_topic_after=union(by_lang(raw.get("nominal_topic_after"))),
         generic=union(by_lang(raw.get("generic"))),
         other_topic_before=union(by_lang((raw.get("other_topic") or {}).get("before"))),

@@ -69,6 +69,7 @@ class Polarity:
     alternative: re.Pattern[str]
     demand_positions: frozenset[str]
     demand_press: bool
+    demand_object_before: re.Pattern[str]
     nominal_topic_after: re.Pattern[str]
     generic: re.Pattern[str]
     other_topic_before: re.Pattern[str]
